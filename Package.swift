@@ -1,0 +1,35 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "sandbox",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sandbox", targets: ["sandbox"]),
+        .library(name: "PhysicsEnvs", targets: ["PhysicsEnvs"]),
+        .library(name: "RewardLearning", targets: ["RewardLearning"]),
+        .library(name: "QDHF", targets: ["QDHF"]),
+    ],
+    targets: [
+        // C targets. Box2D 2.4.1 is C++; CBox2D exposes a plain extern "C" API over it so
+        // that no Swift target needs C++ interop.
+        .target(
+            name: "CBox2D",
+            path: "Sources/CBox2D",
+            cxxSettings: [.unsafeFlags(["-O2"])],
+            linkerSettings: [.linkedLibrary("box2d"), .linkedLibrary("stdc++")]
+        ),
+        .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
+        .systemLibrary(name: "CGif", path: "Sources/CGif"),
+
+        .target(name: "PhysicsEnvs", dependencies: ["CBox2D", "CCairo", "CGif"]),
+        .target(name: "RewardLearning", dependencies: ["PhysicsEnvs"]),
+        .target(name: "QDHF", dependencies: ["PhysicsEnvs"]),
+        .executableTarget(name: "sandbox", dependencies: ["PhysicsEnvs", "RewardLearning", "QDHF"]),
+
+        .testTarget(name: "PhysicsEnvsTests", dependencies: ["PhysicsEnvs"]),
+        .testTarget(name: "sandboxTests", dependencies: ["sandbox", "PhysicsEnvs"]),
+    ],
+    swiftLanguageModes: [.v5],
+    cxxLanguageStandard: .cxx17
+)
