@@ -1,7 +1,7 @@
 import PhysicsEnvs
 var returns: [Double] = []
 for seed in 0..<20 {
-let env = try TaskRegistry.make("LunarLanderContinuous-v1")
+let env = try TaskRegistry.make(CommandLine.arguments[1])
 let h = env.makeHeuristic()
 var o = env.reset(seed: UInt64(seed))
 var total = 0.0

@@ -9,6 +9,13 @@ public enum TaskRegistry {
 
     static let entries: [Entry] = [
         Entry(spec: LunarLander.makeSpec()) { options throws(EnvironmentError) in try LunarLander(options: options) },
+        Entry(spec: BipedalWalker.makeSpec(hardcore: false)) { options throws(EnvironmentError) in
+            try BipedalWalker(hardcore: false, options: options)
+        },
+        Entry(spec: BipedalWalker.makeSpec(hardcore: true)) { options throws(EnvironmentError) in
+            try BipedalWalker(hardcore: true, options: options)
+        },
+        Entry(spec: CarRacing.makeSpec()) { options throws(EnvironmentError) in try CarRacing(options: options) },
     ]
 
     /// Specs of every task, in listing order.
