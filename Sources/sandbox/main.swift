@@ -1,11 +1,54 @@
+import Foundation
 import PhysicsEnvs
-var returns: [Double] = []
-for seed in 0..<20 {
-let env = try TaskRegistry.make(CommandLine.arguments[1])
-let h = env.makeHeuristic()
-var o = env.reset(seed: UInt64(seed))
-var total = 0.0
-while true { let r = try env.step(h.action(for: o)); total += r.reward; o = r.observation; if r.isDone { break } }
-returns.append(total)
+
+let usage = """
+sandbox — learn robot rewards from human feedback
+
+usage: sandbox <command> [options]
+
+commands:
+  tasks                      list the tasks with their spaces and reward terms
+  rollout --task ID          run episodes with a random or heuristic policy; write clips, records, sheets
+  replay FILE.json           replay an episode record and say whether it matched
+  pair A.json B.json --clip F  render two episodes side by side (A | B) as a preference-query clip
+
+Run `sandbox <command> --help` for a command's options.
+"""
+
+let commands: [String: (inout Arguments) throws -> Int32] = [
+    "tasks": TasksCommand.run,
+    "rollout": RolloutCommand.run,
+    "replay": ReplayCommand.run,
+    "pair": PairCommand.run,
+]
+let helpTexts: [String: String] = [
+    "tasks": TasksCommand.help, "rollout": RolloutCommand.help, "replay": ReplayCommand.help, "pair": PairCommand.help,
+]
+
+func fail(_ message: String, status: Int32) -> Never {
+    FileHandle.standardError.write(Data("sandbox: error: \(message)\n".utf8))
+    exit(status)
 }
-print(returns.map { Int($0) })
+
+let argv = Array(CommandLine.arguments.dropFirst())
+guard let name = argv.first, name != "--help", name != "-h", name != "help" else {
+    print(usage)
+    exit(argv.isEmpty ? 2 : 0)
+}
+guard let command = commands[name] else {
+    fail("unknown command '\(name)'; commands are \(commands.keys.sorted().joined(separator: ", ")) (see `sandbox --help`)", status: 2)
+}
+if argv.contains("--help") || argv.contains("-h") {
+    print(helpTexts[name]!)
+    exit(0)
+}
+do {
+    var arguments = try Arguments(Array(argv.dropFirst()), command: name, flags: ["json", "help"])
+    exit(try command(&arguments))
+} catch let error as UsageError {
+    fail(error.description, status: 2)
+} catch let error as CustomStringConvertible {
+    fail(error.description, status: 1)
+} catch {
+    fail("\(error)", status: 1)
+}
