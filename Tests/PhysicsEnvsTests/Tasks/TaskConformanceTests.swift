@@ -1,0 +1,146 @@
+import Testing
+@testable import PhysicsEnvs
+
+/// Runs over every registered task: spaces, seeding, reward terms, rendering, time limits, errors.
+@Suite("Task conformance")
+struct TaskConformanceTests {
+    static let taskIDs = TaskRegistry.ids
+
+    /// Steps per check; CarRacing renders its pixel observation every step, so it gets fewer.
+    static func steps(for id: String) -> Int { id.hasPrefix("CarRacing") ? 60 : 300 }
+
+    @Test("observations stay inside the observation space", arguments: taskIDs)
+    func observationsInsideSpace(id: String) throws {
+        let environment = try TaskRegistry.make(id)
+        let space = environment.spec.observationSpace
+        for (seed, useHeuristic) in [(UInt64(1), true), (UInt64(2), false)] {
+            let controller: any Controller = useHeuristic ? environment.makeHeuristic() : RandomController(space: environment.spec.actionSpace, seed: seed)
+            var observation = environment.reset(seed: seed)
+            #expect(observation.count == space.count)
+            #expect(space.contains(observation), "reset observation out of bounds")
+            for _ in 0..<Self.steps(for: id) {
+                let result = try environment.step(controller.action(for: observation))
+                observation = result.observation
+                #expect(space.contains(observation), "\(id) observation out of bounds: \(zip(observation, zip(space.low, space.high)).filter { !($0.0 >= $0.1.0 && $0.0 <= $0.1.1) }.prefix(3))")
+                if result.isDone { break }
+            }
+        }
+    }
+
+    @Test("the same seed gives the same episode; another seed a different one", arguments: taskIDs)
+    func seedingIsDeterministic(id: String) throws {
+        func digest(seed: UInt64) throws -> String {
+            let environment = try TaskRegistry.make(id)
+            let controller = RandomController(space: environment.spec.actionSpace, seed: 99)
+            return try Rollout.run(environment, controller: controller, seed: seed, maxSteps: Self.steps(for: id) / 2).record.digest
+        }
+        #expect(try digest(seed: 7) == digest(seed: 7))
+        #expect(try digest(seed: 7) != digest(seed: 8))
+    }
+
+    @Test("reward terms are named and sum to the reward", arguments: taskIDs)
+    func rewardTermsSumToReward(id: String) throws {
+        let environment = try TaskRegistry.make(id)
+        let controller = environment.makeHeuristic()
+        var observation = environment.reset(seed: 3)
+        #expect(Set(environment.spec.rewardTerms).count == environment.spec.rewardTerms.count)
+        for _ in 0..<Self.steps(for: id) {
+            let result = try environment.step(controller.action(for: observation))
+            #expect(result.terms.count == environment.spec.rewardTerms.count)
+            #expect(result.reward == result.terms.reduce(0, +))
+            #expect(result.reward.isFinite)
+            observation = result.observation
+            if result.isDone { break }
+        }
+    }
+
+    @Test("render has the requested size and changes as the task moves", arguments: taskIDs)
+    func renderSize(id: String) throws {
+        let environment = try TaskRegistry.make(id)
+        environment.reset(seed: 0)
+        for (w, h) in [(64, 64), (96, 96), (600, 400), (123, 77)] {
+            let frame = environment.render(width: w, height: h)
+            #expect(frame.width == w && frame.height == h && frame.pixels.count == w * h * 3)
+        }
+        let before = environment.render(width: 96, height: 96)
+        #expect(Set(before.pixels).count > 2, "frame is blank")
+        let controller = environment.makeHeuristic()
+        var observation = environment.reset(seed: 0)
+        for _ in 0..<30 { observation = try environment.step(controller.action(for: observation)).observation }
+        #expect(environment.render(width: 96, height: 96) != before)
+        #expect(environment.render().width == environment.spec.renderWidth)
+    }
+
+    @Test("rendering does not change the episode", arguments: taskIDs)
+    func renderingIsPure(id: String) throws {
+        func digest(render: Bool) throws -> String {
+            let environment = try TaskRegistry.make(id)
+            let controller = RandomController(space: environment.spec.actionSpace, seed: 5)
+            return try Rollout.run(environment, controller: controller, seed: 4, maxSteps: 40,
+                                   renderSize: render ? RenderSize(width: 64, height: 64) : nil).record.digest
+        }
+        #expect(try digest(render: true) == digest(render: false))
+    }
+
+    @Test("episodes are truncated at the time limit", arguments: taskIDs)
+    func truncationAtTimeLimit(id: String) throws {
+        let environment = try TaskRegistry.make(id, options: ["max_episode_steps": 5])
+        environment.reset(seed: 11)
+        let zero = environment.spec.actionSpace.clip([Float](repeating: 0, count: environment.spec.actionSpace.count))
+        for step in 1...5 {
+            let result = try environment.step(zero)
+            #expect(result.isTruncated == (step == 5) || result.isTerminated)
+            if result.isDone { break }
+        }
+        #expect(throws: EnvironmentError.stepAfterEpisodeEnd) { try environment.step(zero) }
+    }
+
+    @Test("default time limits are Gymnasium's")
+    func gymnasiumTimeLimits() throws {
+        let limits = Dictionary(uniqueKeysWithValues: TaskRegistry.specs.map { ($0.name, $0.maxEpisodeSteps) })
+        #expect(limits == ["LunarLanderContinuous": 1000, "BipedalWalker": 1600, "BipedalWalkerHardcore": 2000, "CarRacing": 1000])
+    }
+
+    @Test("bad actions are errors; out-of-range actions are clipped", arguments: taskIDs)
+    func actionValidation(id: String) throws {
+        let environment = try TaskRegistry.make(id)
+        #expect(throws: EnvironmentError.stepBeforeReset) { try environment.step([0]) }
+        environment.reset(seed: 0)
+        let n = environment.spec.actionSpace.count
+        #expect(throws: EnvironmentError.wrongActionLength(expected: n, got: n + 1)) {
+            try environment.step([Float](repeating: 0, count: n + 1))
+        }
+        var bad = [Float](repeating: 0, count: n)
+        bad[n - 1] = .nan
+        #expect(throws: EnvironmentError.self) { try environment.step(bad) }
+        // An action far outside the box behaves exactly as the clipped one.
+        let large = [Float](repeating: 50, count: n)
+        let a = try TaskRegistry.make(id), b = try TaskRegistry.make(id)
+        a.reset(seed: 2)
+        b.reset(seed: 2)
+        for _ in 0..<5 {
+            let ra = try a.step(large), rb = try b.step(environment.spec.actionSpace.clip(large))
+            #expect(ra.observation == rb.observation && ra.reward == rb.reward)
+        }
+    }
+
+    @Test("unknown tasks, versions and options are refused with a hint")
+    func registryErrors() {
+        #expect(throws: EnvironmentError.self) { try TaskRegistry.make("Pendulum-v1") }
+        do {
+            _ = try TaskRegistry.make("LunarLanderContinuous-v9")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.contains("LunarLanderContinuous-v1"))
+        }
+        do {
+            _ = try TaskRegistry.make("LunarLanderContinuous-v1", options: ["gravty": -5])
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.contains("gravity"))
+        }
+        #expect(throws: EnvironmentError.self) { try TaskRegistry.make("LunarLanderContinuous", options: ["gravity": -20]) }
+        #expect(throws: EnvironmentError.self) { try TaskRegistry.make("CarRacing", options: ["max_episode_steps": 0]) }
+        #expect(throws: EnvironmentError.self) { try TaskRegistry.make("CarRacing", options: ["lap_complete_percent": .nan]) }
+    }
+}
