@@ -19,13 +19,16 @@ let package = Package(
             cxxSettings: [.unsafeFlags(["-O2"])],
             linkerSettings: [.linkedLibrary("box2d"), .linkedLibrary("stdc++")]
         ),
+        .target(name: "CPixels", path: "Sources/CPixels", cSettings: [.unsafeFlags(["-O3"])]),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
         .systemLibrary(name: "CGif", path: "Sources/CGif"),
 
-        .target(name: "PhysicsEnvs", dependencies: ["CBox2D", "CCairo", "CGif"]),
+        .target(name: "PhysicsEnvs", dependencies: ["CBox2D", "CCairo", "CGif", "CPixels"]),
         .target(name: "RewardLearning", dependencies: ["PhysicsEnvs"]),
         .target(name: "QDHF", dependencies: ["PhysicsEnvs"]),
         .executableTarget(name: "sandbox", dependencies: ["PhysicsEnvs", "RewardLearning", "QDHF"]),
+        // Benchmarks run by `make bench` (bench/run.sh); not part of the product.
+        .executableTarget(name: "sandbox-bench", dependencies: ["PhysicsEnvs"], path: "bench/swift"),
 
         .testTarget(name: "PhysicsEnvsTests", dependencies: ["PhysicsEnvs"]),
         .testTarget(name: "sandboxTests", dependencies: ["sandbox", "PhysicsEnvs"]),

@@ -6,20 +6,20 @@ public enum Composition {
     /// queries. The shorter clip holds its last frame until the longer one ends.
     public static func pairClip(_ a: [Frame], _ b: [Frame], labels: (String, String) = ("A", "B"), caption: String? = nil) -> [Frame] {
         guard let firstA = a.first, let firstB = b.first else { return [] }
-        let gap = 8, header = 28
+        let gap = 8, header = 28, footer = caption == nil ? 0 : 20
         let width = firstA.width + gap + firstB.width
-        let height = header + max(firstA.height, firstB.height)
+        let height = header + max(firstA.height, firstB.height) + footer
         let canvas = Canvas(width: width, height: height)
+        let labelWidths = (canvas.textWidth(labels.0, size: 18), canvas.textWidth(labels.1, size: 18))
         return (0..<max(a.count, b.count)).map { i in
             let left = a[min(i, a.count - 1)], right = b[min(i, b.count - 1)]
             canvas.clear(Color(30, 30, 36))
             canvas.draw(left, x: 0, y: Double(header), width: Double(left.width), height: Double(left.height))
             canvas.draw(right, x: Double(firstA.width + gap), y: Double(header), width: Double(right.width), height: Double(right.height))
-            canvas.text(labels.0, x: 8, y: 4, size: 18, .white)
-            canvas.text(labels.1, x: Double(firstA.width + gap + 8), y: 4, size: 18, .white)
+            canvas.text(labels.0, x: (Double(firstA.width) - labelWidths.0) / 2, y: 4, size: 18, .white)
+            canvas.text(labels.1, x: Double(firstA.width + gap) + (Double(firstB.width) - labelWidths.1) / 2, y: 4, size: 18, .white)
             if let caption {
-                let w = canvas.textWidth(caption, size: 13, bold: false)
-                canvas.text(caption, x: (Double(width) - w) / 2, y: 7, size: 13, Color(200, 200, 200), bold: false)
+                canvas.text("\(caption)   step \(i)", x: 6, y: Double(height - footer + 3), size: 12, Color(200, 200, 200), bold: false)
             }
             return canvas.frame()
         }

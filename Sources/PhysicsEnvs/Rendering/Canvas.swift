@@ -1,4 +1,5 @@
 internal import CCairo
+internal import CPixels
 import Foundation
 
 /// An RGB colour with components in 0...255, as Gymnasium's renderers specify them.
@@ -166,21 +167,11 @@ final class Canvas {
     /// The canvas as an RGB frame.
     func frame() -> Frame {
         cairo_surface_flush(surface)
-        let stride = Int(cairo_image_surface_get_stride(surface))
+        let stride = cairo_image_surface_get_stride(surface)
         let data = cairo_image_surface_get_data(surface)!
-        var pixels = [UInt8](repeating: 0, count: width * height * 3)
-        pixels.withUnsafeMutableBufferPointer { out in
-            for y in 0..<height {
-                let row = UnsafeRawPointer(data + y * stride).assumingMemoryBound(to: UInt32.self)
-                var o = y * width * 3
-                for x in 0..<width {
-                    let p = row[x]  // xRGB in native byte order
-                    out[o] = UInt8(truncatingIfNeeded: p >> 16)
-                    out[o + 1] = UInt8(truncatingIfNeeded: p >> 8)
-                    out[o + 2] = UInt8(truncatingIfNeeded: p)
-                    o += 3
-                }
-            }
+        let pixels = [UInt8](unsafeUninitializedCapacity: width * height * 3) { buffer, initialized in
+            cpixels_xrgb_to_rgb(data, stride, Int32(width), Int32(height), buffer.baseAddress!)
+            initialized = width * height * 3
         }
         return Frame(width: width, height: height, pixels: pixels)
     }
@@ -188,17 +179,9 @@ final class Canvas {
     /// A Cairo image surface holding `frame` (caller destroys it).
     static func surface(from frame: Frame) -> OpaquePointer {
         let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(frame.width), Int32(frame.height))!
-        let stride = Int(cairo_image_surface_get_stride(surface))
-        let data = cairo_image_surface_get_data(surface)!
-        frame.pixels.withUnsafeBufferPointer { src in
-            for y in 0..<frame.height {
-                let row = UnsafeMutableRawPointer(data + y * stride).assumingMemoryBound(to: UInt32.self)
-                var i = y * frame.width * 3
-                for x in 0..<frame.width {
-                    row[x] = (UInt32(src[i]) << 16) | (UInt32(src[i + 1]) << 8) | UInt32(src[i + 2])
-                    i += 3
-                }
-            }
+        frame.pixels.withUnsafeBufferPointer { source in
+            cpixels_rgb_to_xrgb(source.baseAddress!, Int32(frame.width), Int32(frame.height),
+                                cairo_image_surface_get_stride(surface), cairo_image_surface_get_data(surface)!)
         }
         cairo_surface_mark_dirty(surface)
         return surface

@@ -60,11 +60,11 @@ public final class BipedalWalker: Environment {
     private let maxEpisodeSteps: Int
 
     private var generator = SeededGenerator(seed: 0)
-    private var world: PhysicsWorld?
+    fileprivate var world: PhysicsWorld?
     private var terrainBody: PhysicsBody!
     private var hull: PhysicsBody!
     private var legs: [PhysicsBody] = []
-    private var joints: [RevoluteJoint] = []
+    fileprivate var joints: [RevoluteJoint] = []
     private var lowerLegContact = [false, false]
     private var gameOver = false
     private var previousShaping: (forward: Double, head: Double)?
@@ -475,3 +475,19 @@ public final class BipedalWalkerHeuristic: Controller {
 
 /// numpy's `sign`: −1, 0 or 1.
 func sign(_ x: Double) -> Double { x > 0 ? 1 : (x < 0 ? -1 : 0) }
+
+extension BipedalWalker {
+    /// Sets the motors from `action` (as `step` does) and advances the Box2D world once, with nothing
+    /// else: no lidar, observation, reward or checks. Benchmarks compare a full `step` against this to
+    /// show how much of a step is the physics solver. Call after `reset(seed:)`.
+    public func stepWorldOnly(_ action: [Float]) {
+        guard let world else { return }
+        let speeds = [speedHip, speedKnee, speedHip, speedKnee]
+        for j in 0..<4 {
+            joints[j].setMotorSpeed(Float(speeds[j] * sign(Double(action[j]))))
+            joints[j].setMaxMotorTorque(Float(motorsTorque * min(abs(Double(action[j])), 1)))
+        }
+        world.step(Float(1 / framesPerSecond), velocityIterations: velocityIterations, positionIterations: positionIterations)
+        _ = world.drainContactEvents()
+    }
+}

@@ -1,0 +1,88 @@
+"""Gymnasium's side of the task benchmark: the same figures as bench/swift/main.swift, printed as JSON.
+
+Random actions drawn in advance, reset when an episode ends, best of three timed runs per figure.
+Usage: python envs_gymnasium.py [seconds-per-figure]
+"""
+import json
+import sys
+import time
+
+import gymnasium as gym
+import numpy as np
+
+SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 3.0
+
+
+def measure(body):
+    batch = 100
+    while True:
+        start = time.perf_counter()
+        body(batch)
+        if time.perf_counter() - start > SECONDS / 10:
+            break
+        batch *= 2
+    best = 0.0
+    for _ in range(3):
+        steps = 0
+        start = time.perf_counter()
+        while time.perf_counter() - start < SECONDS / 3:
+            body(batch)
+            steps += batch
+        best = max(best, steps / (time.perf_counter() - start))
+    return best
+
+
+def stepper(env_id, render, **kwargs):
+    env = gym.make(env_id, render_mode="rgb_array" if render else None, **kwargs)
+    rng = np.random.default_rng(0)
+    low, high = env.action_space.low, env.action_space.high
+    actions = rng.uniform(low, high, size=(4096,) + low.shape).astype(np.float32)
+    state = {"i": 0, "seed": 0}
+    env.reset(seed=0)
+
+    def body(count):
+        for _ in range(count):
+            _, _, terminated, truncated, _ = env.step(actions[state["i"] & 4095])
+            state["i"] += 1
+            if render:
+                env.render()
+            if terminated or truncated:
+                state["seed"] += 1
+                env.reset(seed=state["seed"])
+
+    return body
+
+
+figures = {}
+figures["lander_steps_per_s"] = measure(stepper("LunarLander-v3", False, continuous=True))
+figures["lander_render_frames_per_s"] = measure(stepper("LunarLander-v3", True, continuous=True))
+figures["walker_steps_per_s"] = measure(stepper("BipedalWalker-v3", False))
+figures["walker_render_frames_per_s"] = measure(stepper("BipedalWalker-v3", True))
+figures["car_steps_per_s"] = measure(stepper("CarRacing-v3", False))
+
+# The bare Box2D world step: motors set from the same kind of random actions, then world.Step only.
+walker = gym.make("BipedalWalker-v3").unwrapped
+walker.reset(seed=0)
+state = {"since": 0, "seed": 0, "i": 0}
+bare_actions = np.random.default_rng(0).uniform(-1, 1, size=(4096, 4))
+speeds = [4, 6, 4, 6]
+
+
+def bare(count):
+    for _ in range(count):
+        a = bare_actions[state["i"] & 4095]
+        state["i"] += 1
+        for j in range(4):
+            walker.joints[j].motorSpeed = float(speeds[j] * np.sign(a[j]))
+            walker.joints[j].maxMotorTorque = float(80 * min(abs(a[j]), 1.0))
+        walker.world.Step(1.0 / 50, 6 * 30, 2 * 30)
+    state["since"] += count
+    if state["since"] > 400:
+        state["seed"] += 1
+        walker.reset(seed=state["seed"])
+        state["since"] = 0
+
+
+figures["walker_bare_world_steps_per_s"] = measure(bare)
+figures["gymnasium_version"] = gym.__version__
+print(json.dumps(figures, indent=1, sort_keys=True))

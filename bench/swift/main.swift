@@ -1,0 +1,99 @@
+// Task throughput on one core, printed as JSON for bench/run.sh to compare with Gymnasium.
+//
+// Every figure steps the task with uniform random actions drawn in advance (as the Gymnasium side does)
+// and resets when an episode ends. Usage: sandbox-bench [seconds-per-figure]
+import Foundation
+import PhysicsEnvs
+
+let secondsPerFigure = CommandLine.arguments.count > 1 ? Double(CommandLine.arguments[1]) ?? 3 : 3
+
+/// Steps per second over about `secondsPerFigure`, best of three runs (the machine is shared and noisy).
+func measure(_ body: (Int) throws -> Void) rethrows -> Double {
+    var batch = 100
+    while true {  // size a batch to about a tenth of the budget
+        let start = Date()
+        try body(batch)
+        let elapsed = Date().timeIntervalSince(start)
+        if elapsed > secondsPerFigure / 10 { break }
+        batch *= 2
+    }
+    var best = 0.0
+    for _ in 0..<3 {
+        var steps = 0
+        let start = Date()
+        while Date().timeIntervalSince(start) < secondsPerFigure / 3 {
+            try body(batch)
+            steps += batch
+        }
+        best = max(best, Double(steps) / Date().timeIntervalSince(start))
+    }
+    return best
+}
+
+func stepper(_ id: String, render: RenderSize?) throws -> (Int) throws -> Void {
+    let environment = try TaskRegistry.make(id)
+    var generator = SeededGenerator(seed: 0)
+    let actions = (0..<4096).map { _ in environment.spec.actionSpace.sample(using: &generator) }
+    var index = 0
+    var seed: UInt64 = 0
+    environment.reset(seed: seed)
+    return { count in
+        for _ in 0..<count {
+            let result = try environment.step(actions[index & 4095])
+            index += 1
+            if let render { _ = environment.render(width: render.width, height: render.height) }
+            if result.isDone {
+                seed += 1
+                environment.reset(seed: seed)
+            }
+        }
+    }
+}
+
+var figures: [String: Double] = [:]
+let people = try RenderSize(width: 600, height: 400)
+figures["lander_steps_per_s"] = try measure(try stepper("LunarLanderContinuous-v1", render: nil))
+figures["lander_render_frames_per_s"] = try measure(try stepper("LunarLanderContinuous-v1", render: people))
+figures["walker_steps_per_s"] = try measure(try stepper("BipedalWalker-v1", render: nil))
+figures["walker_render_frames_per_s"] = try measure(try stepper("BipedalWalker-v1", render: people))
+figures["car_steps_per_s"] = try measure(try stepper("CarRacing-v1", render: nil))
+
+// The bare Box2D world step of the walker, in this process: the solver's share of a walker step.
+// The motors follow the same random actions as above, so the walker moves as it does when stepped.
+let walker = try BipedalWalker()
+var walkerGenerator = SeededGenerator(seed: 0)
+let walkerActions = (0..<4096).map { _ in walker.spec.actionSpace.sample(using: &walkerGenerator) }
+var walkerSeed: UInt64 = 0
+var walkerIndex = 0
+walker.reset(seed: walkerSeed)
+var sinceReset = 0
+figures["walker_bare_world_steps_per_s"] = measure { count in
+    for _ in 0..<count {
+        walker.stepWorldOnly(walkerActions[walkerIndex & 4095])
+        walkerIndex += 1
+    }
+    sinceReset += count
+    if sinceReset > 400 {
+        walkerSeed += 1
+        walker.reset(seed: walkerSeed)
+        sinceReset = 0
+    }
+}
+
+// Vectorised stepping across the cores (all copies on one process).
+let cores = ProcessInfo.processInfo.activeProcessorCount
+let vector = try VectorEnvironment(task: "BipedalWalker-v1", count: 2 * cores)
+vector.reset(seed: 0)
+var generator = SeededGenerator(seed: 1)
+let vectorActions = (0..<64).map { _ in (0..<vector.count).map { _ in vector.spec.actionSpace.sample(using: &generator) } }
+var vectorIndex = 0
+figures["walker_vector_steps_per_s"] = try measure { count in
+    for _ in 0..<max(1, count / vector.count) {
+        _ = try vector.step(vectorActions[vectorIndex & 63])
+        vectorIndex += 1
+    }
+} 
+figures["cores"] = Double(cores)
+
+let data = try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys, .prettyPrinted])
+print(String(decoding: data, as: UTF8.self))
