@@ -37,11 +37,12 @@ func stepper(_ id: String, render: RenderSize?) throws -> (Int) throws -> Void {
     var index = 0
     var seed: UInt64 = 0
     environment.reset(seed: seed)
+    var frame = Frame(width: render?.width ?? 1, height: render?.height ?? 1)
     return { count in
         for _ in 0..<count {
             let result = try environment.step(actions[index & 4095])
             index += 1
-            if let render { _ = environment.render(width: render.width, height: render.height) }
+            if render != nil { environment.render(into: &frame) }
             if result.isDone {
                 seed += 1
                 environment.reset(seed: seed)
@@ -51,12 +52,15 @@ func stepper(_ id: String, render: RenderSize?) throws -> (Int) throws -> Void {
 }
 
 var figures: [String: Double] = [:]
+/// `sandbox-bench SECONDS FIGURE` measures one figure only (for profiling).
+let only = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : nil
+func wanted(_ name: String) -> Bool { only == nil || only == name }
 let people = try RenderSize(width: 600, height: 400)
-figures["lander_steps_per_s"] = try measure(try stepper("LunarLanderContinuous-v1", render: nil))
-figures["lander_render_frames_per_s"] = try measure(try stepper("LunarLanderContinuous-v1", render: people))
-figures["walker_steps_per_s"] = try measure(try stepper("BipedalWalker-v1", render: nil))
-figures["walker_render_frames_per_s"] = try measure(try stepper("BipedalWalker-v1", render: people))
-figures["car_steps_per_s"] = try measure(try stepper("CarRacing-v1", render: nil))
+if wanted("lander_steps_per_s") { figures["lander_steps_per_s"] = try measure(try stepper("LunarLanderContinuous-v1", render: nil)) }
+if wanted("lander_render_frames_per_s") { figures["lander_render_frames_per_s"] = try measure(try stepper("LunarLanderContinuous-v1", render: people)) }
+if wanted("walker_steps_per_s") { figures["walker_steps_per_s"] = try measure(try stepper("BipedalWalker-v1", render: nil)) }
+if wanted("walker_render_frames_per_s") { figures["walker_render_frames_per_s"] = try measure(try stepper("BipedalWalker-v1", render: people)) }
+if wanted("car_steps_per_s") { figures["car_steps_per_s"] = try measure(try stepper("CarRacing-v1", render: nil)) }
 
 // The bare Box2D world step of the walker, in this process: the solver's share of a walker step.
 // The motors follow the same random actions as above, so the walker moves as it does when stepped.
@@ -67,7 +71,7 @@ var walkerSeed: UInt64 = 0
 var walkerIndex = 0
 walker.reset(seed: walkerSeed)
 var sinceReset = 0
-figures["walker_bare_world_steps_per_s"] = measure { count in
+if wanted("walker_bare_world_steps_per_s") { figures["walker_bare_world_steps_per_s"] = measure { count in
     for _ in 0..<count {
         walker.stepWorldOnly(walkerActions[walkerIndex & 4095])
         walkerIndex += 1
@@ -78,7 +82,7 @@ figures["walker_bare_world_steps_per_s"] = measure { count in
         walker.reset(seed: walkerSeed)
         sinceReset = 0
     }
-}
+} }
 
 // Vectorised stepping across the cores (all copies on one process).
 let cores = ProcessInfo.processInfo.activeProcessorCount
@@ -87,12 +91,12 @@ vector.reset(seed: 0)
 var generator = SeededGenerator(seed: 1)
 let vectorActions = (0..<64).map { _ in (0..<vector.count).map { _ in vector.spec.actionSpace.sample(using: &generator) } }
 var vectorIndex = 0
-figures["walker_vector_steps_per_s"] = try measure { count in
+if wanted("walker_vector_steps_per_s") { figures["walker_vector_steps_per_s"] = try measure { count in
     for _ in 0..<max(1, count / vector.count) {
         _ = try vector.step(vectorActions[vectorIndex & 63])
         vectorIndex += 1
     }
-} 
+} }
 figures["cores"] = Double(cores)
 
 let data = try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys, .prettyPrinted])

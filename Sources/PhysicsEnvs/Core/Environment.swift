@@ -94,14 +94,23 @@ public protocol Environment: AnyObject {
     /// wrong length is an error.
     func step(_ action: [Float]) throws(EnvironmentError) -> StepResult
 
-    /// Draws the current state into an RGB frame of the given size.
-    func render(width: Int, height: Int) -> Frame
+    /// Draws the current state into `frame` at the frame's size, reusing its storage: the allocation-free
+    /// way to render every step.
+    func render(into frame: inout Frame)
 
     /// A controller that acts sensibly in this task (Gymnasium's heuristics for the lander and the walker).
     func makeHeuristic() -> any Controller
 }
 
 extension Environment {
+    /// Draws the current state into a new RGB frame of the given size.
+    public func render(width: Int, height: Int) -> Frame {
+        var frame = Frame(uninitializedWidth: width, height: height)
+        render(into: &frame)
+        return frame
+    }
+
+    /// Draws the current state at the task's size for people (600×400).
     public func render() -> Frame { render(width: spec.renderWidth, height: spec.renderHeight) }
 }
 

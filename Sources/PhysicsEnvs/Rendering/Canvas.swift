@@ -25,6 +25,7 @@ final class Canvas {
         self.height = height
         surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(width), Int32(height))
         context = cairo_create(surface)
+        cairo_set_antialias(context, CAIRO_ANTIALIAS_FAST)
     }
 
     deinit {
@@ -166,14 +167,19 @@ final class Canvas {
 
     /// The canvas as an RGB frame.
     func frame() -> Frame {
+        var frame = Frame(uninitializedWidth: width, height: height)
+        copy(into: &frame)
+        return frame
+    }
+
+    /// Copies the canvas into `frame`, reusing its storage (no allocation when `frame` is uniquely held).
+    func copy(into frame: inout Frame) {
+        precondition(frame.width == width && frame.height == height, "frame size differs from the canvas")
         cairo_surface_flush(surface)
         let stride = cairo_image_surface_get_stride(surface)
         let data = cairo_image_surface_get_data(surface)!
-        let pixels = [UInt8](unsafeUninitializedCapacity: width * height * 3) { buffer, initialized in
-            cpixels_xrgb_to_rgb(data, stride, Int32(width), Int32(height), buffer.baseAddress!)
-            initialized = width * height * 3
-        }
-        return Frame(width: width, height: height, pixels: pixels)
+        let (w, h) = (Int32(width), Int32(height))
+        frame.pixels.withUnsafeMutableBufferPointer { cpixels_xrgb_to_rgb(data, stride, w, h, $0.baseAddress!) }
     }
 
     /// A Cairo image surface holding `frame` (caller destroys it).

@@ -11,6 +11,13 @@ public struct Frame: Sendable, Equatable {
         self.pixels = pixels
     }
 
+    /// A frame whose pixels are about to be overwritten.
+    init(uninitializedWidth width: Int, height: Int) {
+        self.width = width
+        self.height = height
+        pixels = [UInt8](unsafeUninitializedCapacity: width * height * 3) { _, count in count = width * height * 3 }
+    }
+
     /// A frame filled with one colour.
     public init(width: Int, height: Int, fill: (UInt8, UInt8, UInt8) = (0, 0, 0)) {
         var pixels = [UInt8](repeating: 0, count: width * height * 3)
@@ -27,6 +34,16 @@ public struct Frame: Sendable, Equatable {
 
     /// Pixels as floats in [0, 255], for pixel observations.
     public var floatPixels: [Float] { pixels.map { Float($0) } }
+
+    /// Writes the pixels as floats in [0, 255] into `values`, reusing its storage when it has the right size.
+    public func writeFloatPixels(into values: inout [Float]) {
+        if values.count != pixels.count { values = [Float](repeating: 0, count: pixels.count) }
+        values.withUnsafeMutableBufferPointer { out in
+            pixels.withUnsafeBufferPointer { p in
+                for i in 0..<p.count { out[i] = Float(p[i]) }
+            }
+        }
+    }
 }
 
 /// A render size in pixels, parsed from `WxH`.

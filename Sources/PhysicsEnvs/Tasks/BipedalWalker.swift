@@ -352,8 +352,8 @@ public final class BipedalWalker: Environment {
 
     // MARK: render
 
-    public func render(width: Int, height: Int) -> Frame {
-        let canvas = canvases.canvas(width: width, height: height)
+    public func render(into frame: inout Frame) {
+        let canvas = canvases.canvas(width: frame.width, height: frame.height)
         canvas.setDesignSpace(width: viewportWidth, height: viewportHeight, yUp: true)
         canvas.clear(Color(215, 215, 255))
         let left = max(0, scroll) * scale  // Gymnasium keeps the rightmost 600 pixels of a surface 600 + scroll wide
@@ -362,9 +362,12 @@ public final class BipedalWalker: Environment {
             if cloud.x2 < scroll / 2 || cloud.x1 > scroll / 2 + viewportWidth / scale { continue }
             canvas.fillPolygon(cloud.points.map { ($0.0 * scale + scroll * scale / 2, $0.1 * scale) }, .white)
         }
-        for polygon in terrainPolygons {
-            if polygon[1].0 < scroll || polygon[0].0 > scroll + viewportWidth / scale { continue }
-            canvas.fillPolygon(polygon.map { ($0.0 * scale, $0.1 * scale) }, Color(102, 153, 76))
+        // The ground: Gymnasium fills one quad per visible terrain segment down to y = 0; their union
+        // is one polygon, filled at once.
+        let visible = terrainPolygons.filter { !($0[1].0 < scroll || $0[0].0 > scroll + viewportWidth / scale) }
+        if let first = visible.first, let last = visible.last {
+            let ground = [first[0]] + visible.map { $0[1] } + [last[2], first[3]]
+            canvas.fillPolygon(ground.map { ($0.0 * scale, $0.1 * scale) }, Color(102, 153, 76))
         }
         for polygon in obstaclePolygons {
             canvas.fillPolygon(polygon.map { ($0.0 * scale, $0.1 * scale) }, fill: .white, outline: Color(153, 153, 153))
@@ -404,7 +407,7 @@ public final class BipedalWalker: Environment {
         canvas.line(from: (flagX, flagY1), to: (flagX, flagY2), .black)
         let flag = [(flagX, flagY2), (flagX, flagY2 - 10), (flagX + 25, flagY2 - 5)]
         canvas.fillPolygon(flag, fill: Color(230, 51, 0), outline: .black)
-        return canvas.frame()
+        canvas.copy(into: &frame)
     }
 
     public func makeHeuristic() -> any Controller { BipedalWalkerHeuristic() }

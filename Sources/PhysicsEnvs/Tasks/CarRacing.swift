@@ -76,6 +76,7 @@ public final class CarRacing: Environment {
     private var totalReward = 0.0  // shown on screen, as Gymnasium's `self.reward`
     private var episodeOver = true
     private var lastObservation: [Float] = []
+    private var observationFrame = Frame(width: stateWidth, height: stateHeight)
     private let canvases = CanvasCache()
     private let observationCanvas = CanvasCache()
 
@@ -305,7 +306,8 @@ public final class CarRacing: Environment {
         info["tiles_visited"] = Double(tilesVisited)
         let reward = terms.reduce(0, +)
         totalReward += reward
-        lastObservation = renderWindow(width: stateWidth, height: stateHeight, canvases: observationCanvas, drawText: true).floatPixels
+        renderWindow(into: &observationFrame, canvases: observationCanvas, drawText: true)
+        observationFrame.writeFloatPixels(into: &lastObservation)
         return StepResult(observation: lastObservation, reward: reward, terms: terms,
                           isTerminated: terminated, isTruncated: false, info: info)
     }
@@ -336,16 +338,18 @@ public final class CarRacing: Environment {
 
     // MARK: render
 
-    public func render(width: Int, height: Int) -> Frame {
-        renderWindow(width: width, height: height, canvases: canvases, drawText: true)
+    public func render(into frame: inout Frame) {
+        renderWindow(into: &frame, canvases: canvases, drawText: true)
     }
 
     /// Draws Gymnasium's 1000×800 window (road, car, indicators, score) scaled to `width` × `height`.
-    private func renderWindow(width: Int, height: Int, canvases: CanvasCache, drawText: Bool) -> Frame {
+    private func renderWindow(into frame: inout Frame, canvases: CanvasCache, drawText: Bool) {
+        let (width, height) = (frame.width, frame.height)
         let canvas = canvases.canvas(width: width, height: height)
         guard let car else {
             canvas.clear(backgroundColor)
-            return canvas.frame()
+            canvas.copy(into: &frame)
+            return
         }
         canvas.setDesignSpace(width: windowWidth, height: windowHeight, yUp: true)
         canvas.clear(.black)
@@ -421,7 +425,7 @@ public final class CarRacing: Environment {
             canvas.text(score, x: 60 * Double(width) / windowWidth - textWidth / 2,
                         y: (windowHeight - windowHeight * 2.5 / 40) * pixelScale - textSize / 2, size: textSize, .white)
         }
-        return canvas.frame()
+        canvas.copy(into: &frame)
     }
 
     public func makeHeuristic() -> any Controller { CarRacingHeuristic(environment: self) }

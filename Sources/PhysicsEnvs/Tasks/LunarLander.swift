@@ -304,12 +304,16 @@ public final class LunarLander: Environment {
         particles.removeAll { $0.ttl < 0 }
     }
 
-    public func render(width: Int, height: Int) -> Frame {
-        let canvas = canvases.canvas(width: width, height: height)
+    public func render(into frame: inout Frame) {
+        let canvas = canvases.canvas(width: frame.width, height: frame.height)
         canvas.setDesignSpace(width: viewportWidth, height: viewportHeight, yUp: true)
         canvas.clear(.white)
-        for polygon in skyPolygons {
-            canvas.fillPolygon(polygon.map { ($0.0 * scale, $0.1 * scale) }, .black)
+        // Gymnasium fills one black quad per terrain chunk, from the surface to the top; their union is
+        // one polygon, filled at once.
+        if let first = skyPolygons.first, let last = skyPolygons.last {
+            var sky = [first[0]] + skyPolygons.map { $0[1] }
+            sky += [last[2], first[3]]
+            canvas.fillPolygon(sky.map { ($0.0 * scale, $0.1 * scale) }, .black)
         }
         for particle in particles {
             let c = Color(max(0.2, 0.15 + particle.ttl) * 255, max(0.2, 0.5 * particle.ttl) * 255, max(0.2, 0.5 * particle.ttl) * 255)
@@ -331,7 +335,7 @@ public final class LunarLander: Environment {
             canvas.line(from: (x, flagY1), to: (x, flagY2), .white)
             canvas.fillPolygon([(x, flagY2), (x, flagY2 - 10), (x + 25, flagY2 - 5)], Color(204, 204, 0))
         }
-        return canvas.frame()
+        canvas.copy(into: &frame)
     }
 
     public func makeHeuristic() -> any Controller { LunarLanderHeuristic() }
