@@ -37,6 +37,17 @@ public:
     }
 };
 
+class FixtureCollector final : public b2QueryCallback {
+public:
+    explicit FixtureCollector(uint16_t mask) : mask(mask) {}
+    uint16_t mask;
+    std::vector<b2Fixture *> fixtures;
+    bool ReportFixture(b2Fixture *fixture) override {
+        if (fixture->GetFilterData().categoryBits & mask) fixtures.push_back(fixture);
+        return true;
+    }
+};
+
 b2FixtureDef makeFixtureDef(const b2Shape *shape, CB2FixtureDef def) {
     b2FixtureDef fd;
     fd.shape = shape;
@@ -98,6 +109,40 @@ float cb2_world_raycast(CB2World *world, CB2Vec2 p1, CB2Vec2 p2, uint16_t mask, 
     W(world)->RayCast(&ray, b2Vec2(p1.x, p1.y), b2Vec2(p2.x, p2.y));
     if (hit) *hit = out(ray.point);
     return ray.fraction;
+}
+
+void cb2_world_raycast_fan(CB2World *world, CB2Vec2 origin, const CB2Vec2 *ends, int32_t count,
+                           uint16_t mask, float *fractions, CB2Vec2 *points) {
+    // One AABB around the whole fan finds every fixture any ray can touch.
+    b2AABB box;
+    box.lowerBound.Set(origin.x, origin.y);
+    box.upperBound.Set(origin.x, origin.y);
+    for (int32_t i = 0; i < count; ++i) {
+        box.lowerBound = b2Min(box.lowerBound, b2Vec2(ends[i].x, ends[i].y));
+        box.upperBound = b2Max(box.upperBound, b2Vec2(ends[i].x, ends[i].y));
+    }
+    FixtureCollector collector(mask);
+    W(world)->QueryAABB(&collector, box);
+    for (int32_t i = 0; i < count; ++i) {
+        b2RayCastInput input;
+        input.p1.Set(origin.x, origin.y);
+        input.p2.Set(ends[i].x, ends[i].y);
+        input.maxFraction = 1.0f;
+        float best = 1.0f;
+        b2Vec2 point = input.p2;
+        for (b2Fixture *fixture : collector.fixtures) {
+            b2Shape *shape = fixture->GetShape();
+            for (int32_t child = 0; child < shape->GetChildCount(); ++child) {
+                b2RayCastOutput output;
+                if (fixture->RayCast(&output, input, child) && output.fraction < best) {
+                    best = output.fraction;
+                    point = (1.0f - best) * input.p1 + best * input.p2;  // as b2World::RayCast computes it
+                }
+            }
+        }
+        fractions[i] = best;
+        points[i] = out(point);
+    }
 }
 
 CB2Body *cb2_body_create(CB2World *world, CB2BodyType type, float x, float y, float angle) {

@@ -47,6 +47,12 @@ void cb2_world_clear_events(CB2World *world);
 /// intersect `categoryMask`, or 1 when nothing is hit. `hit` receives the hit point (p2 when nothing is hit).
 float cb2_world_raycast(CB2World *world, CB2Vec2 p1, CB2Vec2 p2, uint16_t categoryMask, CB2Vec2 *hit);
 
+/// Casts `count` rays from `origin` to `ends[i]` and writes each ray's closest hit fraction (1 when
+/// nothing is hit) and point, among fixtures whose category bits intersect `categoryMask`. Gives the
+/// same result as `count` calls of `cb2_world_raycast`, with one broadphase query for the whole fan.
+void cb2_world_raycast_fan(CB2World *world, CB2Vec2 origin, const CB2Vec2 *ends, int32_t count,
+                           uint16_t categoryMask, float *fractions, CB2Vec2 *points);
+
 CB2Body *cb2_body_create(CB2World *world, CB2BodyType type, float x, float y, float angle);
 void cb2_body_destroy(CB2World *world, CB2Body *body);
 /// Adds a convex polygon (3 to 8 vertices, body-local coordinates).

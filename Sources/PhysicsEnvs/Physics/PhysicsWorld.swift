@@ -79,6 +79,21 @@ final class PhysicsWorld {
         return (fraction, Vec2(hit))
     }
 
+    /// Casts a fan of rays from `origin`: for each end point, the closest hit fraction and point among
+    /// fixtures in `categoryMask`, exactly as `rayCast` would give for each ray on its own.
+    func rayCastFan(from origin: Vec2, to ends: [Vec2], categoryMask: UInt16,
+                    fractions: inout [Float], points: inout [Vec2]) {
+        let count = ends.count
+        if fractions.count != count { fractions = [Float](repeating: 1, count: count) }
+        if points.count != count { points = [Vec2](repeating: origin, count: count) }
+        let raw = ends.map(\.c)
+        var rawPoints = [CB2Vec2](repeating: CB2Vec2(), count: count)
+        fractions.withUnsafeMutableBufferPointer { f in
+            cb2_world_raycast_fan(handle, origin.c, raw, Int32(count), categoryMask, f.baseAddress, &rawPoints)
+        }
+        for i in 0..<count { points[i] = Vec2(rawPoints[i]) }
+    }
+
     func createBody(_ type: BodyType, at position: Vec2, angle: Float = 0) -> PhysicsBody {
         let raw: CB2BodyType
         switch type {

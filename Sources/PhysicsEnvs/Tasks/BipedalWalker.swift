@@ -76,7 +76,11 @@ public final class BipedalWalker: Environment {
     private var terrainPolygons: [[(Double, Double)]] = []  // ground under the surface line
     private var obstaclePolygons: [[(Double, Double)]] = []  // stumps, pit walls, stairs
     private var cloudPolygons: [(points: [(Double, Double)], x1: Double, x2: Double)] = []
-    private var lidarPoints: [(Vec2, Vec2)] = []
+    private var lidarOrigin = Vec2(0, 0)
+    private var lidarFractions: [Float] = []
+    private var lidarHits: [Vec2] = []
+    /// (sin, cos) of each lidar ray's angle, 1.5·i/10 rad from straight down.
+    private static let lidarDirections: [(Double, Double)] = (0..<10).map { (sin(1.5 * Double($0) / 10), cos(1.5 * Double($0) / 10)) }
     private let canvases = CanvasCache()
 
     public init(hardcore: Bool = false, options: [String: Double] = [:]) throws(EnvironmentError) {
@@ -299,15 +303,10 @@ public final class BipedalWalker: Environment {
 
         let position = hull.position
         let velocity = hull.linearVelocity
-        var lidar: [Double] = []
-        lidarPoints = []
-        for i in 0..<10 {
-            let angle = 1.5 * Double(i) / 10
-            let p2 = Vec2(Double(position.x) + sin(angle) * lidarRange, Double(position.y) - cos(angle) * lidarRange)
-            let hit = world.rayCast(from: position, to: p2, categoryMask: 0x0001)
-            lidar.append(Double(hit.fraction))
-            lidarPoints.append((position, hit.point))
-        }
+        // Ten lidar rays fanning from straight down to 1.5 rad forward; each reports its closest hit.
+        let ends = Self.lidarDirections.map { Vec2(Double(position.x) + $0.0 * lidarRange, Double(position.y) - $0.1 * lidarRange) }
+        world.rayCastFan(from: position, to: ends, categoryMask: 0x0001, fractions: &lidarFractions, points: &lidarHits)
+        lidarOrigin = position
 
         var state: [Double] = [
             Double(hull.angle),  // normal angles up to 0.5 here, but more is possible
@@ -325,7 +324,7 @@ public final class BipedalWalker: Environment {
             Double(joints[3].speed) / speedKnee,
             lowerLegContact[1] ? 1 : 0,
         ]
-        state += lidar
+        state += lidarFractions.map(Double.init)
         scroll = Double(position.x) - viewportWidth / scale / 5
 
         let forwardShaping = 130 * Double(position.x) / scale  // about 300 on reaching the end
@@ -347,7 +346,7 @@ public final class BipedalWalker: Environment {
             terminated = true
         }
         return StepResult(observation: state.map(Float.init), reward: terms.reduce(0, +), terms: terms,
-                          isTerminated: terminated, isTruncated: false, info: ["hull_x": Double(position.x)])
+                          isTerminated: terminated, isTruncated: false, info: [:])
     }
 
     // MARK: render
@@ -379,9 +378,9 @@ public final class BipedalWalker: Environment {
         }
         // One lidar ray at a time, sweeping as Gymnasium's renderer does.
         let sweep = elapsedSteps % 100
-        if sweep < 2 * lidarPoints.count {
-            let ray = lidarPoints[sweep < lidarPoints.count ? sweep : 2 * lidarPoints.count - sweep - 1]
-            canvas.line(from: (Double(ray.0.x) * scale, Double(ray.0.y) * scale), to: (Double(ray.1.x) * scale, Double(ray.1.y) * scale), Color(255, 0, 0))
+        if sweep < 2 * lidarHits.count {
+            let hit = lidarHits[sweep < lidarHits.count ? sweep : 2 * lidarHits.count - sweep - 1]
+            canvas.line(from: (Double(lidarOrigin.x) * scale, Double(lidarOrigin.y) * scale), to: (Double(hit.x) * scale, Double(hit.y) * scale), Color(255, 0, 0))
         }
         if world != nil {
             for (index, body) in (legs + [hull!]).enumerated() {

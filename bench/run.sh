@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `make bench`: measures sandbox against its Python peers in the same run and writes bench/RESULTS.md.
+#
+# Sets up bench/.venv from PyPI (Gymnasium 1.4 with its Box2D extra) on first use. Each side runs
+# alone (never both at once) on one core; every figure is the best of three timed runs.
+# Usage: bench/run.sh [seconds-per-figure]   (default 3)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-3}"
+venv=bench/.venv
+mkdir -p bench/out
+
+if [ ! -x "$venv/bin/python" ]; then
+  echo "bench: creating $venv"
+  python3 -m venv "$venv"
+fi
+if ! "$venv/bin/python" -c "import gymnasium, Box2D, pygame" 2>/dev/null; then
+  echo "bench: installing gymnasium[box2d]==1.4.0 into $venv"
+  "$venv/bin/pip" install -q "gymnasium[box2d]==1.4.0"
+fi
+
+swift build -c release --product sandbox-bench >/dev/null
+echo "bench: sandbox tasks (${seconds}s per figure)"
+taskset -c 0 .build/release/sandbox-bench "$seconds" > bench/out/envs_sandbox.json
+echo "bench: Gymnasium tasks (${seconds}s per figure)"
+taskset -c 0 "$venv/bin/python" bench/envs_gymnasium.py "$seconds" > bench/out/envs_gymnasium.json
+# The vector figure uses every core, so it runs without taskset.
+.build/release/sandbox-bench "$seconds" walker_vector_steps_per_s > bench/out/envs_vector.json
+
+"$venv/bin/python" bench/report.py "$seconds"
+echo "bench: wrote bench/RESULTS.md"
