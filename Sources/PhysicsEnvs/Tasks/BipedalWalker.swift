@@ -56,7 +56,8 @@ public final class BipedalWalker: Environment {
     public let spec: TaskSpec
     public let options: [String: Double]
     public let hardcore: Bool
-    public private(set) var elapsedSteps = 0
+    public var elapsedSteps: Int { clock.elapsedSteps }
+    private var clock: EpisodeClock
     private let maxEpisodeSteps: Int
 
     private var generator = SeededGenerator(seed: 0)
@@ -69,7 +70,6 @@ public final class BipedalWalker: Environment {
     private var gameOver = false
     private var previousShaping: (forward: Double, head: Double)?
     private var scroll = 0.0
-    private var episodeOver = true
     private var terrainGrassLength = terrainGrass
     private var terrainX: [Double] = []
     private var terrainY: [Double] = []
@@ -90,6 +90,7 @@ public final class BipedalWalker: Environment {
         self.hardcore = hardcore
         self.options = resolved
         maxEpisodeSteps = Int(resolved["max_episode_steps"]!)
+        clock = EpisodeClock(maxEpisodeSteps: maxEpisodeSteps)
         spec = Self.makeSpec(hardcore: hardcore, maxEpisodeSteps: maxEpisodeSteps)
     }
 
@@ -124,8 +125,7 @@ public final class BipedalWalker: Environment {
         previousShaping = nil
         lowerLegContact = [false, false]
         scroll = 0
-        elapsedSteps = 0
-        episodeOver = false
+        clock.start()
 
         generateTerrain(in: world)
         generateClouds()
@@ -276,13 +276,9 @@ public final class BipedalWalker: Environment {
     // MARK: step
 
     public func step(_ action: [Float]) throws(EnvironmentError) -> StepResult {
-        guard world != nil else { throw .stepBeforeReset }
-        guard !episodeOver else { throw .stepAfterEpisodeEnd }
-        let clipped = try validatedAction(action, in: spec.actionSpace)
-        var result = advance(clipped)
-        elapsedSteps += 1
-        if !result.isTerminated && elapsedSteps >= maxEpisodeSteps { result.isTruncated = true }
-        episodeOver = result.isDone
+        try clock.checkCanStep()
+        var result = advance(try validatedAction(action, in: spec.actionSpace))
+        clock.count(&result)
         return result
     }
 
@@ -393,13 +389,7 @@ public final class BipedalWalker: Environment {
                     fill = Color(127, 51, 229)
                     outline = Color(76, 76, 127)
                 }
-                for case let .polygon(vertices) in body.shapes {
-                    let path = vertices.map { v -> (Double, Double) in
-                        let p = body.worldPoint(v)
-                        return (Double(p.x) * scale, Double(p.y) * scale)
-                    }
-                    canvas.fillPolygon(path, fill: fill, outline: outline)
-                }
+                canvas.drawPolygons(of: body, scale: scale, fill: fill, outline: outline)
             }
         }
         let flagY1 = terrainHeight * scale, flagY2 = flagY1 + 50, flagX = terrainStep * 3 * scale

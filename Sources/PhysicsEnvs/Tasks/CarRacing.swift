@@ -50,7 +50,8 @@ public final class CarRacing: Environment {
 
     public let spec: TaskSpec
     public let options: [String: Double]
-    public private(set) var elapsedSteps = 0
+    public var elapsedSteps: Int { clock.elapsedSteps }
+    private var clock: EpisodeClock
     private let maxEpisodeSteps: Int
     private let lapCompletePercent: Double
 
@@ -74,7 +75,6 @@ public final class CarRacing: Environment {
     private var newLap = false
     private var time = 0.0
     private var totalReward = 0.0  // shown on screen, as Gymnasium's `self.reward`
-    private var episodeOver = true
     private var lastObservation: [Float] = []
     private var observationFrame = Frame(width: stateWidth, height: stateHeight)
     private let canvases = CanvasCache()
@@ -87,6 +87,7 @@ public final class CarRacing: Environment {
             throw .invalidOption(task: Self.name, option: "lap_complete_percent", reason: "\(lapCompletePercent) is outside (0, 1]")
         }
         maxEpisodeSteps = Int(resolved["max_episode_steps"]!)
+        clock = EpisodeClock(maxEpisodeSteps: maxEpisodeSteps)
         self.options = resolved
         spec = Self.makeSpec(maxEpisodeSteps: maxEpisodeSteps)
     }
@@ -112,8 +113,7 @@ public final class CarRacing: Environment {
         time = 0
         totalReward = 0
         newLap = false
-        elapsedSteps = 0
-        episodeOver = false
+        clock.start()
         var world: PhysicsWorld
         repeat {
             world = PhysicsWorld(gravity: Vec2(0, 0))
@@ -263,13 +263,9 @@ public final class CarRacing: Environment {
     // MARK: step
 
     public func step(_ action: [Float]) throws(EnvironmentError) -> StepResult {
-        guard world != nil else { throw .stepBeforeReset }
-        guard !episodeOver else { throw .stepAfterEpisodeEnd }
-        let clipped = try validatedAction(action, in: spec.actionSpace)
-        var result = advance(clipped)
-        elapsedSteps += 1
-        if !result.isTerminated && elapsedSteps >= maxEpisodeSteps { result.isTruncated = true }
-        episodeOver = result.isDone
+        try clock.checkCanStep()
+        var result = advance(try validatedAction(action, in: spec.actionSpace))
+        clock.count(&result)
         return result
     }
 

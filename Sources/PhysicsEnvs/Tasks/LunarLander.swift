@@ -56,7 +56,8 @@ public final class LunarLander: Environment {
 
     public let spec: TaskSpec
     public let options: [String: Double]
-    public private(set) var elapsedSteps = 0
+    public var elapsedSteps: Int { clock.elapsedSteps }
+    private var clock: EpisodeClock
 
     private let gravity: Double
     private let windEnabled: Bool
@@ -74,7 +75,6 @@ public final class LunarLander: Environment {
     private var previousShaping: [Double]?
     private var windIndex = 0
     private var torqueIndex = 0
-    private var episodeOver = true
     private(set) var helipadX1 = 0.0, helipadX2 = 0.0, helipadY = 0.0
     private var skyPolygons: [[(Double, Double)]] = []
     private var particles: [Particle] = []
@@ -96,6 +96,7 @@ public final class LunarLander: Environment {
         windPower = resolved["wind_power"]!
         turbulencePower = resolved["turbulence_power"]!
         maxEpisodeSteps = Int(resolved["max_episode_steps"]!)
+        clock = EpisodeClock(maxEpisodeSteps: maxEpisodeSteps)
         self.options = resolved
         spec = Self.makeSpec(maxEpisodeSteps: maxEpisodeSteps)
     }
@@ -123,8 +124,7 @@ public final class LunarLander: Environment {
         previousShaping = nil
         legContact = [false, false]
         particles = []
-        elapsedSteps = 0
-        episodeOver = false
+        clock.start()
         if windEnabled {
             windIndex = generator.integer(-9999, 9999)
             torqueIndex = generator.integer(-9999, 9999)
@@ -187,13 +187,9 @@ public final class LunarLander: Environment {
     // MARK: step
 
     public func step(_ action: [Float]) throws(EnvironmentError) -> StepResult {
-        guard world != nil else { throw .stepBeforeReset }
-        guard !episodeOver else { throw .stepAfterEpisodeEnd }
-        let clipped = try validatedAction(action, in: spec.actionSpace)
-        var result = advance(clipped)
-        elapsedSteps += 1
-        if !result.isTerminated && elapsedSteps >= maxEpisodeSteps { result.isTruncated = true }
-        episodeOver = result.isDone
+        try clock.checkCanStep()
+        var result = advance(try validatedAction(action, in: spec.actionSpace))
+        clock.count(&result)
         return result
     }
 
@@ -321,13 +317,7 @@ public final class LunarLander: Environment {
         }
         if world != nil {
             for body in [lander!] + legs {
-                for case let .polygon(vertices) in body.shapes {
-                    let path = vertices.map { v -> (Double, Double) in
-                        let p = body.worldPoint(v)
-                        return (Double(p.x) * scale, Double(p.y) * scale)
-                    }
-                    canvas.fillPolygon(path, fill: Color(128, 102, 230), outline: Color(77, 77, 128))
-                }
+                canvas.drawPolygons(of: body, scale: scale, fill: Color(128, 102, 230), outline: Color(77, 77, 128))
             }
         }
         for x in [helipadX1 * scale, helipadX2 * scale] {
