@@ -22,15 +22,19 @@ let package = Package(
         .target(name: "CPixels", path: "Sources/CPixels", cSettings: [.unsafeFlags(["-O3"])]),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
         .systemLibrary(name: "CGif", path: "Sources/CGif"),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
 
         .target(name: "PhysicsEnvs", dependencies: ["CBox2D", "CCairo", "CGif", "CPixels"]),
-        .target(name: "RewardLearning", dependencies: ["PhysicsEnvs"]),
-        .target(name: "QDHF", dependencies: ["PhysicsEnvs"]),
+        // Tensors, reverse-mode autodiff, layers, optimisers and safetensors checkpoints on OpenBLAS.
+        .target(name: "NeuralNets", dependencies: ["CBLAS"]),
+        .target(name: "RewardLearning", dependencies: ["PhysicsEnvs", "NeuralNets"]),
+        .target(name: "QDHF", dependencies: ["PhysicsEnvs", "NeuralNets"]),
         .executableTarget(name: "sandbox", dependencies: ["PhysicsEnvs", "RewardLearning", "QDHF"]),
         // Benchmarks run by `make bench` (bench/run.sh); not part of the product.
-        .executableTarget(name: "sandbox-bench", dependencies: ["PhysicsEnvs"], path: "bench/swift"),
+        .executableTarget(name: "sandbox-bench", dependencies: ["PhysicsEnvs", "NeuralNets"], path: "bench/swift"),
 
         .testTarget(name: "PhysicsEnvsTests", dependencies: ["PhysicsEnvs"]),
+        .testTarget(name: "NeuralNetsTests", dependencies: ["NeuralNets"]),
         .testTarget(name: "sandboxTests", dependencies: ["sandbox", "PhysicsEnvs"]),
     ],
     swiftLanguageModes: [.v5],

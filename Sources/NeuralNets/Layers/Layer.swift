@@ -1,0 +1,67 @@
+/// Something with trainable parameters, listed in a fixed order with names.
+///
+/// Names are dotted paths (`layers.0.weight`), the same names checkpoints use.
+public protocol ParameterContainer: AnyObject {
+    /// Parameters in a fixed order, with their names.
+    var namedParameters: [(name: String, tensor: Tensor)] { get }
+}
+
+extension ParameterContainer {
+    public var parameters: [Tensor] { namedParameters.map(\.tensor) }
+
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
+
+    public func zeroGradients() { for p in parameters { p.zeroGrad() } }
+
+    /// Copies every parameter value from `other`, which must have the same names and shapes.
+    public func copyParameters(from other: some ParameterContainer) {
+        let source = Dictionary(uniqueKeysWithValues: other.namedParameters.map { ($0.name, $0.tensor) })
+        for (name, tensor) in namedParameters {
+            guard let s = source[name], s.shape == tensor.shape else { preconditionFailure("no parameter \(name) of shape \(tensor.shape) to copy") }
+            tensor.assign(s.data)
+        }
+    }
+
+    /// Polyak averaging towards `other`: θ ← (1 − τ)·θ + τ·θ_other (SAC's target networks).
+    public func softUpdate(towards other: some ParameterContainer, rate tau: Float) {
+        for ((_, mine), (_, theirs)) in zip(namedParameters, other.namedParameters) {
+            mine.updateData { m in
+                theirs.data.withUnsafeBufferPointer { t in
+                    for i in 0..<m.count { m[i] = (1 - tau) * m[i] + tau * t[i] }
+                }
+            }
+        }
+    }
+}
+
+/// Prefixes each name with `prefix.`.
+func prefixed(_ prefix: String, _ parameters: [(name: String, tensor: Tensor)]) -> [(name: String, tensor: Tensor)] {
+    parameters.map { ("\(prefix).\($0.name)", $0.tensor) }
+}
+
+/// Element-wise activations, by name (as configurations store them).
+public enum Activation: String, Codable, Sendable, CaseIterable {
+    case relu, leakyRelu = "leaky_relu", tanh, sigmoid, elu, identity
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        switch self {
+        case .relu: return x.relu()
+        case .leakyRelu: return x.leakyRelu()
+        case .tanh: return x.tanh()
+        case .sigmoid: return x.sigmoid()
+        case .elu: return x.elu()
+        case .identity: return x
+        }
+    }
+
+    /// The gain that keeps activations' scale, for orthogonal and Kaiming initialisation (PyTorch's
+    /// `calculate_gain`).
+    public var gain: Float {
+        switch self {
+        case .relu: return Float(2).squareRoot()
+        case .leakyRelu: return (Float(2) / (1 + 0.01 * 0.01)).squareRoot()
+        case .tanh: return 5.0 / 3
+        case .sigmoid, .elu, .identity: return 1
+        }
+    }
+}

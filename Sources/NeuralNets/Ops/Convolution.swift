@@ -1,0 +1,143 @@
+/// Geometry of a 2-D convolution over channels-last (NHWC) images.
+public struct ConvolutionGeometry: Equatable, Sendable {
+    public var kernelHeight: Int, kernelWidth: Int
+    public var stride: Int
+    public var padding: Int
+
+    public init(kernel: Int, stride: Int = 1, padding: Int = 0) {
+        self.init(kernelHeight: kernel, kernelWidth: kernel, stride: stride, padding: padding)
+    }
+
+    public init(kernelHeight: Int, kernelWidth: Int, stride: Int = 1, padding: Int = 0) {
+        precondition(kernelHeight > 0 && kernelWidth > 0 && stride > 0 && padding >= 0, "invalid convolution geometry")
+        self.kernelHeight = kernelHeight
+        self.kernelWidth = kernelWidth
+        self.stride = stride
+        self.padding = padding
+    }
+
+    public func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {
+        ((height + 2 * padding - kernelHeight) / stride + 1, (width + 2 * padding - kernelWidth) / stride + 1)
+    }
+}
+
+extension Tensor {
+    /// 2-D convolution of channels-last images x [N, H, W, C] with weight [outC, kh, kw, C] and bias
+    /// [outC], giving [N, outH, outW, outC]. It lowers the input to columns (im2col) and does one sgemm
+    /// for the whole batch.
+    public static func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry) -> Tensor {
+        precondition(x.rank == 4, "conv2d needs x [N, H, W, C], got \(x.shape)")
+        let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        precondition(weight.shape == [weight.shape[0], g.kernelHeight, g.kernelWidth, c],
+                     "conv2d weight needs [outC, \(g.kernelHeight), \(g.kernelWidth), \(c)], got \(weight.shape)")
+        let outC = weight.shape[0]
+        let (oh, ow) = g.outputSize(height: h, width: w)
+        precondition(oh > 0 && ow > 0, "conv2d: a \(g.kernelHeight)×\(g.kernelWidth) kernel does not fit a \(h)×\(w) image")
+        let positions = n * oh * ow
+        let patch = g.kernelHeight * g.kernelWidth * c
+
+        let columns = im2col(x.data, n: n, h: h, w: w, c: c, geometry: g, oh: oh, ow: ow)
+        var out = [Float](unsafeUninitializedCapacity: positions * outC) { buffer, initialized in
+            if let bias { for p in 0..<positions { for j in 0..<outC { buffer[p * outC + j] = bias.data[j] } } }
+            initialized = positions * outC
+        }
+        out.withUnsafeMutableBufferPointer { o in
+            columns.withUnsafeBufferPointer { cols in
+                weight.data.withUnsafeBufferPointer { wt in
+                    BLAS.gemm(transposeA: false, transposeB: true, m: positions, n: outC, k: patch,
+                              a: cols.baseAddress!, b: wt.baseAddress!, beta: bias == nil ? 0 : 1, c: o.baseAddress!)
+                }
+            }
+        }
+        let parents = bias.map { [x, weight, $0] } ?? [x, weight]
+        return Tensor(shape: [n, oh, ow, outC], data: out, parents: parents) { result in
+            result.grad!.withUnsafeBufferPointer { dy in
+                if weight.requiresGrad {  // dW = dYᵀ · columns
+                    columns.withUnsafeBufferPointer { cols in
+                        weight.withGradient { gw in
+                            BLAS.gemm(transposeA: true, transposeB: false, m: outC, n: patch, k: positions,
+                                      a: dy.baseAddress!, b: cols.baseAddress!, beta: 1, c: gw.baseAddress!)
+                        }
+                    }
+                }
+                if let bias, bias.requiresGrad {
+                    bias.withGradient { gb in
+                        for p in 0..<positions { for j in 0..<outC { gb[j] += dy[p * outC + j] } }
+                    }
+                }
+                if x.requiresGrad {  // dColumns = dY · W, then scatter back (col2im)
+                    var dColumns = [Float](repeating: 0, count: positions * patch)
+                    dColumns.withUnsafeMutableBufferPointer { dc in
+                        weight.data.withUnsafeBufferPointer { wt in
+                            BLAS.gemm(transposeA: false, transposeB: false, m: positions, n: patch, k: outC,
+                                      a: dy.baseAddress!, b: wt.baseAddress!, beta: 0, c: dc.baseAddress!)
+                        }
+                    }
+                    x.withGradient { gx in
+                        col2im(dColumns, into: gx, n: n, h: h, w: w, c: c, geometry: g, oh: oh, ow: ow)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Lowers NHWC images to a [N·outH·outW, kh·kw·C] matrix: one row per output position.
+func im2col(_ input: [Float], n: Int, h: Int, w: Int, c: Int, geometry g: ConvolutionGeometry, oh: Int, ow: Int) -> [Float] {
+    let patch = g.kernelHeight * g.kernelWidth * c
+    return [Float](unsafeUninitializedCapacity: n * oh * ow * patch) { out, initialized in
+        input.withUnsafeBufferPointer { x in
+            var row = 0
+            for b in 0..<n {
+                for oy in 0..<oh {
+                    for ox in 0..<ow {
+                        var o = row * patch
+                        for ky in 0..<g.kernelHeight {
+                            let iy = oy * g.stride + ky - g.padding
+                            for kx in 0..<g.kernelWidth {
+                                let ix = ox * g.stride + kx - g.padding
+                                if iy < 0 || iy >= h || ix < 0 || ix >= w {
+                                    for k in 0..<c { out[o + k] = 0 }
+                                } else {
+                                    let base = ((b * h + iy) * w + ix) * c
+                                    (out.baseAddress! + o).update(from: x.baseAddress! + base, count: c)
+                                }
+                                o += c
+                            }
+                        }
+                        row += 1
+                    }
+                }
+            }
+        }
+        initialized = n * oh * ow * patch
+    }
+}
+
+/// Adds a [N·outH·outW, kh·kw·C] column gradient back into NHWC image gradients.
+func col2im(_ columns: [Float], into x: UnsafeMutableBufferPointer<Float>, n: Int, h: Int, w: Int, c: Int,
+            geometry g: ConvolutionGeometry, oh: Int, ow: Int) {
+    let patch = g.kernelHeight * g.kernelWidth * c
+    columns.withUnsafeBufferPointer { cols in
+        var row = 0
+        for b in 0..<n {
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    var o = row * patch
+                    for ky in 0..<g.kernelHeight {
+                        let iy = oy * g.stride + ky - g.padding
+                        for kx in 0..<g.kernelWidth {
+                            let ix = ox * g.stride + kx - g.padding
+                            if iy >= 0 && iy < h && ix >= 0 && ix < w {
+                                let base = ((b * h + iy) * w + ix) * c
+                                for k in 0..<c { x[base + k] += cols[o + k] }
+                            }
+                            o += c
+                        }
+                    }
+                    row += 1
+                }
+            }
+        }
+    }
+}
