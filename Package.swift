@@ -26,7 +26,9 @@ let package = Package(
 
         .target(name: "PhysicsEnvs", dependencies: ["CBox2D", "CCairo", "CGif", "CPixels"]),
         // Tensors, reverse-mode autodiff, layers, optimisers and safetensors checkpoints on OpenBLAS.
-        .target(name: "NeuralNets", dependencies: ["CBLAS"]),
+        .target(name: "CKernels", path: "Sources/CKernels",
+                cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-ffp-contract=fast"])]),
+        .target(name: "NeuralNets", dependencies: ["CBLAS", "CKernels"]),
         .target(name: "RewardLearning", dependencies: ["PhysicsEnvs", "NeuralNets"]),
         .target(name: "QDHF", dependencies: ["PhysicsEnvs", "NeuralNets"]),
         .executableTarget(name: "sandbox", dependencies: ["PhysicsEnvs", "RewardLearning", "QDHF"]),
@@ -34,7 +36,7 @@ let package = Package(
         .executableTarget(name: "sandbox-bench", dependencies: ["PhysicsEnvs", "NeuralNets"], path: "bench/swift"),
 
         .testTarget(name: "PhysicsEnvsTests", dependencies: ["PhysicsEnvs"]),
-        .testTarget(name: "NeuralNetsTests", dependencies: ["NeuralNets"]),
+        .testTarget(name: "NeuralNetsTests", dependencies: ["NeuralNets"], exclude: ["Fixtures"]),
         .testTarget(name: "sandboxTests", dependencies: ["sandbox", "PhysicsEnvs"]),
     ],
     swiftLanguageModes: [.v5],

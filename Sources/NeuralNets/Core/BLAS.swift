@@ -1,4 +1,5 @@
 internal import CBLAS
+internal import CKernels
 import Foundation
 
 /// OpenBLAS, configured from one place.
@@ -13,6 +14,10 @@ public enum BLAS {
     private static let configured: Void = {
         let requested = ProcessInfo.processInfo.environment[threadsVariable].flatMap(Int.init) ?? 1
         openblas_set_num_threads(Int32(Swift.max(1, requested)))
+        // Activations of large batches are tens of megabytes and are freed and reallocated every step.
+        // glibc would hand each back to the kernel and fault it in again page by page; keeping them on
+        // the heap makes a training step reuse the same memory.
+        ckernels_configure_allocator()
     }()
 
     /// Applies the default (or `SANDBOX_BLAS_THREADS`) once; every product calls this.

@@ -38,7 +38,7 @@ extension Tensor {
 
         let columns = im2col(x.data, n: n, h: h, w: w, c: c, geometry: g, oh: oh, ow: ow)
         var out = [Float](unsafeUninitializedCapacity: positions * outC) { buffer, initialized in
-            if let bias { for p in 0..<positions { for j in 0..<outC { buffer[p * outC + j] = bias.data[j] } } }
+            if let bias { fillRows(buffer.baseAddress!, rows: positions, with: bias.data) }
             initialized = positions * outC
         }
         out.withUnsafeMutableBufferPointer { o in
@@ -61,9 +61,7 @@ extension Tensor {
                     }
                 }
                 if let bias, bias.requiresGrad {
-                    bias.withGradient { gb in
-                        for p in 0..<positions { for j in 0..<outC { gb[j] += dy[p * outC + j] } }
-                    }
+                    bias.withGradient { gb in addColumnSums(of: dy.baseAddress!, rows: positions, into: gb.baseAddress!, columns: outC) }
                 }
                 if x.requiresGrad {  // dColumns = dY · W, then scatter back (col2im)
                     var dColumns = [Float](repeating: 0, count: positions * patch)
@@ -82,28 +80,37 @@ extension Tensor {
     }
 }
 
-/// Lowers NHWC images to a [N·outH·outW, kh·kw·C] matrix: one row per output position.
+/// Lowers NHWC images to a [N·outH·outW, kh·kw·C] matrix: one row per output position. In NHWC a
+/// kernel row of kw pixels is kw·C contiguous floats, copied at once when it lies inside the image.
 func im2col(_ input: [Float], n: Int, h: Int, w: Int, c: Int, geometry g: ConvolutionGeometry, oh: Int, ow: Int) -> [Float] {
     let patch = g.kernelHeight * g.kernelWidth * c
+    let run = g.kernelWidth * c
     return [Float](unsafeUninitializedCapacity: n * oh * ow * patch) { out, initialized in
         input.withUnsafeBufferPointer { x in
+            let source = x.baseAddress!, target = out.baseAddress!
             var row = 0
             for b in 0..<n {
                 for oy in 0..<oh {
                     for ox in 0..<ow {
                         var o = row * patch
+                        let x0 = ox * g.stride - g.padding
                         for ky in 0..<g.kernelHeight {
                             let iy = oy * g.stride + ky - g.padding
-                            for kx in 0..<g.kernelWidth {
-                                let ix = ox * g.stride + kx - g.padding
-                                if iy < 0 || iy >= h || ix < 0 || ix >= w {
-                                    for k in 0..<c { out[o + k] = 0 }
-                                } else {
-                                    let base = ((b * h + iy) * w + ix) * c
-                                    (out.baseAddress! + o).update(from: x.baseAddress! + base, count: c)
+                            if iy < 0 || iy >= h {
+                                (target + o).update(repeating: 0, count: run)
+                            } else if x0 >= 0 && x0 + g.kernelWidth <= w {
+                                (target + o).update(from: source + ((b * h + iy) * w + x0) * c, count: run)
+                            } else {
+                                for kx in 0..<g.kernelWidth {
+                                    let ix = x0 + kx
+                                    if ix < 0 || ix >= w {
+                                        (target + o + kx * c).update(repeating: 0, count: c)
+                                    } else {
+                                        (target + o + kx * c).update(from: source + ((b * h + iy) * w + ix) * c, count: c)
+                                    }
                                 }
-                                o += c
                             }
+                            o += run
                         }
                         row += 1
                     }

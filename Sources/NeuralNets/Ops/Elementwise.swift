@@ -1,4 +1,5 @@
 import Foundation
+internal import CKernels
 
 // MARK: binary operations with broadcasting
 
@@ -164,7 +165,31 @@ extension Tensor {
         }
     }
 
-    public func exp() -> Tensor { map("exp", { Foundation.exp($0) }, derivative: { _, y in y }) }
+    /// Applies a C kernel element-wise; `backward(g, x, y, gx, n)` adds the input gradient into gx.
+    func kernel(
+        _ forward: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int64) -> Void,
+        backward: @escaping (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int64) -> Void
+    ) -> Tensor {
+        let n = count
+        let out = [Float](unsafeUninitializedCapacity: n) { buffer, initialized in
+            data.withUnsafeBufferPointer { x in forward(x.baseAddress!, buffer.baseAddress!, Int64(n)) }
+            initialized = n
+        }
+        let input = self
+        return Tensor(shape: shape, data: out, parents: [self]) { result in
+            result.grad!.withUnsafeBufferPointer { g in
+                input.data.withUnsafeBufferPointer { x in
+                    result.data.withUnsafeBufferPointer { y in
+                        input.withGradient { gx in backward(g.baseAddress!, x.baseAddress!, y.baseAddress!, gx.baseAddress!, Int64(n)) }
+                    }
+                }
+            }
+        }
+    }
+
+    public func exp() -> Tensor {
+        kernel({ ckernels_exp($0, $1, $2) }, backward: { g, _, y, gx, n in ckernels_multiply_accumulate(g, y, gx, n) })
+    }
     public func log() -> Tensor { map("log", { Foundation.log($0) }, derivative: { x, _ in 1 / x }) }
     public func sqrt() -> Tensor { map("sqrt", { $0.squareRoot() }, derivative: { _, y in 0.5 / y }) }
     public func pow(_ exponent: Float) -> Tensor {
@@ -177,19 +202,20 @@ extension Tensor {
         map("clamp", { Swift.min(Swift.max($0, low), high) }, derivative: { x, _ in x >= low && x <= high ? 1 : 0 })
     }
 
-    public func relu() -> Tensor { map("relu", { Swift.max($0, 0) }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
+    public func relu() -> Tensor { leakyRelu(slope: 0) }
     public func leakyRelu(slope: Float = 0.01) -> Tensor {
-        map("leakyRelu", { $0 > 0 ? $0 : slope * $0 }, derivative: { x, _ in x > 0 ? 1 : slope })
+        kernel({ ckernels_leaky_relu($0, $1, slope, $2) },
+               backward: { g, x, _, gx, n in ckernels_leaky_relu_backward(g, x, gx, slope, n) })
     }
-    public func tanh() -> Tensor { map("tanh", { Foundation.tanh($0) }, derivative: { _, y in 1 - y * y }) }
+    public func tanh() -> Tensor {
+        kernel({ ckernels_tanh($0, $1, $2) }, backward: { g, _, y, gx, n in ckernels_tanh_backward(g, y, gx, n) })
+    }
     public func sigmoid() -> Tensor {
-        map("sigmoid", { x in x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x)) },
-            derivative: { _, y in y * (1 - y) })
+        kernel({ ckernels_sigmoid($0, $1, $2) }, backward: { g, _, y, gx, n in ckernels_sigmoid_backward(g, y, gx, n) })
     }
     /// log(1 + eˣ), computed without overflow.
     public func softplus() -> Tensor {
-        map("softplus", { x in Swift.max(x, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(x))) },
-            derivative: { x, _ in x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x)) })
+        kernel({ ckernels_softplus($0, $1, $2) }, backward: { g, x, _, gx, n in ckernels_softplus_backward(g, x, gx, n) })
     }
     public func elu(alpha: Float = 1) -> Tensor {
         map("elu", { $0 > 0 ? $0 : alpha * (Foundation.exp($0) - 1) }, derivative: { x, y in x > 0 ? 1 : y + alpha })

@@ -43,9 +43,7 @@ extension Tensor {
         let (n, input, output) = (x.shape[0], x.shape[1], weight.shape[0])
         if let bias { precondition(bias.shape == [output], "linear bias needs shape [\(output)], got \(bias.shape)") }
         var out = [Float](unsafeUninitializedCapacity: n * output) { buffer, initialized in
-            if let bias {
-                for r in 0..<n { for j in 0..<output { buffer[r * output + j] = bias.data[j] } }
-            }
+            if let bias { fillRows(buffer.baseAddress!, rows: n, with: bias.data) }
             initialized = n * output
         }
         out.withUnsafeMutableBufferPointer { c in
@@ -76,11 +74,24 @@ extension Tensor {
                     }
                 }
                 if let bias, bias.requiresGrad {  // db = column sums of dY
-                    bias.withGradient { gb in
-                        for r in 0..<n { for j in 0..<output { gb[j] += g[r * output + j] } }
-                    }
+                    bias.withGradient { gb in addColumnSums(of: g.baseAddress!, rows: n, into: gb.baseAddress!, columns: output) }
                 }
             }
         }
+    }
+}
+
+/// Writes `row` into each of `rows` consecutive rows at `target` (bias initialisation before sgemm).
+func fillRows(_ target: UnsafeMutablePointer<Float>, rows: Int, with row: [Float]) {
+    row.withUnsafeBufferPointer { r in
+        for i in 0..<rows { (target + i * r.count).update(from: r.baseAddress!, count: r.count) }
+    }
+}
+
+/// Adds the column sums of a rows × columns matrix into `sums` (bias gradients).
+func addColumnSums(of matrix: UnsafePointer<Float>, rows: Int, into sums: UnsafeMutablePointer<Float>, columns: Int) {
+    for i in 0..<rows {
+        let row = matrix + i * columns
+        for j in 0..<columns { sums[j] += row[j] }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+internal import CKernels
 
 /// Adam (Kingma & Ba 2015), and AdamW (Loshchilov & Hutter 2019) when `decoupledWeightDecay` is set.
 ///
@@ -61,15 +62,9 @@ public final class Adam {
                 secondMoments[index].withUnsafeMutableBufferPointer { v in
                     grad.withUnsafeBufferPointer { g in
                         parameter.updateData { w in
-                            for i in 0..<w.count {
-                                var gi = g[i]
-                                if c.weightDecay != 0 {
-                                    if c.decoupledWeightDecay { w[i] -= lr * c.weightDecay * w[i] } else { gi += c.weightDecay * w[i] }
-                                }
-                                m[i] = c.beta1 * m[i] + (1 - c.beta1) * gi
-                                v[i] = c.beta2 * v[i] + (1 - c.beta2) * gi * gi
-                                w[i] -= stepSize * m[i] / ((v[i] / correction2).squareRoot() + c.epsilon)
-                            }
+                            ckernels_adam(w.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!, Int64(w.count),
+                                          c.beta1, c.beta2, stepSize, correction2, c.epsilon, lr, c.weightDecay,
+                                          c.decoupledWeightDecay ? 1 : 0)
                         }
                     }
                 }

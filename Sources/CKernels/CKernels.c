@@ -1,0 +1,131 @@
+#include "CKernels.h"
+
+#include <malloc.h>
+#include <stdint.h>
+#include <string.h>
+
+void ckernels_configure_allocator(void) {
+    mallopt(M_MMAP_THRESHOLD, 512 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+}
+
+// exp by range reduction: x = n·ln2 + r with |r| ≤ ln2/2, then eʳ by its Taylor series to r⁷
+// (truncation below 6e-9 relative), scaled by 2ⁿ through the exponent bits.
+static inline float fast_exp(float x) {
+    x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+    const float log2e = 1.44269504088896341f;
+    const float ln2_hi = 0.693359375f, ln2_lo = -2.12194440e-4f;  // ln 2 split so n·ln2_hi is exact
+    float t = x * log2e;
+    float n = (float)(int32_t)(t + (t >= 0 ? 0.5f : -0.5f));
+    float r = x - n * ln2_hi - n * ln2_lo;
+    float p = (float)(1.0 / 5040.0);
+    p = p * r + (float)(1.0 / 720.0);
+    p = p * r + (float)(1.0 / 120.0);
+    p = p * r + (float)(1.0 / 24.0);
+    p = p * r + (float)(1.0 / 6.0);
+    p = p * r + 0.5f;
+    p = p * r + 1.0f;
+    p = p * r + 1.0f;
+    union { uint32_t i; float f; } scale = { .i = (uint32_t)((int32_t)n + 127) << 23 };
+    return p * scale.f;
+}
+
+// tanh: for |x| < 0.55 its odd Taylor series to x¹⁵ (next term below 1e-8); above, 1 − 2/(e^{2|x|} + 1)
+// with the sign restored; beyond 9 it is ±1 in float.
+static inline float fast_tanh(float x) {
+    float a = x < 0 ? -x : x;
+    float x2 = x * x;
+    float p = (float)(-929569.0 / 638512875.0);
+    p = p * x2 + (float)(21844.0 / 6081075.0);
+    p = p * x2 - (float)(1382.0 / 155925.0);
+    p = p * x2 + (float)(62.0 / 2835.0);
+    p = p * x2 - (float)(17.0 / 315.0);
+    p = p * x2 + (float)(2.0 / 15.0);
+    p = p * x2 - (float)(1.0 / 3.0);
+    p = p * x2 + 1.0f;
+    float small = x * p;
+    float e = fast_exp(2.0f * (a > 9.0f ? 9.0f : a));
+    float large = 1.0f - 2.0f / (e + 1.0f);
+    large = x < 0 ? -large : large;
+    return a < 0.55f ? small : large;
+}
+
+// Each kernel is compiled for AVX2 with FMA and for the x86-64 baseline; the loader picks one.
+#if defined(__x86_64__) && defined(__clang__)
+#define KERNEL __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define KERNEL
+#endif
+
+static inline float fast_sigmoid(float x) { return 1.0f / (1.0f + fast_exp(-x)); }
+
+KERNEL void ckernels_exp(const float *x, float *y, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) y[i] = fast_exp(x[i]);
+}
+
+KERNEL void ckernels_tanh(const float *x, float *y, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) y[i] = fast_tanh(x[i]);
+}
+
+KERNEL void ckernels_sigmoid(const float *x, float *y, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) y[i] = fast_sigmoid(x[i]);
+}
+
+KERNEL void ckernels_softplus(const float *x, float *y, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) {
+        float v = x[i], a = v < 0 ? -v : v;
+        float e = fast_exp(-a);  // in (0, 1]
+        // log1p(e) for e in (0, 1]: log1p(e) = 2·atanh(e/(2+e)) by its series (s = e/(2+e) ≤ 1/3).
+        float s = e / (2.0f + e), s2 = s * s;
+        float l = (float)(1.0 / 13.0);
+        l = l * s2 + (float)(1.0 / 11.0);
+        l = l * s2 + (float)(1.0 / 9.0);
+        l = l * s2 + (float)(1.0 / 7.0);
+        l = l * s2 + (float)(1.0 / 5.0);
+        l = l * s2 + (float)(1.0 / 3.0);
+        l = l * s2 + 1.0f;
+        y[i] = (v > 0 ? v : 0) + 2.0f * s * l;
+    }
+}
+
+KERNEL void ckernels_leaky_relu(const float *x, float *y, float slope, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) y[i] = x[i] > 0 ? x[i] : slope * x[i];
+}
+
+KERNEL void ckernels_tanh_backward(const float *g, const float *y, float *gx, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) gx[i] += g[i] * (1.0f - y[i] * y[i]);
+}
+
+KERNEL void ckernels_sigmoid_backward(const float *g, const float *y, float *gx, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) gx[i] += g[i] * y[i] * (1.0f - y[i]);
+}
+
+KERNEL void ckernels_leaky_relu_backward(const float *g, const float *x, float *gx, float slope, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) gx[i] += x[i] > 0 ? g[i] : slope * g[i];
+}
+
+KERNEL void ckernels_multiply_accumulate(const float *g, const float *y, float *gx, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) gx[i] += g[i] * y[i];
+}
+
+KERNEL void ckernels_softplus_backward(const float *g, const float *x, float *gx, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) gx[i] += g[i] * fast_sigmoid(x[i]);
+}
+
+KERNEL void ckernels_adam(float *w, const float *g, float *m, float *v, int64_t n, float beta1, float beta2,
+                   float step_size, float correction2, float epsilon, float lr, float weight_decay, int decoupled) {
+    const float inverse_correction2 = 1.0f / correction2;
+    for (int64_t i = 0; i < n; ++i) {
+        float gi = g[i];
+        if (weight_decay != 0) {
+            if (decoupled) w[i] -= lr * weight_decay * w[i]; else gi += weight_decay * w[i];
+        }
+        m[i] = beta1 * m[i] + (1 - beta1) * gi;
+        v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
+        float denominator;
+        float vhat = v[i] * inverse_correction2;
+        // sqrtf is an instruction here (no errno handling with -fno-math-errno).
+        denominator = __builtin_sqrtf(vhat) + epsilon;
+        w[i] -= step_size * m[i] / denominator;
+    }
+}
