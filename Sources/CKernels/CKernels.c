@@ -92,6 +92,18 @@ KERNEL void ckernels_leaky_relu(const float *x, float *y, float slope, int64_t n
     for (int64_t i = 0; i < n; ++i) y[i] = x[i] > 0 ? x[i] : slope * x[i];
 }
 
+KERNEL void ckernels_tanh_inplace(float *x, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) x[i] = fast_tanh(x[i]);
+}
+
+KERNEL void ckernels_sigmoid_inplace(float *x, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) x[i] = fast_sigmoid(x[i]);
+}
+
+KERNEL void ckernels_leaky_relu_inplace(float *x, float slope, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) x[i] = x[i] > 0 ? x[i] : slope * x[i];
+}
+
 KERNEL void ckernels_tanh_backward(const float *g, const float *y, float *gx, int64_t n) {
     for (int64_t i = 0; i < n; ++i) gx[i] += g[i] * (1.0f - y[i] * y[i]);
 }

@@ -18,6 +18,11 @@ void ckernels_softplus(const float *x, float *y, int64_t n);
 /// y = x > 0 ? x : slope·x (slope 0 gives ReLU).
 void ckernels_leaky_relu(const float *x, float *y, float slope, int64_t n);
 
+/// In-place forms (one pointer, so the loops vectorise without alias checks).
+void ckernels_tanh_inplace(float *x, int64_t n);
+void ckernels_sigmoid_inplace(float *x, int64_t n);
+void ckernels_leaky_relu_inplace(float *x, float slope, int64_t n);
+
 /// gx += g · (1 − y²), the tanh derivative from its output.
 void ckernels_tanh_backward(const float *g, const float *y, float *gx, int64_t n);
 /// gx += g · y · (1 − y), the sigmoid derivative from its output.

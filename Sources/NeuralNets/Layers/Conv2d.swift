@@ -63,7 +63,9 @@ public final class ConvolutionStack: ParameterContainer {
     /// x [N, H, W, C] → [N, outputSize].
     public func callAsFunction(_ x: Tensor) -> Tensor {
         var h = x
-        for conv in convolutions { h = activation(conv(h)) }
+        for conv in convolutions {
+            h = Tensor.conv2d(h, weight: conv.weight, bias: conv.bias, geometry: conv.geometry, activation: activation)
+        }
         return h.flattenedBatch()
     }
 
@@ -89,7 +91,9 @@ public final class NatureCNN: ParameterContainer {
         self.featureSize = featureSize
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { projection(convolutions(x)).relu() }
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        Tensor.linear(convolutions(x), weight: projection.weight, bias: projection.bias, activation: .relu)
+    }
 
     public var namedParameters: [(name: String, tensor: Tensor)] {
         prefixed("convolutions", convolutions.namedParameters) + prefixed("projection", projection.namedParameters)

@@ -1,3 +1,5 @@
+internal import CKernels
+
 /// Something with trainable parameters, listed in a fixed order with names.
 ///
 /// Names are dotted paths (`layers.0.weight`), the same names checkpoints use.
@@ -51,6 +53,40 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
         case .sigmoid: return x.sigmoid()
         case .elu: return x.elu()
         case .identity: return x
+        }
+    }
+
+    /// Applies the activation in place; returns false when it cannot be applied this way.
+    func applyInPlace(_ values: UnsafeMutableBufferPointer<Float>) -> Bool {
+        let p = values.baseAddress!, n = Int64(values.count)
+        switch self {
+        case .identity: return true
+        case .relu: ckernels_leaky_relu_inplace(p, 0, n)
+        case .leakyRelu: ckernels_leaky_relu_inplace(p, 0.01, n)
+        case .tanh: ckernels_tanh_inplace(p, n)
+        case .sigmoid: ckernels_sigmoid_inplace(p, n)
+        case .elu: return false
+        }
+        return true
+    }
+
+    /// Turns an upstream gradient `g` into the gradient before the activation, from the output y
+    /// (every activation here has a derivative that is a function of its output).
+    func backwardFromOutput(_ g: UnsafePointer<Float>, output y: UnsafePointer<Float>, into gz: UnsafeMutablePointer<Float>, count n: Int) {
+        switch self {
+        case .identity, .elu: gz.update(from: g, count: n)
+        case .relu:
+            gz.update(repeating: 0, count: n)
+            ckernels_leaky_relu_backward(g, y, gz, 0, Int64(n))
+        case .leakyRelu:
+            gz.update(repeating: 0, count: n)
+            ckernels_leaky_relu_backward(g, y, gz, 0.01, Int64(n))
+        case .tanh:
+            gz.update(repeating: 0, count: n)
+            ckernels_tanh_backward(g, y, gz, Int64(n))
+        case .sigmoid:
+            gz.update(repeating: 0, count: n)
+            ckernels_sigmoid_backward(g, y, gz, Int64(n))
         }
     }
 

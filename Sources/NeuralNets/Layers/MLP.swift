@@ -47,6 +47,13 @@ public final class MLP: ParameterContainer {
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
         var h = x
+        if norms.isEmpty && x.rank == 2 {  // fused linear + activation
+            for (i, layer) in layers.enumerated() {
+                let activation = i < layers.count - 1 ? configuration.activation : configuration.outputActivation
+                h = Tensor.linear(h, weight: layer.weight, bias: layer.bias, activation: activation)
+            }
+            return h
+        }
         for (i, layer) in layers.enumerated() {
             h = layer(h)
             if i < layers.count - 1 {

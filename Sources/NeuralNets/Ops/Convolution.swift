@@ -25,7 +25,10 @@ extension Tensor {
     /// 2-D convolution of channels-last images x [N, H, W, C] with weight [outC, kh, kw, C] and bias
     /// [outC], giving [N, outH, outW, outC]. It lowers the input to columns (im2col) and does one sgemm
     /// for the whole batch.
-    public static func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry) -> Tensor {
+    /// `activation` is applied in place on the output, as in `linear`.
+    public static func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry,
+                              activation: Activation = .identity) -> Tensor {
+        if activation == .elu { return conv2d(x, weight: weight, bias: bias, geometry: g).elu() }
         precondition(x.rank == 4, "conv2d needs x [N, H, W, C], got \(x.shape)")
         let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         precondition(weight.shape == [weight.shape[0], g.kernelHeight, g.kernelWidth, c],
@@ -49,9 +52,20 @@ extension Tensor {
                 }
             }
         }
+        out.withUnsafeMutableBufferPointer { _ = activation.applyInPlace($0) }
         let parents = bias.map { [x, weight, $0] } ?? [x, weight]
         return Tensor(shape: [n, oh, ow, outC], data: out, parents: parents) { result in
-            result.grad!.withUnsafeBufferPointer { dy in
+            var preActivation = result.grad!
+            if activation != .identity {
+                result.grad!.withUnsafeBufferPointer { up in
+                    result.data.withUnsafeBufferPointer { y in
+                        preActivation.withUnsafeMutableBufferPointer { gz in
+                            activation.backwardFromOutput(up.baseAddress!, output: y.baseAddress!, into: gz.baseAddress!, count: gz.count)
+                        }
+                    }
+                }
+            }
+            preActivation.withUnsafeBufferPointer { dy in
                 if weight.requiresGrad {  // dW = dYᵀ · columns
                     columns.withUnsafeBufferPointer { cols in
                         weight.withGradient { gw in

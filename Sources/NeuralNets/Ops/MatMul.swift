@@ -36,8 +36,10 @@ extension Tensor {
         }
     }
 
-    /// x · Wᵀ + b for x [N, in], W [out, in] (PyTorch's layout), b [out]: one sgemm, bias fused.
-    public static func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+    /// x · Wᵀ + b for x [N, in], W [out, in] (PyTorch's layout), b [out]: one sgemm, bias fused, then
+    /// `activation` applied in place on the output (no extra tensor); its derivative comes from the output.
+    public static func linear(_ x: Tensor, weight: Tensor, bias: Tensor?, activation: Activation = .identity) -> Tensor {
+        if activation == .elu { return linear(x, weight: weight, bias: bias).elu() }
         precondition(x.rank == 2 && weight.rank == 2 && x.shape[1] == weight.shape[1],
                      "linear needs x [N, in] and weight [out, in]; got \(x.shape) and \(weight.shape)")
         let (n, input, output) = (x.shape[0], x.shape[1], weight.shape[0])
@@ -54,9 +56,20 @@ extension Tensor {
                 }
             }
         }
+        out.withUnsafeMutableBufferPointer { _ = activation.applyInPlace($0) }
         let parents = bias.map { [x, weight, $0] } ?? [x, weight]
         return Tensor(shape: [n, output], data: out, parents: parents) { result in
-            result.grad!.withUnsafeBufferPointer { g in
+            var preActivation = result.grad!
+            if activation != .identity {
+                result.grad!.withUnsafeBufferPointer { up in
+                    result.data.withUnsafeBufferPointer { y in
+                        preActivation.withUnsafeMutableBufferPointer { gz in
+                            activation.backwardFromOutput(up.baseAddress!, output: y.baseAddress!, into: gz.baseAddress!, count: gz.count)
+                        }
+                    }
+                }
+            }
+            preActivation.withUnsafeBufferPointer { g in
                 if x.requiresGrad {  // dX = dY · W
                     weight.data.withUnsafeBufferPointer { w in
                         x.withGradient { gx in
