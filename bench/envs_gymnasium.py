@@ -1,4 +1,4 @@
-"""Gymnasium's side of the task benchmark: the same figures as bench/swift/main.swift, printed as JSON.
+"""Gymnasium's side of the task benchmark: the same figures as bench/swift/EnvironmentBench.swift, printed as JSON.
 
 Random actions drawn in advance, reset when an episode ends, best of three timed runs per figure.
 Usage: python envs_gymnasium.py [seconds-per-figure]
@@ -7,29 +7,16 @@ import json
 import sys
 import time
 
+from measure import measure as measure_units
+
 import gymnasium as gym
 import numpy as np
 
 SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 3.0
 
 
-def measure(body):
-    batch = 100
-    while True:
-        start = time.perf_counter()
-        body(batch)
-        if time.perf_counter() - start > SECONDS / 10:
-            break
-        batch *= 2
-    best = 0.0
-    for _ in range(3):
-        steps = 0
-        start = time.perf_counter()
-        while time.perf_counter() - start < SECONDS / 3:
-            body(batch)
-            steps += batch
-        best = max(best, steps / (time.perf_counter() - start))
-    return best
+def measure(body, initial_batch=100):
+    return measure_units(body, SECONDS, initial_batch)
 
 
 episode_lengths = []

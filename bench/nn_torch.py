@@ -6,35 +6,22 @@ import json
 import sys
 import time
 
+from measure import measure as measure_units
+
 import torch
 from torch import nn
 
 torch.set_num_threads(1)
 SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 3.0
+
+
+def measure(body, initial_batch=100):
+    return measure_units(body, SECONDS, initial_batch)
 ONLY = sys.argv[2] if len(sys.argv) > 2 else None
 
 
 def wanted(name):
     return ONLY is None or ONLY == name
-
-
-def measure(body, initial_batch=100):
-    batch = initial_batch
-    while True:
-        start = time.perf_counter()
-        body(batch)
-        if time.perf_counter() - start > SECONDS / 10:
-            break
-        batch *= 2
-    best = 0.0
-    for _ in range(3):
-        steps = 0
-        start = time.perf_counter()
-        while time.perf_counter() - start < SECONDS / 3:
-            body(batch)
-            steps += batch
-        best = max(best, steps / (time.perf_counter() - start))
-    return best
 
 
 figures = {"torch_version": torch.__version__}

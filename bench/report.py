@@ -41,17 +41,60 @@ lines += [
     f"- Vectorised BipedalWalker, {2 * ours.get('cores', 2):.0f} copies on all cores: "
     f"{vector['walker_vector_steps_per_s']:,.0f} steps/s.",
 ]
-text = "\n".join(lines) + "\n"
-
 results = Path("bench/RESULTS.md")
-marker_start, marker_end = "<!-- tasks:start -->", "<!-- tasks:end -->"
-block = f"{marker_start}\n{text}{marker_end}"
-if results.exists() and marker_start in results.read_text():
-    current = results.read_text()
-    before, rest = current.split(marker_start, 1)
-    after = rest.split(marker_end, 1)[1]
-    results.write_text(before + block + after)
-else:
-    header = "# Benchmark results\n\nEach section is rewritten by `make bench`; the figures are from one run on a shared, noisy machine.\n\n"
-    results.write_text(header + block + "\n")
-print(text)
+
+
+def write_section(name, text):
+    marker_start, marker_end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    block = f"{marker_start}\n{text}{marker_end}"
+    current = results.read_text() if results.exists() else (
+        "# Benchmark results\n\nEach section is rewritten by `make bench`; the figures are from one run on a shared, noisy machine.\n\n")
+    if marker_start in current:
+        before, rest = current.split(marker_start, 1)
+        after = rest.split(marker_end, 1)[1]
+        results.write_text(before + block + after)
+    else:
+        results.write_text(current.rstrip("\n") + "\n\n" + block + "\n")
+    print(text)
+
+
+write_section("tasks", "\n".join(lines) + "\n")
+
+nn_ours_path, nn_torch_path = out / "nn_sandbox.json", out / "nn_torch.json"
+if nn_ours_path.exists() and nn_torch_path.exists():
+    ours_nn = json.loads(nn_ours_path.read_text())
+    torch_nn = json.loads(nn_torch_path.read_text())
+    sgemm = ours_nn["sgemm_512_gflops"]
+    nn_rows = [
+        ("512² sgemm, GFLOP/s", "sgemm_512_gflops", "the hardware"),
+        ("Bradley–Terry reward model training (MLP 3×256, 128 pairs × 2 × 50 steps), pair-updates/s", "bt_pair_updates_per_s", "≥ torch, ≥ 85% of sgemm"),
+        ("Reward model inference, 10k-row batches, rows/s", "bt_inference_rows_per_s", "≥ torch"),
+        ("Nature CNN 64×64 training, batch 64, images/s", "cnn_train_images_per_s", "≥ torch, ≥ 85% of sgemm"),
+        ("Nature CNN 64×64 inference, batch 256, images/s", "cnn_inference_images_per_s", "≥ torch"),
+        ("MLP 64×64 tanh forward, batch 1, per s", "small_forward_b1_per_s", "≥ 5×"),
+        ("MLP 64×64 tanh forward, batch 64, per s", "small_forward_b64_per_s", "≥ 5×"),
+        ("MLP 64×64 forward + backward + Adam, batch 1, per s", "small_update_b1_per_s", "≥ 5×"),
+        ("MLP 64×64 forward + backward + Adam, batch 64, per s", "small_update_b64_per_s", "≥ 5×"),
+    ]
+    cnn_flops = 3 * 2.0 * (14400 / 64 * 192 * 32 + 36 * 512 * 64 + 16 * 576 * 64 + 1024 * 512 + 512)
+    nn_lines = [
+        f"## NeuralNets against PyTorch {torch_nn.get('torch_version', '?')}",
+        "",
+        f"Measured {datetime.date.today()}, one thread each (`taskset -c 0`, OpenBLAS and torch set to 1 thread), "
+        f"best of three runs of {seconds} s. Command: `make bench`.",
+        "",
+        "| figure | sandbox | PyTorch | ratio | target |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for label, key, target in nn_rows:
+        a, b = ours_nn[key], torch_nn[key]
+        nn_lines.append(f"| {label} | {a:,.0f} | {b:,.0f} | {a / b:.2f}× | {target} |")
+    bt_share = ours_nn["bt_gflops"] / sgemm
+    cnn_gflops = ours_nn["cnn_train_images_per_s"] * cnn_flops / 1e9
+    nn_lines += [
+        "",
+        f"- Reward-model training runs at {ours_nn['bt_gflops']:.1f} GFLOP/s, {bt_share:.0%} of the in-process sgemm rate "
+        f"({sgemm:.1f} GFLOP/s); PyTorch at {torch_nn['bt_gflops']:.1f}.",
+        f"- Nature-CNN training runs at {cnn_gflops:.1f} GFLOP/s, {cnn_gflops / sgemm:.0%} of the sgemm rate.",
+    ]
+    write_section("neuralnets", "\n".join(nn_lines) + "\n")

@@ -18,14 +18,22 @@ if ! "$venv/bin/python" -c "import gymnasium, Box2D, pygame" 2>/dev/null; then
   echo "bench: installing gymnasium[box2d]==1.4.0 into $venv"
   "$venv/bin/pip" install -q "gymnasium[box2d]==1.4.0"
 fi
+if ! "$venv/bin/python" -c "import torch, safetensors" 2>/dev/null; then
+  echo "bench: installing torch==2.15.0 and safetensors into $venv (large download)"
+  "$venv/bin/pip" install -q "torch==2.15.0" safetensors
+fi
 
 swift build -c release --product sandbox-bench >/dev/null
 echo "bench: sandbox tasks (${seconds}s per figure)"
-taskset -c 0 .build/release/sandbox-bench "$seconds" > bench/out/envs_sandbox.json
+taskset -c 0 .build/release/sandbox-bench envs "$seconds" > bench/out/envs_sandbox.json
 echo "bench: Gymnasium tasks (${seconds}s per figure)"
 taskset -c 0 "$venv/bin/python" bench/envs_gymnasium.py "$seconds" > bench/out/envs_gymnasium.json
 # The vector figure uses every core, so it runs without taskset.
-.build/release/sandbox-bench "$seconds" walker_vector_steps_per_s > bench/out/envs_vector.json
+.build/release/sandbox-bench envs "$seconds" walker_vector_steps_per_s > bench/out/envs_vector.json
+echo "bench: NeuralNets (${seconds}s per figure, one thread)"
+taskset -c 0 .build/release/sandbox-bench nn "$seconds" > bench/out/nn_sandbox.json
+echo "bench: PyTorch (${seconds}s per figure, one thread)"
+taskset -c 0 "$venv/bin/python" bench/nn_torch.py "$seconds" > bench/out/nn_torch.json
 
 "$venv/bin/python" bench/report.py "$seconds"
 echo "bench: wrote bench/RESULTS.md"

@@ -104,6 +104,19 @@ KERNEL void ckernels_leaky_relu_inplace(float *x, float slope, int64_t n) {
     for (int64_t i = 0; i < n; ++i) x[i] = x[i] > 0 ? x[i] : slope * x[i];
 }
 
+KERNEL void ckernels_bias_activation(float *y, const float *bias, int64_t rows, int64_t columns, int activation, float slope) {
+    for (int64_t r = 0; r < rows; ++r) {
+        float *row = y + r * columns;
+        if (bias) for (int64_t c = 0; c < columns; ++c) row[c] += bias[c];
+        switch (activation) {
+        case 1: for (int64_t c = 0; c < columns; ++c) row[c] = row[c] > 0 ? row[c] : slope * row[c]; break;
+        case 2: for (int64_t c = 0; c < columns; ++c) row[c] = fast_tanh(row[c]); break;
+        case 3: for (int64_t c = 0; c < columns; ++c) row[c] = fast_sigmoid(row[c]); break;
+        default: break;
+        }
+    }
+}
+
 KERNEL void ckernels_tanh_backward(const float *g, const float *y, float *gx, int64_t n) {
     for (int64_t i = 0; i < n; ++i) gx[i] += g[i] * (1.0f - y[i] * y[i]);
 }

@@ -23,6 +23,10 @@ void ckernels_tanh_inplace(float *x, int64_t n);
 void ckernels_sigmoid_inplace(float *x, int64_t n);
 void ckernels_leaky_relu_inplace(float *x, float slope, int64_t n);
 
+/// y[r, c] = activation(y[r, c] + bias[c]) in place over a rows × columns matrix; bias may be NULL.
+/// activation: 0 identity, 1 leaky ReLU with `slope` (0 for ReLU), 2 tanh, 3 sigmoid.
+void ckernels_bias_activation(float *y, const float *bias, int64_t rows, int64_t columns, int activation, float slope);
+
 /// gx += g · (1 − y²), the tanh derivative from its output.
 void ckernels_tanh_backward(const float *g, const float *y, float *gx, int64_t n);
 /// gx += g · y · (1 − y), the sigmoid derivative from its output.

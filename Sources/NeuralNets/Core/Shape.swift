@@ -33,6 +33,13 @@ enum ShapeMath {
         return a
     }
 
+    /// The shape after reducing over `axis`: size 1 there, or the axis removed.
+    static func reduced(_ shape: [Int], axis: Int, keepingDimension: Bool) -> [Int] {
+        var result = shape
+        if keepingDimension { result[axis] = 1 } else { result.remove(at: axis) }
+        return result
+    }
+
     /// (outer, size, inner) around `axis`.
     static func split(_ shape: [Int], axis: Int) -> (outer: Int, size: Int, inner: Int) {
         (count(Array(shape[..<axis])), shape[axis], count(Array(shape[(axis + 1)...])))

@@ -56,18 +56,26 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    /// Applies the activation in place; returns false when it cannot be applied this way.
-    func applyInPlace(_ values: UnsafeMutableBufferPointer<Float>) -> Bool {
-        let p = values.baseAddress!, n = Int64(values.count)
+    /// Adds `bias` to each row of a rows × columns matrix and applies the activation, in place, in one
+    /// pass (ELU is not fused: callers apply it separately).
+    func applyInPlace(_ values: UnsafeMutableBufferPointer<Float>, bias: Tensor?, columns: Int) {
+        let rows = Int64(values.count / Swift.max(columns, 1))
+        let (kind, slope): (Int32, Float)
         switch self {
-        case .identity: return true
-        case .relu: ckernels_leaky_relu_inplace(p, 0, n)
-        case .leakyRelu: ckernels_leaky_relu_inplace(p, 0.01, n)
-        case .tanh: ckernels_tanh_inplace(p, n)
-        case .sigmoid: ckernels_sigmoid_inplace(p, n)
-        case .elu: return false
+        case .identity, .elu: (kind, slope) = (0, 0)
+        case .relu: (kind, slope) = (1, 0)
+        case .leakyRelu: (kind, slope) = (1, 0.01)
+        case .tanh: (kind, slope) = (2, 0)
+        case .sigmoid: (kind, slope) = (3, 0)
         }
-        return true
+        if bias == nil && kind == 0 { return }
+        if let bias {
+            bias.data.withUnsafeBufferPointer { b in
+                ckernels_bias_activation(values.baseAddress!, b.baseAddress!, rows, Int64(columns), kind, slope)
+            }
+        } else {
+            ckernels_bias_activation(values.baseAddress!, nil, rows, Int64(columns), kind, slope)
+        }
     }
 
     /// Turns an upstream gradient `g` into the gradient before the activation, from the output y
@@ -88,6 +96,20 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
             gz.update(repeating: 0, count: n)
             ckernels_sigmoid_backward(g, y, gz, Int64(n))
         }
+    }
+
+    /// The gradient before this activation for a `result` whose data are the activation's outputs.
+    func gradientBeforeActivation(of result: Tensor) -> [Float] {
+        guard self != .identity && self != .elu else { return result.grad! }
+        var gz = [Float](repeating: 0, count: result.count)
+        result.grad!.withUnsafeBufferPointer { up in
+            result.data.withUnsafeBufferPointer { y in
+                gz.withUnsafeMutableBufferPointer { out in
+                    backwardFromOutput(up.baseAddress!, output: y.baseAddress!, into: out.baseAddress!, count: out.count)
+                }
+            }
+        }
+        return gz
     }
 
     /// The gain that keeps activations' scale, for orthogonal and Kaiming initialisation (PyTorch's

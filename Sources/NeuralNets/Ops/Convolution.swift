@@ -40,31 +40,19 @@ extension Tensor {
         let patch = g.kernelHeight * g.kernelWidth * c
 
         let columns = im2col(x.data, n: n, h: h, w: w, c: c, geometry: g, oh: oh, ow: ow)
-        var out = [Float](unsafeUninitializedCapacity: positions * outC) { buffer, initialized in
-            if let bias { fillRows(buffer.baseAddress!, rows: positions, with: bias.data) }
-            initialized = positions * outC
-        }
+        var out = [Float](unsafeUninitializedCapacity: positions * outC) { _, initialized in initialized = positions * outC }
         out.withUnsafeMutableBufferPointer { o in
             columns.withUnsafeBufferPointer { cols in
                 weight.data.withUnsafeBufferPointer { wt in
                     BLAS.gemm(transposeA: false, transposeB: true, m: positions, n: outC, k: patch,
-                              a: cols.baseAddress!, b: wt.baseAddress!, beta: bias == nil ? 0 : 1, c: o.baseAddress!)
+                              a: cols.baseAddress!, b: wt.baseAddress!, beta: 0, c: o.baseAddress!)
                 }
             }
+            activation.applyInPlace(o, bias: bias, columns: outC)
         }
-        out.withUnsafeMutableBufferPointer { _ = activation.applyInPlace($0) }
         let parents = bias.map { [x, weight, $0] } ?? [x, weight]
         return Tensor(shape: [n, oh, ow, outC], data: out, parents: parents) { result in
-            var preActivation = result.grad!
-            if activation != .identity {
-                result.grad!.withUnsafeBufferPointer { up in
-                    result.data.withUnsafeBufferPointer { y in
-                        preActivation.withUnsafeMutableBufferPointer { gz in
-                            activation.backwardFromOutput(up.baseAddress!, output: y.baseAddress!, into: gz.baseAddress!, count: gz.count)
-                        }
-                    }
-                }
-            }
+            let preActivation = activation.gradientBeforeActivation(of: result)
             preActivation.withUnsafeBufferPointer { dy in
                 if weight.requiresGrad {  // dW = dYᵀ · columns
                     columns.withUnsafeBufferPointer { cols in

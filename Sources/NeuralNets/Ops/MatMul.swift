@@ -44,31 +44,19 @@ extension Tensor {
                      "linear needs x [N, in] and weight [out, in]; got \(x.shape) and \(weight.shape)")
         let (n, input, output) = (x.shape[0], x.shape[1], weight.shape[0])
         if let bias { precondition(bias.shape == [output], "linear bias needs shape [\(output)], got \(bias.shape)") }
-        var out = [Float](unsafeUninitializedCapacity: n * output) { buffer, initialized in
-            if let bias { fillRows(buffer.baseAddress!, rows: n, with: bias.data) }
-            initialized = n * output
-        }
+        var out = [Float](unsafeUninitializedCapacity: n * output) { _, initialized in initialized = n * output }
         out.withUnsafeMutableBufferPointer { c in
             x.data.withUnsafeBufferPointer { a in
                 weight.data.withUnsafeBufferPointer { w in
                     BLAS.gemm(transposeA: false, transposeB: true, m: n, n: output, k: input,
-                              a: a.baseAddress!, b: w.baseAddress!, beta: bias == nil ? 0 : 1, c: c.baseAddress!)
+                              a: a.baseAddress!, b: w.baseAddress!, beta: 0, c: c.baseAddress!)
                 }
             }
+            activation.applyInPlace(c, bias: bias, columns: output)
         }
-        out.withUnsafeMutableBufferPointer { _ = activation.applyInPlace($0) }
         let parents = bias.map { [x, weight, $0] } ?? [x, weight]
         return Tensor(shape: [n, output], data: out, parents: parents) { result in
-            var preActivation = result.grad!
-            if activation != .identity {
-                result.grad!.withUnsafeBufferPointer { up in
-                    result.data.withUnsafeBufferPointer { y in
-                        preActivation.withUnsafeMutableBufferPointer { gz in
-                            activation.backwardFromOutput(up.baseAddress!, output: y.baseAddress!, into: gz.baseAddress!, count: gz.count)
-                        }
-                    }
-                }
-            }
+            let preActivation = activation.gradientBeforeActivation(of: result)
             preActivation.withUnsafeBufferPointer { g in
                 if x.requiresGrad {  // dX = dY · W
                     weight.data.withUnsafeBufferPointer { w in
@@ -91,13 +79,6 @@ extension Tensor {
                 }
             }
         }
-    }
-}
-
-/// Writes `row` into each of `rows` consecutive rows at `target` (bias initialisation before sgemm).
-func fillRows(_ target: UnsafeMutablePointer<Float>, rows: Int, with row: [Float]) {
-    row.withUnsafeBufferPointer { r in
-        for i in 0..<rows { (target + i * r.count).update(from: r.baseAddress!, count: r.count) }
     }
 }
 

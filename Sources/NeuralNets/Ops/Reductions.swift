@@ -30,8 +30,7 @@ extension Tensor {
                 }
             }
         }
-        var newShape = shape
-        if keepingDimension { newShape[axis] = 1 } else { newShape.remove(at: axis) }
+        let newShape = ShapeMath.reduced(shape, axis: axis, keepingDimension: keepingDimension)
         let input = self
         return Tensor(shape: newShape, data: out, parents: [self]) { result in
             let g = result.grad!
@@ -71,8 +70,7 @@ extension Tensor {
                 }
             }
         }
-        var newShape = shape
-        if keepingDimension { newShape[axis] = 1 } else { newShape.remove(at: axis) }
+        let newShape = ShapeMath.reduced(shape, axis: axis, keepingDimension: keepingDimension)
         let input = self
         return Tensor(shape: newShape, data: out, parents: [self]) { result in
             let g = result.grad!
@@ -103,8 +101,7 @@ extension Tensor {
                 }
             }
         }
-        var newShape = shape
-        if keepingDimension { newShape[axis] = 1 } else { newShape.remove(at: axis) }
+        let newShape = ShapeMath.reduced(shape, axis: axis, keepingDimension: keepingDimension)
         let input = self
         return Tensor(shape: newShape, data: out, parents: [self]) { result in
             let g = result.grad!
