@@ -29,14 +29,17 @@ let package = Package(
         .target(name: "CKernels", path: "Sources/CKernels",
                 cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-ffp-contract=fast"])]),
         .target(name: "NeuralNets", dependencies: ["CBLAS", "CKernels"]),
-        .target(name: "RewardLearning", dependencies: ["PhysicsEnvs", "NeuralNets"]),
-        .target(name: "QDHF", dependencies: ["PhysicsEnvs", "NeuralNets"]),
-        .executableTarget(name: "sandbox", dependencies: ["PhysicsEnvs", "RewardLearning", "QDHF"]),
+        // PPO and SAC, reward sources, runs and policy checkpoints.
+        .target(name: "Agents", dependencies: ["PhysicsEnvs", "NeuralNets"]),
+        .target(name: "RewardLearning", dependencies: ["PhysicsEnvs", "NeuralNets", "Agents"]),
+        .target(name: "QDHF", dependencies: ["PhysicsEnvs", "NeuralNets", "Agents"]),
+        .executableTarget(name: "sandbox", dependencies: ["PhysicsEnvs", "NeuralNets", "Agents", "RewardLearning", "QDHF"]),
         // Benchmarks run by `make bench` (bench/run.sh); not part of the product.
-        .executableTarget(name: "sandbox-bench", dependencies: ["PhysicsEnvs", "NeuralNets"], path: "bench/swift"),
+        .executableTarget(name: "sandbox-bench", dependencies: ["PhysicsEnvs", "NeuralNets", "Agents"], path: "bench/swift"),
 
         .testTarget(name: "PhysicsEnvsTests", dependencies: ["PhysicsEnvs"]),
         .testTarget(name: "NeuralNetsTests", dependencies: ["NeuralNets"], exclude: ["Fixtures"]),
+        .testTarget(name: "AgentsTests", dependencies: ["Agents", "NeuralNets", "PhysicsEnvs"]),
         .testTarget(name: "sandboxTests", dependencies: ["sandbox", "PhysicsEnvs"]),
     ],
     swiftLanguageModes: [.v5],

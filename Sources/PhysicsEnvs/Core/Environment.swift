@@ -22,6 +22,22 @@ public struct TaskSpec: Sendable, Codable, Equatable {
 
     /// `Name-vN`.
     public var id: String { "\(name)-v\(version)" }
+
+    public init(name: String, version: Int, observationSpace: BoxSpace, actionSpace: BoxSpace, rewardTerms: [String],
+                maxEpisodeSteps: Int, framesPerSecond: Int, renderWidth: Int, renderHeight: Int,
+                defaultOptions: [String: Double], summary: String) {
+        self.name = name
+        self.version = version
+        self.observationSpace = observationSpace
+        self.actionSpace = actionSpace
+        self.rewardTerms = rewardTerms
+        self.maxEpisodeSteps = maxEpisodeSteps
+        self.framesPerSecond = framesPerSecond
+        self.renderWidth = renderWidth
+        self.renderHeight = renderHeight
+        self.defaultOptions = defaultOptions
+        self.summary = summary
+    }
 }
 
 /// The result of one `step`.
@@ -39,6 +55,15 @@ public struct StepResult: Sendable {
     public var info: [String: Double]
 
     public var isDone: Bool { isTerminated || isTruncated }
+
+    public init(observation: [Float], reward: Double, terms: [Double], isTerminated: Bool, isTruncated: Bool, info: [String: Double]) {
+        self.observation = observation
+        self.reward = reward
+        self.terms = terms
+        self.isTerminated = isTerminated
+        self.isTruncated = isTruncated
+        self.info = info
+    }
 }
 
 /// Errors a task raises for bad input; each message names the problem and the fix.

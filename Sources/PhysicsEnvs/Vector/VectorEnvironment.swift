@@ -27,13 +27,19 @@ public final class VectorEnvironment {
         public var finalObservations: [[Float]?]
     }
 
-    public init(task id: String, count: Int, options: [String: Double] = [:]) throws(EnvironmentError) {
+    public convenience init(task id: String, count: Int, options: [String: Double] = [:]) throws(EnvironmentError) {
         precondition(count > 0, "a vector environment needs at least one copy")
         var environments: [any Environment] = []
         for _ in 0..<count { environments.append(try TaskRegistry.make(id, options: options)) }
+        self.init(environments: environments)
+    }
+
+    /// Copies made by the caller (all of one task).
+    public init(environments: [any Environment]) {
+        precondition(!environments.isEmpty, "a vector environment needs at least one copy")
         self.environments = environments
-        seedGenerators = (0..<count).map { SeededGenerator(seed: UInt64($0)) }
-        observations = Array(repeating: [], count: count)
+        seedGenerators = (0..<environments.count).map { SeededGenerator(seed: UInt64($0)) }
+        observations = Array(repeating: [], count: environments.count)
     }
 
     /// Resets every copy; copy i starts from a seed derived from `seed` and i.

@@ -1,0 +1,82 @@
+/// A ring buffer of transitions for off-policy learning (SAC). Keeps each transition's observation,
+/// action, reward, next observation, termination, and the task's reward terms so that rewards can be
+/// recomputed (relabelled) when the reward model changes.
+public final class ReplayBuffer {
+    public let capacity: Int
+    public let observationSize: Int
+    public let actionSize: Int
+    public private(set) var count = 0
+    private var next = 0
+    private(set) var observations: [Float]
+    private(set) var actions: [Float]
+    private(set) var rewards: [Float]
+    private(set) var nextObservations: [Float]
+    private(set) var terminated: [Bool]
+    /// Raw (unnormalised) task reward terms, per transition.
+    private(set) var terms: [[Double]]
+    private(set) var taskRewards: [Double]
+
+    public init(capacity: Int, observationSize: Int, actionSize: Int) {
+        precondition(capacity > 0, "replay buffer capacity must be positive")
+        self.capacity = capacity
+        self.observationSize = observationSize
+        self.actionSize = actionSize
+        observations = [Float](repeating: 0, count: capacity * observationSize)
+        nextObservations = observations
+        actions = [Float](repeating: 0, count: capacity * actionSize)
+        rewards = [Float](repeating: 0, count: capacity)
+        terminated = [Bool](repeating: false, count: capacity)
+        terms = Array(repeating: [], count: capacity)
+        taskRewards = [Double](repeating: 0, count: capacity)
+    }
+
+    public func add(observation: [Float], action: [Float], reward: Float, nextObservation: [Float], terminated done: Bool,
+                    terms t: [Double] = [], taskReward: Double = 0) {
+        let i = next
+        for k in 0..<observationSize {
+            observations[i * observationSize + k] = observation[k]
+            nextObservations[i * observationSize + k] = nextObservation[k]
+        }
+        for k in 0..<actionSize { actions[i * actionSize + k] = action[k] }
+        rewards[i] = reward
+        terminated[i] = done
+        terms[i] = t
+        taskRewards[i] = taskReward
+        next = (next + 1) % capacity
+        count = Swift.min(count + 1, capacity)
+    }
+
+    /// A minibatch of `size` transitions drawn uniformly with replacement.
+    public func sample<G: RandomNumberGenerator>(_ size: Int, using generator: inout G)
+        -> (observations: [Float], actions: [Float], rewards: [Float], nextObservations: [Float], notDone: [Float]) {
+        precondition(count > 0, "sampling an empty replay buffer")
+        var o = [Float](), a = [Float](), r = [Float](), o2 = [Float](), nd = [Float]()
+        o.reserveCapacity(size * observationSize)
+        o2.reserveCapacity(size * observationSize)
+        a.reserveCapacity(size * actionSize)
+        for _ in 0..<size {
+            let i = Int.random(in: 0..<count, using: &generator)
+            o.append(contentsOf: observations[(i * observationSize)..<((i + 1) * observationSize)])
+            o2.append(contentsOf: nextObservations[(i * observationSize)..<((i + 1) * observationSize)])
+            a.append(contentsOf: actions[(i * actionSize)..<((i + 1) * actionSize)])
+            r.append(rewards[i])
+            nd.append(terminated[i] ? 0 : 1)
+        }
+        return (o, a, r, o2, nd)
+    }
+
+    /// Recomputes every stored reward with `reward(observation, action, terms, taskReward)` — e.g.
+    /// after a reward model is refitted (PEBBLE relabels the whole buffer).
+    public func relabel(_ reward: (_ observations: [[Float]], _ actions: [[Float]], _ terms: [[Double]], _ taskRewards: [Double]) -> [Float]) {
+        let chunk = 4096
+        var start = 0
+        while start < count {
+            let end = Swift.min(start + chunk, count)
+            let obs = (start..<end).map { Array(observations[($0 * observationSize)..<(($0 + 1) * observationSize)]) }
+            let act = (start..<end).map { Array(actions[($0 * actionSize)..<(($0 + 1) * actionSize)]) }
+            let new = reward(obs, act, Array(terms[start..<end]), Array(taskRewards[start..<end]))
+            for (k, value) in new.enumerated() { rewards[start + k] = value }
+            start = end
+        }
+    }
+}

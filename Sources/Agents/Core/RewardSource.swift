@@ -1,0 +1,87 @@
+import NeuralNets
+import PhysicsEnvs
+
+/// A learned reward: maps (observation, action) batches to rewards. The reward-learning module
+/// implements it; agents only call it.
+public protocol RewardModel: AnyObject {
+    /// Rewards for N transitions: observations [N, obsDim], actions [N, actDim] → N rewards.
+    func rewards(observations: [[Float]], actions: [[Float]]) -> [Float]
+    /// A short description for logs and run configurations.
+    var summary: String { get }
+}
+
+/// Where an agent's reward comes from.
+public enum RewardSource {
+    /// The task's own reward.
+    case environment
+    /// A weighted sum of the task's named reward terms.
+    case terms([String: Double])
+    /// A learned reward model.
+    case model(any RewardModel)
+
+    /// Parses `true`, `terms:NAME=W,NAME=W` (model sources are made by the caller).
+    public static func parse(_ text: String, spec: TaskSpec) throws -> RewardSource {
+        if text == "true" { return .environment }
+        if text.hasPrefix("terms:") {
+            var weights: [String: Double] = [:]
+            for item in text.dropFirst(6).split(separator: ",") {
+                let parts = item.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2, let w = Double(parts[1]), w.isFinite else {
+                    throw AgentError.invalidReward("'\(item)' is not NAME=WEIGHT; e.g. terms:distance=1,main_engine=0.5")
+                }
+                let name = String(parts[0])
+                guard spec.rewardTerms.contains(name) else {
+                    throw AgentError.invalidReward("\(spec.id) has no reward term '\(name)'; its terms are \(spec.rewardTerms.joined(separator: ", "))")
+                }
+                weights[name] = w
+            }
+            guard !weights.isEmpty else { throw AgentError.invalidReward("terms: needs at least one NAME=WEIGHT") }
+            return .terms(weights)
+        }
+        throw AgentError.invalidReward("unknown reward '\(text)'; use true, terms:NAME=W,... or model:PATH")
+    }
+
+    /// Whether the reward differs from the task's (then the true return is logged beside it).
+    public var isLearnedOrShaped: Bool {
+        if case .environment = self { return false }
+        return true
+    }
+
+    public var description: String {
+        switch self {
+        case .environment: return "true"
+        case .terms(let w): return "terms:" + w.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        case .model(let m): return "model:\(m.summary)"
+        }
+    }
+
+    /// The rewards for a batch of transitions, given the task's rewards and terms.
+    func rewards(spec: TaskSpec, observations: [[Float]], actions: [[Float]], taskRewards: [Double], terms: [[Double]]) -> [Double] {
+        switch self {
+        case .environment:
+            return taskRewards
+        case .terms(let weights):
+            let indexed = weights.map { (spec.rewardTerms.firstIndex(of: $0.key)!, $0.value) }
+            return terms.map { t in indexed.reduce(0) { $0 + t[$1.0] * $1.1 } }
+        case .model(let model):
+            return model.rewards(observations: observations, actions: actions).map(Double.init)
+        }
+    }
+}
+
+/// Errors from agents, each naming the problem and the fix.
+public enum AgentError: Error, CustomStringConvertible {
+    case invalidReward(String)
+    case invalidConfiguration(String)
+    case checkpointMismatch(String)
+    case unreadableRun(String)
+
+    public var description: String {
+        switch self {
+        case .invalidReward(let s): return "invalid --reward: \(s)"
+        case .invalidConfiguration(let s): return "invalid configuration: \(s)"
+        case .checkpointMismatch(let s): return s
+        case .unreadableRun(let s): return s
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import NeuralNets
+import PhysicsEnvs
+
+/// A finished training episode: its return under the training reward, under the task's own reward,
+/// and its length.
+public struct EpisodeStatistics: Codable, Sendable {
+    public var trainingReturn: Double
+    public var trueReturn: Double
+    public var length: Int
+}
+
+/// What `sandbox train` drives: PPO and SAC both advance in iterations and can save and restore their
+/// whole state.
+public protocol Trainer: AnyObject {
+    var algorithm: String { get }
+    var task: TaskSpec { get }
+    /// Environment steps taken so far, over all copies.
+    var globalStep: Int { get }
+    var policy: Policy { get }
+    /// Episodes that finished since the last call (drained by the caller).
+    func drainFinishedEpisodes() -> [EpisodeStatistics]
+    /// One iteration: PPO collects a rollout and updates; SAC takes a chunk of steps with its updates.
+    /// Returns named metrics (`losses/value_loss`, …).
+    func iterate() throws -> [String: Double]
+    /// Everything needed to continue training: networks, optimiser moments, normalisers, counters.
+    func saveState(to url: URL) throws
+    func loadState(from url: URL) throws
+}
+
+/// Encodes a configuration to JSON text (for checkpoint metadata).
+func jsonString<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
+
+/// Tensors of an optimiser's state under a prefix.
+func optimizerTensors(_ adam: Adam, prefix: String) -> [String: Tensor] {
+    Dictionary(uniqueKeysWithValues: adam.state.map { ("\(prefix).\($0.key)", $0.value) })
+}
+
+func loadOptimizer(_ adam: Adam, from file: SafeTensorsFile, prefix: String) throws {
+    var state: [String: Tensor] = [:]
+    for (name, tensor) in file.tensors where name.hasPrefix(prefix + ".") {
+        state[String(name.dropFirst(prefix.count + 1))] = tensor
+    }
+    try adam.load(state: state)
+}
+
+/// Loads the parameters of `container` stored under `prefix.` in `file`.
+func loadParameters(_ container: some ParameterContainer, from file: SafeTensorsFile, prefix: String) throws {
+    let renamed = file.tensors.compactMap { entry -> (name: String, tensor: Tensor)? in
+        entry.name.hasPrefix(prefix + ".") ? (String(entry.name.dropFirst(prefix.count + 1)), entry.tensor) : nil
+    }
+    try container.load(SafeTensorsFile(tensors: renamed))
+}
+
+func prefixedParameters(_ container: some ParameterContainer, prefix: String) -> [String: Tensor] {
+    Dictionary(uniqueKeysWithValues: container.namedParameters.map { ("\(prefix).\($0.name)", $0.tensor.detached()) })
+}
+
+/// Checkpoint metadata shared by the trainers: algorithm, its configuration, step count and RNG state.
+func trainerMetadata<C: Encodable>(algorithm: String, configuration: C, globalStep: Int, generator: SeededGenerator,
+                                   policy: Policy) throws -> [String: String] {
+    try policy.checkpointMetadata().merging([
+        "sandbox.algorithm": algorithm,
+        "sandbox.trainer": try jsonString(configuration),
+        "sandbox.global_step": String(globalStep),
+        "sandbox.generator": try jsonString(generator),
+    ]) { a, _ in a }
+}
+
+func restoreTrainerMetadata(_ file: SafeTensorsFile, path: String, algorithm: String) throws -> (Int, SeededGenerator) {
+    guard file.metadata["sandbox.algorithm"] == algorithm else {
+        throw AgentError.checkpointMismatch("checkpoint \(path) was written by \(file.metadata["sandbox.algorithm"] ?? "no trainer"), not \(algorithm); resume with --algo \(file.metadata["sandbox.algorithm"] ?? "?")")
+    }
+    guard let stepText = file.metadata["sandbox.global_step"], let step = Int(stepText),
+          let generatorText = file.metadata["sandbox.generator"],
+          let generator = try? JSONDecoder().decode(SeededGenerator.self, from: Data(generatorText.utf8)) else {
+        throw AgentError.checkpointMismatch("checkpoint \(path) lacks the training state (step count, random state); it is a policy only, not a training checkpoint")
+    }
+    return (step, generator)
+}

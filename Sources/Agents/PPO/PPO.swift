@@ -1,0 +1,336 @@
+import Foundation
+import NeuralNets
+import PhysicsEnvs
+
+/// Proximal policy optimisation (Schulman et al. 2017) for continuous actions, in the style of
+/// CleanRL's `ppo_continuous_action.py` and Stable-Baselines3's PPO.
+public final class PPO: Trainer {
+    /// Hyperparameters. Defaults are Stable-Baselines3's; `tuned(for:)` applies the RL Baselines3 Zoo's
+    /// tuned values for the Box2D tasks (hyperparams/ppo.yml, cited there per task).
+    public struct Configuration: Codable, Equatable, Sendable {
+        /// Parallel copies of the task (`n_envs`).
+        public var environmentCount = 1
+        /// Steps per copy per rollout (`n_steps`).
+        public var stepsPerEnvironment = 2048
+        /// Minibatch size, in transitions (`batch_size`).
+        public var minibatchSize = 64
+        /// Passes over each rollout (`n_epochs`).
+        public var epochs = 10
+        /// Discount per step.
+        public var gamma = 0.99
+        /// GAE λ.
+        public var gaeLambda = 0.95
+        /// Policy ratio clip ε.
+        public var clipRange: Float = 0.2
+        /// Value clip range around the old value; nil disables value clipping (SB3's default).
+        public var valueClipRange: Float? = nil
+        public var entropyCoefficient: Float = 0
+        public var valueCoefficient: Float = 0.5
+        /// Global gradient-norm clip.
+        public var maxGradientNorm: Float = 0.5
+        public var learningRate: Float = 3e-4
+        /// Anneal the learning rate linearly to 0 over training.
+        public var annealLearningRate = false
+        /// Hidden layers of the policy and of the value network (SB3: 64, 64, tanh).
+        public var hiddenSizes = [64, 64]
+        public var activation = Activation.tanh
+        public var logStdInit: Float = 0
+        /// VecNormalize-style observation and reward normalisation (running statistics, clip 10).
+        public var normalizeObservations = false
+        public var normalizeRewards = false
+
+        public init() {}
+
+        /// RL Zoo's tuned settings: LunarLanderContinuous — n_envs 16, n_steps 1024, batch 64, γ 0.999,
+        /// λ 0.98, 4 epochs, entropy 0.01; BipedalWalker — normalize, n_envs 32, n_steps 2048, batch 64,
+        /// γ 0.999, λ 0.95, 10 epochs, lr 3e-4, clip 0.18; BipedalWalkerHardcore — normalize, n_envs 16,
+        /// n_steps 2048, batch 64, γ 0.99, λ 0.95, 10 epochs, entropy 0.001, lr 2.5e-4 annealed.
+        public static func tuned(for task: String) -> Configuration {
+            var c = Configuration()
+            switch task {
+            case "LunarLanderContinuous":
+                c.environmentCount = 16; c.stepsPerEnvironment = 1024; c.minibatchSize = 64
+                c.gamma = 0.999; c.gaeLambda = 0.98; c.epochs = 4; c.entropyCoefficient = 0.01
+            case "BipedalWalker":
+                c.normalizeObservations = true; c.normalizeRewards = true
+                c.environmentCount = 32; c.stepsPerEnvironment = 2048; c.minibatchSize = 64
+                c.gamma = 0.999; c.gaeLambda = 0.95; c.epochs = 10; c.learningRate = 3e-4; c.clipRange = 0.18
+            case "BipedalWalkerHardcore":
+                c.normalizeObservations = true; c.normalizeRewards = true
+                c.environmentCount = 16; c.stepsPerEnvironment = 2048; c.minibatchSize = 64
+                c.gamma = 0.99; c.gaeLambda = 0.95; c.epochs = 10; c.entropyCoefficient = 0.001
+                c.learningRate = 2.5e-4; c.annealLearningRate = true
+            default:
+                break
+            }
+            return c
+        }
+
+        func validate() throws {
+            guard environmentCount > 0, stepsPerEnvironment > 0, minibatchSize > 0, epochs > 0 else {
+                throw AgentError.invalidConfiguration("environment count, steps, minibatch size and epochs must be positive")
+            }
+            guard minibatchSize <= environmentCount * stepsPerEnvironment else {
+                throw AgentError.invalidConfiguration("minibatch size \(minibatchSize) exceeds the rollout size \(environmentCount * stepsPerEnvironment)")
+            }
+        }
+    }
+
+    public let algorithm = "ppo"
+    public let configuration: Configuration
+    public let task: TaskSpec
+    public let rewardSource: RewardSource
+    public let policy: Policy
+    public let valueNetwork: MLP
+    public private(set) var globalStep = 0
+    /// Total steps planned, for learning-rate annealing.
+    public var totalSteps: Int
+
+    private let environments: VectorEnvironment
+    private let optimizer: Adam
+    private var generator: SeededGenerator
+    private var observations: [[Float]]
+    private var rewardNormalizer = RunningMeanStd(size: 1)
+    private var discountedReturns: [Double]
+    private var episodeTrainingReturns: [Double]
+    private var episodeTrueReturns: [Double]
+    private var episodeLengths: [Int]
+    private var finished: [EpisodeStatistics] = []
+
+    public convenience init(task id: String, options: [String: Double] = [:], configuration: Configuration,
+                            reward: RewardSource = .environment, seed: UInt64, totalSteps: Int) throws {
+        try self.init(makeEnvironment: { try TaskRegistry.make(id, options: options) }, configuration: configuration,
+                      reward: reward, seed: seed, totalSteps: totalSteps)
+    }
+
+    /// Trains on copies made by `makeEnvironment` (any `Environment`, registered or not).
+    public init(makeEnvironment: () throws -> any Environment, configuration: Configuration, reward: RewardSource = .environment,
+                seed: UInt64, totalSteps: Int) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        rewardSource = reward
+        self.totalSteps = totalSteps
+        environments = VectorEnvironment(environments: try (0..<configuration.environmentCount).map { _ in try makeEnvironment() })
+        task = environments.spec
+        generator = SeededGenerator(seed: seed)
+        let policyConfiguration = PolicyConfiguration(
+            algorithm: "ppo", task: task.name, taskVersion: task.version, taskOptions: environments.environments[0].options,
+            observationSize: task.observationSpace.count, actionSize: task.actionSpace.count,
+            hiddenSizes: configuration.hiddenSizes, activation: configuration.activation, squashed: false,
+            actionLow: task.actionSpace.low, actionHigh: task.actionSpace.high, normalizeObservations: configuration.normalizeObservations)
+        policy = Policy(policyConfiguration, logStdInit: configuration.logStdInit, using: &generator)
+        valueNetwork = MLP(.init(inputSize: task.observationSpace.count, hiddenSizes: configuration.hiddenSizes, outputSize: 1,
+                                 activation: configuration.activation),
+                           initializer: .orthogonal(gain: Float(2).squareRoot()), outputGain: 1, using: &generator)
+        optimizer = Adam(parameters: policy.parameters + valueNetwork.parameters,
+                         configuration: .init(learningRate: configuration.learningRate, epsilon: 1e-5))
+        observations = environments.reset(seed: generator.next())
+        let n = configuration.environmentCount
+        discountedReturns = Array(repeating: 0, count: n)
+        episodeTrainingReturns = Array(repeating: 0, count: n)
+        episodeTrueReturns = Array(repeating: 0, count: n)
+        episodeLengths = Array(repeating: 0, count: n)
+        policy.observationNormalizer?.update(observations)
+    }
+
+    public func drainFinishedEpisodes() -> [EpisodeStatistics] {
+        defer { finished = [] }
+        return finished
+    }
+
+    // MARK: rollout
+
+    private struct Rollout {
+        var observations: [[Float]] = []  // normalised, T·N rows
+        var actions: [[Float]] = []
+        var logProbabilities: [Float] = []
+        var values: [[Double]] = []  // [T][N]
+        var rewards: [[Double]] = []
+        var dones: [[Bool]] = []
+        var terminalValues: [[Double]] = []
+    }
+
+    private func collectRollout() throws -> (Rollout, lastValues: [Double]) {
+        var rollout = Rollout()
+        let n = configuration.environmentCount
+        for _ in 0..<configuration.stepsPerEnvironment {
+            let input = policy.input(observations)
+            let (mean, logStd) = policy.distributionParameters(input)
+            let distribution = DiagonalGaussian(mean: mean.detached(), logStd: logStd.detached())
+            let actionTensor = distribution.sample(using: &generator)
+            let logProbabilities = distribution.logProbability(actionTensor).data
+            let values = valueNetwork(input).data.map(Double.init)
+            let actions = (0..<n).map { Array(actionTensor.data[($0 * task.actionSpace.count)..<(($0 + 1) * task.actionSpace.count)]) }
+            let step = try environments.step(actions)
+            globalStep += n
+
+            let trainingRewards = rewardSource.rewards(spec: task, observations: observations, actions: actions,
+                                                       taskRewards: step.rewards, terms: step.terms)
+            var rewards = trainingRewards
+            var terminalValues = Array(repeating: 0.0, count: n)
+            var dones = Array(repeating: false, count: n)
+            for i in 0..<n {
+                episodeTrainingReturns[i] += trainingRewards[i]
+                episodeTrueReturns[i] += step.rewards[i]
+                episodeLengths[i] += 1
+                if configuration.normalizeRewards {
+                    discountedReturns[i] = discountedReturns[i] * configuration.gamma + trainingRewards[i]
+                }
+                dones[i] = step.terminated[i] || step.truncated[i]
+            }
+            if configuration.normalizeRewards {
+                rewardNormalizer.update(discountedReturns.map { [Float($0)] })
+                let scale = (rewardNormalizer.variance[0] + 1e-8).squareRoot()
+                rewards = rewards.map { Swift.min(Swift.max($0 / scale, -10), 10) }
+            }
+            // A truncated episode is bootstrapped from its final observation (SB3's handling).
+            let truncatedFinals = (0..<n).filter { step.truncated[$0] && !step.terminated[$0] }
+            if !truncatedFinals.isEmpty {
+                let finals = truncatedFinals.map { step.finalObservations[$0]! }
+                let v = valueNetwork(policy.input(finals)).data
+                for (k, i) in truncatedFinals.enumerated() { terminalValues[i] = Double(v[k]) }
+            }
+            for i in 0..<n where dones[i] {
+                finished.append(EpisodeStatistics(trainingReturn: episodeTrainingReturns[i], trueReturn: episodeTrueReturns[i], length: episodeLengths[i]))
+                episodeTrainingReturns[i] = 0
+                episodeTrueReturns[i] = 0
+                episodeLengths[i] = 0
+                discountedReturns[i] = 0
+            }
+
+            rollout.observations += (0..<n).map { Array(input.data[($0 * task.observationSpace.count)..<(($0 + 1) * task.observationSpace.count)]) }
+            rollout.actions += actions
+            rollout.logProbabilities += logProbabilities
+            rollout.values.append(values)
+            rollout.rewards.append(rewards)
+            rollout.dones.append(dones)
+            rollout.terminalValues.append(terminalValues)
+
+            observations = step.observations
+            policy.observationNormalizer?.update(observations)
+        }
+        let lastValues = valueNetwork(policy.input(observations)).data.map(Double.init)
+        return (rollout, lastValues)
+    }
+
+    // MARK: update
+
+    public func iterate() throws -> [String: Double] {
+        let start = Date()
+        if configuration.annealLearningRate {
+            optimizer.learningRate = LearningRateSchedule.linear(finalFraction: 0)
+                .rate(base: configuration.learningRate, progress: Double(globalStep) / Double(Swift.max(totalSteps, 1)))
+        }
+        let (rollout, lastValues) = try collectRollout()
+        let rolloutSeconds = Date().timeIntervalSince(start)
+        let (advantages, returns) = generalizedAdvantages(
+            rewards: rollout.rewards, values: rollout.values, dones: rollout.dones, terminalValues: rollout.terminalValues,
+            lastValues: lastValues, gamma: configuration.gamma, lambda: configuration.gaeLambda)
+        // Flatten [T][N] in the same order as the observations (step-major).
+        let flatAdvantages = advantages.flatMap { $0 }.map(Float.init)
+        let flatReturns = returns.flatMap { $0 }.map(Float.init)
+        let flatValues = rollout.values.flatMap { $0 }.map(Float.init)
+        let size = flatAdvantages.count
+        let observationSize = task.observationSpace.count, actionSize = task.actionSpace.count
+
+        var policyLosses: [Float] = [], valueLosses: [Float] = [], entropies: [Float] = [], kls: [Float] = [], clipFractions: [Float] = []
+        let c = configuration
+        for _ in 0..<c.epochs {
+            var order = Array(0..<size)
+            order.shuffle(using: &generator)
+            var startIndex = 0
+            while startIndex < size {
+                let batch = Array(order[startIndex..<Swift.min(startIndex + c.minibatchSize, size)])
+                startIndex += c.minibatchSize
+                let x = Tensor(shape: [batch.count, observationSize], data: batch.flatMap { rollout.observations[$0] })
+                let actions = Tensor(shape: [batch.count, actionSize], data: batch.flatMap { rollout.actions[$0] })
+                let oldLogProbabilities = Tensor(batch.map { rollout.logProbabilities[$0] })
+                var batchAdvantages = batch.map { flatAdvantages[$0] }
+                if batch.count > 1 {  // normalise advantages per minibatch (SB3)
+                    let mean = batchAdvantages.reduce(0, +) / Float(batch.count)
+                    let std = (batchAdvantages.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(batch.count - 1)).squareRoot()
+                    batchAdvantages = batchAdvantages.map { ($0 - mean) / (std + 1e-8) }
+                }
+                let advantage = Tensor(batchAdvantages)
+                let targetReturns = Tensor(batch.map { flatReturns[$0] })
+
+                let (mean, logStd) = policy.distributionParameters(x)
+                let distribution = DiagonalGaussian(mean: mean, logStd: logStd)
+                let logProbabilities = distribution.logProbability(actions)
+                let logRatio = logProbabilities - oldLogProbabilities
+                let ratio = logRatio.exp()
+                let unclipped = ratio * advantage
+                let clipped = ratio.clamp(min: 1 - c.clipRange, max: 1 + c.clipRange) * advantage
+                let policyLoss = -Tensor.minimum(unclipped, clipped).mean()
+
+                let values = valueNetwork(x).reshaped([batch.count])
+                let valueLoss: Tensor
+                if let range = c.valueClipRange {
+                    let oldValues = Tensor(batch.map { flatValues[$0] })
+                    let clippedValues = oldValues + (values - oldValues).clamp(min: -range, max: range)
+                    valueLoss = Tensor.maximum((values - targetReturns).square(), (clippedValues - targetReturns).square()).mean()
+                } else {
+                    valueLoss = (values - targetReturns).square().mean()
+                }
+                let entropy = distribution.entropy().mean()
+                let loss = policyLoss + valueLoss * c.valueCoefficient - entropy * c.entropyCoefficient
+
+                optimizer.zeroGrad()
+                loss.backward()
+                clipGradientNorm(optimizer.parameters, maxNorm: c.maxGradientNorm)
+                optimizer.step()
+
+                policyLosses.append(policyLoss.item)
+                valueLosses.append(valueLoss.item)
+                entropies.append(entropy.item)
+                // Approximate KL, (r − 1) − log r (Schulman's k3 estimator), and the clipped fraction.
+                let r = ratio.data, lr = logRatio.data
+                kls.append(zip(r, lr).map { ($0 - 1) - $1 }.reduce(0, +) / Float(r.count))
+                clipFractions.append(Float(r.filter { abs($0 - 1) > c.clipRange }.count) / Float(r.count))
+            }
+        }
+        func mean(_ v: [Float]) -> Double { v.isEmpty ? 0 : Double(v.reduce(0, +)) / Double(v.count) }
+        let returnsMean = flatReturns.reduce(0, +) / Float(size)
+        let returnsVariance = flatReturns.map { ($0 - returnsMean) * ($0 - returnsMean) }.reduce(0, +) / Float(size)
+        let residualVariance = zip(flatReturns, flatValues).map { ($0 - $1) * ($0 - $1) }.reduce(0, +) / Float(size)
+        let elapsed = Date().timeIntervalSince(start)
+        return [
+            "losses/policy_loss": mean(policyLosses),
+            "losses/value_loss": mean(valueLosses),
+            "losses/entropy": mean(entropies),
+            "losses/approx_kl": mean(kls),
+            "losses/clipfrac": mean(clipFractions),
+            "losses/explained_variance": returnsVariance > 0 ? Double(1 - residualVariance / returnsVariance) : 0,
+            "charts/learning_rate": Double(optimizer.learningRate),
+            "charts/rollout_SPS": Double(size) / rolloutSeconds,
+            "charts/update_seconds": elapsed - rolloutSeconds,
+        ]
+    }
+
+    // MARK: state
+
+    public func saveState(to url: URL) throws {
+        var extra = prefixedParameters(valueNetwork, prefix: "value")
+        extra.merge(optimizerTensors(optimizer, prefix: "optimizer")) { a, _ in a }
+        extra.merge(policy.observationNormalizer?.tensors(prefix: "obs_norm") ?? [:]) { a, _ in a }
+        extra.merge(rewardNormalizer.tensors(prefix: "reward_norm")) { a, _ in a }
+        try Checkpoint.save(policy, kind: Policy.checkpointKind, configuration: policy.configuration, extra: extra,
+                            metadata: trainerMetadata(algorithm: algorithm, configuration: configuration, globalStep: globalStep, generator: generator,
+                                                      policy: policy),
+                            to: url)
+    }
+
+    public func loadState(from url: URL) throws {
+        let (saved, file) = try Checkpoint.read(url, kind: Policy.checkpointKind, configuration: PolicyConfiguration.self)
+        guard saved == policy.configuration else {
+            throw AgentError.checkpointMismatch("checkpoint \(url.path) is for a different policy (\(saved.algorithm) on \(saved.taskID), hidden \(saved.hiddenSizes)); resume with the settings it was trained with")
+        }
+        let (step, restoredGenerator) = try restoreTrainerMetadata(file, path: url.path, algorithm: algorithm)
+        try policy.load(file)
+        try loadParameters(valueNetwork, from: file, prefix: "value")
+        try loadOptimizer(optimizer, from: file, prefix: "optimizer")
+        try policy.loadNormalizer(from: file)
+        if let r = RunningMeanStd(file: file, prefix: "reward_norm") { rewardNormalizer = r }
+        (globalStep, generator) = (step, restoredGenerator)
+    }
+}
