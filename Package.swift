@@ -40,6 +40,7 @@ let package = Package(
         .testTarget(name: "PhysicsEnvsTests", dependencies: ["PhysicsEnvs"]),
         .testTarget(name: "NeuralNetsTests", dependencies: ["NeuralNets"], exclude: ["Fixtures"]),
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "NeuralNets", "PhysicsEnvs"]),
+        .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "PhysicsEnvs"]),
         .testTarget(name: "sandboxTests", dependencies: ["sandbox", "PhysicsEnvs"]),
     ],
     swiftLanguageModes: [.v5],

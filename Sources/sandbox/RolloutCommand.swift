@@ -1,14 +1,16 @@
+import Agents
 import Foundation
 import PhysicsEnvs
 
 enum RolloutCommand {
     static let help = """
-    usage: sandbox rollout --task ID [--policy random|heuristic] [--seed N] [--episodes K] [--max-steps M]
+    usage: sandbox rollout --task ID [--policy random|heuristic|PATH] [--seed N] [--episodes K] [--max-steps M]
                            [--clip FILE.gif|FILE.mp4] [--size WxH] [--record FILE.json] [--sheet FILE.png]
                            [--option KEY=VALUE ...]
 
     Runs K episodes (seeds N, N+1, ...) and prints each one's return and length, one line each.
-      --policy     random (uniform actions) or heuristic (the task's built-in controller); default heuristic
+      --policy     random (uniform actions), heuristic (the task's built-in controller; the default), or a
+                   trained policy (policy.safetensors, a checkpoint or a run folder; --task may then be omitted)
       --clip       write each episode as an animated GIF or an MP4 (MP4 needs ffmpeg)
       --size       frame size for clips and sheets, e.g. 600x400 (default: the task's)
       --record     write each episode's replay record (JSON)
@@ -18,12 +20,19 @@ enum RolloutCommand {
     """
 
     static func run(_ arguments: inout Arguments) throws -> Int32 {
-        guard let task = arguments.string("task") else {
+        let policy = arguments.string("policy") ?? "heuristic"
+        var trained: Policy?
+        if !["random", "heuristic"].contains(policy) {
+            guard FileManager.default.fileExists(atPath: policy) else {
+                throw UsageError("--policy '\(policy)' is neither random, heuristic nor an existing policy file or run folder")
+            }
+            trained = try Policy.load(from: EvalCommand.policyURL(policy))
+        }
+        guard let task = arguments.string("task") ?? trained?.configuration.taskID else {
             throw UsageError("rollout needs --task ID; known tasks: \(TaskRegistry.ids.joined(separator: ", "))")
         }
-        let policy = arguments.string("policy") ?? "heuristic"
-        guard ["random", "heuristic"].contains(policy) else {
-            throw UsageError("unknown policy '\(policy)'; use --policy random or --policy heuristic")
+        if let trained, try TaskRegistry.spec(for: task).id != trained.configuration.taskID {
+            throw UsageError("the policy was trained on \(trained.configuration.taskID), not \(task); drop --task or pick its task")
         }
         let seed = try arguments.seed()
         let episodes = try arguments.int("episodes", default: 1, minimum: 1)!
@@ -35,7 +44,7 @@ enum RolloutCommand {
         let options = try arguments.taskOptions()
         try arguments.checkAllUsed()
 
-        let environment = try TaskRegistry.make(task, options: options)
+        let environment = try trained.map { try $0.makeEnvironment() } ?? TaskRegistry.make(task, options: options)
         let spec = environment.spec
         var size: RenderSize?
         if let sizeText { size = try RenderSize(parsing: sizeText) }
@@ -63,9 +72,9 @@ enum RolloutCommand {
         var returns: [Double] = []
         for e in 0..<episodes {
             let episodeSeed = seed &+ UInt64(e)
-            let controller: any Controller = policy == "random"
+            let controller: any Controller = trained ?? (policy == "random"
                 ? RandomController(space: spec.actionSpace, seed: episodeSeed ^ 0x5EED)
-                : environment.makeHeuristic()
+                : environment.makeHeuristic())
             let episode = try Rollout.run(environment, controller: controller, seed: episodeSeed, maxSteps: maxSteps, renderSize: renderSize)
             let r = episode.record
             returns.append(r.episodeReturn)

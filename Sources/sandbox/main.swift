@@ -11,6 +11,9 @@ commands:
   rollout --task ID          run episodes with a random or heuristic policy; write clips, records, sheets
   replay FILE.json           replay an episode record and say whether it matched
   pair A.json B.json --clip F  render two episodes side by side (A | B) as a preference-query clip
+  train --task ID --algo ppo|sac  train an agent; runs/<task>__<algo>__<seed>__<time>/
+  eval --policy PATH         evaluate a trained policy: mean and std of the return
+  plot RUN_DIR...            overlay learning curves into a PNG
 
 Run `sandbox <command> --help` for a command's options.
 """
@@ -20,9 +23,13 @@ let commands: [String: (inout Arguments) throws -> Int32] = [
     "rollout": RolloutCommand.run,
     "replay": ReplayCommand.run,
     "pair": PairCommand.run,
+    "train": TrainCommand.run,
+    "eval": EvalCommand.run,
+    "plot": PlotCommand.run,
 ]
 let helpTexts: [String: String] = [
     "tasks": TasksCommand.help, "rollout": RolloutCommand.help, "replay": ReplayCommand.help, "pair": PairCommand.help,
+    "train": TrainCommand.help, "eval": EvalCommand.help, "plot": PlotCommand.help,
 ]
 
 func fail(_ message: String, status: Int32) -> Never {
@@ -43,7 +50,7 @@ if argv.contains("--help") || argv.contains("-h") {
     exit(0)
 }
 do {
-    var arguments = try Arguments(Array(argv.dropFirst()), command: name, flags: ["json", "help"])
+    var arguments = try Arguments(Array(argv.dropFirst()), command: name, flags: ["json", "help", "stochastic"])
     exit(try command(&arguments))
 } catch let error as UsageError {
     fail(error.description, status: 2)

@@ -1,0 +1,106 @@
+import Foundation
+
+/// A line chart rendered offscreen to a frame or PNG: learning curves and other series over steps.
+public struct LinePlot {
+    public struct Series {
+        public var label: String
+        public var points: [(x: Double, y: Double)]
+        public init(label: String, points: [(x: Double, y: Double)]) {
+            self.label = label
+            self.points = points
+        }
+    }
+
+    public var title: String
+    public var xLabel: String
+    public var yLabel: String
+    public var series: [Series]
+    public var width = 800
+    public var height = 480
+
+    public init(title: String, xLabel: String, yLabel: String, series: [Series]) {
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.series = series
+    }
+
+    /// Colours for successive series (Tableau 10).
+    static let palette: [Color] = [
+        Color(31, 119, 180), Color(255, 127, 14), Color(44, 160, 44), Color(214, 39, 40), Color(148, 103, 189),
+        Color(140, 86, 75), Color(227, 119, 194), Color(127, 127, 127), Color(188, 189, 34), Color(23, 190, 207),
+    ]
+
+    /// "Nice" tick values covering [low, high].
+    static func ticks(_ low: Double, _ high: Double, count: Int = 5) -> [Double] {
+        guard high > low else { return [low] }
+        let raw = (high - low) / Double(count)
+        let magnitude = pow(10, floor(log10(raw)))
+        let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
+        var values: [Double] = []
+        var v = ceil(low / step) * step
+        while v <= high + step * 1e-9 {
+            values.append(abs(v) < step * 1e-9 ? 0 : v)
+            v += step
+        }
+        return values
+    }
+
+    static func format(_ v: Double) -> String {
+        let a = abs(v)
+        if a >= 1e6 { return String(format: "%gM", v / 1e6) }
+        if a >= 1e4 { return String(format: "%gk", v / 1e3) }
+        if a == a.rounded() { return String(Int(v)) }
+        return String(format: "%.3g", v)
+    }
+
+    public func render() -> Frame {
+        let canvas = Canvas(width: width, height: height)
+        canvas.clear(.white)
+        let left = 70.0, right = 20.0, top = 40.0, bottom = 50.0
+        let plotWidth = Double(width) - left - right, plotHeight = Double(height) - top - bottom
+        let all = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
+        var xRange = (all.map(\.x).min() ?? 0, all.map(\.x).max() ?? 1)
+        var yRange = (all.map(\.y).min() ?? 0, all.map(\.y).max() ?? 1)
+        if xRange.1 <= xRange.0 { xRange.1 = xRange.0 + 1 }
+        if yRange.1 <= yRange.0 { yRange = (yRange.0 - 1, yRange.1 + 1) }
+        let margin = (yRange.1 - yRange.0) * 0.05
+        yRange = (yRange.0 - margin, yRange.1 + margin)
+        func px(_ x: Double) -> Double { left + (x - xRange.0) / (xRange.1 - xRange.0) * plotWidth }
+        func py(_ y: Double) -> Double { top + (1 - (y - yRange.0) / (yRange.1 - yRange.0)) * plotHeight }
+
+        canvas.text(title, x: left, y: 10, size: 16, Color(30, 30, 30))
+        for t in Self.ticks(yRange.0, yRange.1) {
+            canvas.line(from: (left, py(t)), to: (left + plotWidth, py(t)), Color(225, 225, 225))
+            let label = Self.format(t)
+            canvas.text(label, x: left - 8 - canvas.textWidth(label, size: 11, bold: false), y: py(t) - 7, size: 11, Color(80, 80, 80), bold: false)
+        }
+        for t in Self.ticks(xRange.0, xRange.1) {
+            canvas.line(from: (px(t), top), to: (px(t), top + plotHeight), Color(235, 235, 235))
+            let label = Self.format(t)
+            canvas.text(label, x: px(t) - canvas.textWidth(label, size: 11, bold: false) / 2, y: top + plotHeight + 6, size: 11, Color(80, 80, 80), bold: false)
+        }
+        canvas.strokePolyline([(left, top), (left, top + plotHeight), (left + plotWidth, top + plotHeight)], Color(60, 60, 60))
+        canvas.text(xLabel, x: left + plotWidth / 2 - canvas.textWidth(xLabel, size: 12, bold: false) / 2, y: Double(height) - 22,
+                    size: 12, Color(60, 60, 60), bold: false)
+        canvas.text(yLabel, x: 8, y: top - 22, size: 12, Color(60, 60, 60), bold: false)
+
+        for (i, s) in series.enumerated() {
+            let color = Self.palette[i % Self.palette.count]
+            let points = s.points.filter { $0.x.isFinite && $0.y.isFinite }.map { (px($0.x), py($0.y)) }
+            if points.count == 1 {
+                canvas.fillCircle(center: points[0], radius: 3, color)
+            } else if points.count > 1 {
+                canvas.strokePolyline(points, color, lineWidth: 2)
+            }
+            // Legend, top right.
+            let y = top + 8 + Double(i) * 18
+            let w = canvas.textWidth(s.label, size: 12, bold: false)
+            canvas.line(from: (left + plotWidth - w - 40, y + 7), to: (left + plotWidth - w - 18, y + 7), color, lineWidth: 3)
+            canvas.text(s.label, x: left + plotWidth - w - 10, y: y, size: 12, Color(40, 40, 40), bold: false)
+        }
+        return canvas.frame()
+    }
+
+    public func writePNG(to path: String) throws { try render().writePNG(to: path) }
+}

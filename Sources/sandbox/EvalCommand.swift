@@ -1,0 +1,75 @@
+import Agents
+import Foundation
+import PhysicsEnvs
+
+enum EvalCommand {
+    static let help = """
+    usage: sandbox eval --policy PATH [--episodes K] [--seed S] [--clip FILE.gif|FILE.mp4] [--record FILE.json]
+                        [--size WxH] [--stochastic]
+
+    Runs a trained policy (a policy.safetensors, a checkpoint, or a run folder) for K episodes with its
+    deterministic actions (--stochastic samples instead) and prints each return, then the mean and
+    standard deviation. --clip and --record write the first episode.
+    """
+
+    /// A policy file from a path that may be a run folder.
+    static func policyURL(_ path: String) -> URL {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return RunDirectory(url: URL(fileURLWithPath: path)).policyFile
+        }
+        return URL(fileURLWithPath: path)
+    }
+
+    static func run(_ arguments: inout Arguments) throws -> Int32 {
+        guard let path = arguments.string("policy") else { throw UsageError("eval needs --policy PATH (a policy file or run folder)") }
+        let episodes = try arguments.int("episodes", default: 10, minimum: 1)!
+        let seed = try arguments.seed()
+        let clip = arguments.string("clip")
+        let record = arguments.string("record")
+        let sizeText = arguments.string("size")
+        let stochastic = arguments.flag("stochastic")
+        try arguments.checkAllUsed()
+
+        let policy = try Policy.load(from: policyURL(path))
+        let environment = try policy.makeEnvironment()
+        let clipFormat = try clip.map { p -> ClipFormat in
+            let format = try ClipFormat(path: p)
+            try format.checkAvailable(for: p)
+            try prepareOutput(p)
+            return format
+        }
+        if let record { try prepareOutput(record) }
+        let size = try sizeText.map { try RenderSize(parsing: $0) }
+            ?? RenderSize(width: environment.spec.renderWidth, height: environment.spec.renderHeight)
+        var returns: [Double] = []
+        for e in 0..<episodes {
+            let episodeSeed = seed &+ UInt64(e)
+            let controller: any Controller = stochastic ? SampledPolicy(policy, seed: episodeSeed) : policy
+            let episode = try Rollout.run(environment, controller: controller, seed: episodeSeed,
+                                          renderSize: e == 0 && clip != nil ? size : nil)
+            returns.append(episode.record.episodeReturn)
+            print(String(format: "episode %d seed %llu return %.2f length %d", e, episodeSeed, episode.record.episodeReturn, episode.record.length))
+            if e == 0 {
+                if let clip, let clipFormat { try clipFormat.write(episode.frames, to: clip, framesPerSecond: environment.spec.framesPerSecond) }
+                if let record { try episode.record.write(to: URL(fileURLWithPath: record)) }
+            }
+        }
+        let mean = returns.reduce(0, +) / Double(returns.count)
+        let std = (returns.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(returns.count)).squareRoot()
+        print(String(format: "mean return %.2f ± %.2f over %d episodes (%@ on %@)", mean, std, episodes,
+                     policy.configuration.algorithm.uppercased(), policy.configuration.taskID))
+        return 0
+    }
+}
+
+/// A policy that samples its actions (seeded), for stochastic evaluation.
+final class SampledPolicy: Controller {
+    let policy: Policy
+    var generator: SeededGenerator
+    init(_ policy: Policy, seed: UInt64) {
+        self.policy = policy
+        generator = SeededGenerator(seed: seed)
+    }
+    func action(for observation: [Float]) -> [Float] { policy.sampledAction(for: observation, using: &generator) }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+@Suite("sandbox train, eval, plot", .serialized)
+struct TrainingCommandTests {
+    /// The run folder `train` created under `parent`.
+    func runFolder(in parent: String) throws -> String {
+        let entries = try FileManager.default.contentsOfDirectory(atPath: parent).filter { !$0.hasPrefix(".") }
+        #expect(entries.count == 1, "\(entries)")
+        return "\(parent)/\(entries[0])"
+    }
+
+    @Test("train writes a complete run; eval, rollout and plot use it; resume continues it")
+    func trainEvalPlotResume() throws {
+        let directory = try CommandLine.temporaryDirectory()
+        let train = try CommandLine.run(["train", "--task", "LunarLanderContinuous-v1", "--algo", "ppo", "--steps", "2048",
+                                         "--envs", "2", "--seed", "3", "--out", directory])
+        #expect(train.status == 0, "\(train.standardError)")
+        let run = try runFolder(in: directory)
+        #expect(run.hasSuffix("") && run.contains("LunarLanderContinuous__ppo__3__"))
+        for file in ["config.json", "metrics.jsonl", "policy.safetensors", "learning_curve.png", "checkpoints/latest.safetensors"] {
+            #expect(FileManager.default.fileExists(atPath: "\(run)/\(file)"), "missing \(file)")
+        }
+        let metrics = try String(contentsOfFile: "\(run)/metrics.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(metrics.contains { $0.contains("\"losses/value_loss\"") && $0.contains("\"global_step\"") && $0.contains("\"charts/SPS\"") })
+        #expect(metrics.contains { $0.contains("\"eval/return\"") })
+        let evalFolder = try FileManager.default.contentsOfDirectory(atPath: "\(run)/eval")
+        #expect(evalFolder.contains { $0.hasSuffix(".gif") })
+
+        let evaluation = try CommandLine.run(["eval", "--policy", run, "--episodes", "2", "--record", "\(directory)/e.json"])
+        #expect(evaluation.status == 0, "\(evaluation.standardError)")
+        #expect(evaluation.standardOutput.contains("mean return"))
+        #expect(FileManager.default.fileExists(atPath: "\(directory)/e.json"))
+        let rollout = try CommandLine.run(["rollout", "--policy", "\(run)/policy.safetensors", "--max-steps", "30"])
+        #expect(rollout.status == 0, "\(rollout.standardError)")
+        #expect(rollout.standardOutput.contains("episode 0 seed 0"))
+
+        let plot = try CommandLine.run(["plot", run, run, "--out", "\(directory)/curves.png"])
+        #expect(plot.status == 0, "\(plot.standardError)")
+        #expect(FileManager.default.fileExists(atPath: "\(directory)/curves.png"))
+
+        let resume = try CommandLine.run(["train", "--resume", run, "--steps", "4096"])
+        #expect(resume.status == 0, "\(resume.standardError)")
+        #expect(resume.standardOutput.contains("resuming"))
+        let steps = try String(contentsOfFile: "\(run)/metrics.jsonl", encoding: .utf8).split(separator: "\n")
+            .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Double] }.compactMap { $0["global_step"] }
+        #expect(steps.max() == 4096)
+    }
+
+    @Test("Ctrl-C stops training cleanly after writing a checkpoint")
+    func interrupt() throws {
+        let directory = try CommandLine.temporaryDirectory()
+        let process = Process()
+        process.executableURL = CommandLine.executable
+        process.arguments = ["train", "--task", "LunarLanderContinuous-v1", "--algo", "ppo", "--envs", "2", "--steps", "400000", "--out", directory]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until the first iteration is logged: the Ctrl-C handler is installed by then. (A test
+        // runner may start children with SIGINT ignored, so an earlier signal could be lost.)
+        var run: String?
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.1)
+            run = (try? FileManager.default.contentsOfDirectory(atPath: directory))?.first.map { "\(directory)/\($0)" }
+            if let run, let text = try? String(contentsOfFile: "\(run)/metrics.jsonl", encoding: .utf8), !text.isEmpty { break }
+        }
+        process.interrupt()  // SIGINT, as Ctrl-C
+        let exitDeadline = Date().addingTimeInterval(120)
+        while process.isRunning && Date() < exitDeadline { Thread.sleep(forTimeInterval: 0.1) }
+        if process.isRunning {
+            process.terminate()
+            Issue.record("training did not stop within 2 minutes of Ctrl-C")
+            return
+        }
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 130, "\(output)")
+        #expect(output.contains("--resume"))
+        let folder = try #require(run)
+        #expect(FileManager.default.fileExists(atPath: "\(folder)/checkpoints/latest.safetensors"))
+        #expect(FileManager.default.fileExists(atPath: "\(folder)/policy.safetensors"))
+    }
+
+    @Test("training with a weighted sum of reward terms logs the true return beside it")
+    func termsReward() throws {
+        let directory = try CommandLine.temporaryDirectory()
+        let train = try CommandLine.run(["train", "--task", "LunarLanderContinuous-v1", "--algo", "sac", "--steps", "1500",
+                                         "--reward", "terms:distance=1,crash=0.5", "--out", directory])
+        #expect(train.status == 0, "\(train.standardError)")
+        let run = try runFolder(in: directory)
+        let metrics = try String(contentsOfFile: "\(run)/metrics.jsonl", encoding: .utf8)
+        #expect(metrics.contains("\"charts/true_return\""))
+    }
+
+    @Test("bad training input gives one-line errors")
+    func errors() throws {
+        func expectError(_ arguments: [String], _ fragment: String) throws {
+            let output = try CommandLine.run(arguments)
+            #expect(output.status != 0)
+            #expect(output.standardError.hasPrefix("sandbox: error: ") && output.standardError.contains(fragment), "\(output.standardError)")
+            #expect(output.standardError.split(separator: "\n").count == 1)
+        }
+        let directory = try CommandLine.temporaryDirectory()
+        try expectError(["train", "--task", "LunarLanderContinuous-v1", "--algo", "dqn"], "--algo ppo or --algo sac")
+        try expectError(["train", "--algo", "ppo"], "--task")
+        try expectError(["train", "--task", "LunarLanderContinuous-v1", "--algo", "ppo", "--reward", "terms:fuel=1", "--out", directory], "no reward term 'fuel'")
+        try expectError(["train", "--task", "LunarLanderContinuous-v1", "--algo", "ppo", "--reward", "model:/nonexistent.safetensors", "--out", directory], "/nonexistent")
+        try expectError(["train", "--task", "LunarLanderContinuous-v1", "--algo", "sac", "--envs", "4"], "drop --envs")
+        try expectError(["train", "--resume", directory], "config.json")
+        try expectError(["eval", "--policy", "/nonexistent/policy.safetensors"], "cannot read")
+        try expectError(["plot", directory], "metrics.jsonl")
+        // No run folder is left behind by a refused reward.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
+    }
+}
