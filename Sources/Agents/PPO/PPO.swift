@@ -85,6 +85,11 @@ public final class PPO: Trainer {
     public private(set) var globalStep = 0
     /// Total steps planned, for learning-rate annealing.
     public var totalSteps: Int
+    /// Step the copies in parallel across cores (the default) or one after another.
+    public var parallelStepping: Bool {
+        get { environments.parallel }
+        set { environments.parallel = newValue }
+    }
 
     private let environments: VectorEnvironment
     private let optimizer: Adam

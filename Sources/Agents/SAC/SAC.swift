@@ -212,6 +212,21 @@ public final class SAC: Trainer {
                 "losses/qf1_values": q1.mean().item]
     }
 
+    /// Runs `gradientSteps` updates on the current replay buffer and returns the mean losses (used by
+    /// benchmarks and by preference loops between reward-model fits).
+    @discardableResult
+    public func update(gradientSteps: Int) -> [String: Double] {
+        precondition(replayBuffer.count > 0, "update needs transitions in the replay buffer")
+        var sums: [String: Double] = [:]
+        for _ in 0..<gradientSteps { for (k, v) in gradientStep() { sums[k, default: 0] += Double(v) } }
+        return sums.mapValues { $0 / Double(Swift.max(gradientSteps, 1)) }
+    }
+
+    /// Takes `count` environment steps without updating (e.g. to fill the buffer).
+    public func collect(steps count: Int) throws {
+        for _ in 0..<count { try collectStep() }
+    }
+
     public func iterate() throws -> [String: Double] {
         let start = Date()
         var sums: [String: Double] = [:]
