@@ -98,3 +98,31 @@ if nn_ours_path.exists() and nn_torch_path.exists():
         f"- Nature-CNN training runs at {cnn_gflops:.1f} GFLOP/s, {cnn_gflops / sgemm:.0%} of the sgemm rate.",
     ]
     write_section("neuralnets", "\n".join(nn_lines) + "\n")
+
+agents_ours_path, agents_sb3_path = out / "agents_sandbox.json", out / "agents_sb3.json"
+if agents_ours_path.exists() and agents_sb3_path.exists():
+    ours_a = json.loads(agents_ours_path.read_text())
+    sb3 = json.loads(agents_sb3_path.read_text())
+    rows_a = [
+        ("PPO on BipedalWalker, SB3 defaults (1 copy, 2048 steps, 10 epochs), env steps/s overall", "ppo_walker_steps_per_s", "≥ 5×"),
+        ("PPO rollout phase, steps/s", "ppo_rollout_steps_per_s", ""),
+        ("PPO update phase, seconds per update (lower is better)", "ppo_update_seconds", ""),
+        ("SAC gradient steps/s at batch 256 (256-256 MLPs, BipedalWalker)", "sac_gradient_steps_per_s", "≥ 1.5×"),
+        ("SAC GFLOP/s", "sac_gflops", "≥ 80% of sgemm"),
+    ]
+    agent_lines = [
+        f"## Agents against Stable-Baselines3 {sb3.get('sb3_version', '?')}",
+        "",
+        f"Measured {datetime.date.today()}, one core each (`taskset -c 0`, one BLAS/torch thread). Command: `make bench`.",
+        "",
+        "| figure | sandbox | SB3 | ratio | target |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for label, key, target in rows_a:
+        a, b = ours_a[key], sb3[key]
+        ratio = b / a if key == "ppo_update_seconds" else a / b
+        agent_lines.append(f"| {label} | {a:,.2f} | {b:,.2f} | {ratio:.1f}× | {target} |")
+    agent_lines += ["", f"- SAC runs at {ours_a['sac_gflops'] / ours_a['sgemm_512_gflops']:.0%} of the in-process sgemm rate "
+                    f"({ours_a['sgemm_512_gflops']:.0f} GFLOP/s); FLOPs per gradient step are counted as 18 passes of a 256-256 "
+                    "MLP over the batch (target: 3 forward; critics: 2 forward + 2 backward at 2×; actor: 3 forward + 3 backward at 2×)."]
+    write_section("agents", "\n".join(agent_lines) + "\n")

@@ -72,13 +72,17 @@ public final class Policy: Controller, ParameterContainer {
         return Tensor(shape: [rows.count, configuration.observationSize], data: rows.flatMap { $0 })
     }
 
-    /// The distribution's parameters (mean, log std) for a [N, obs] input.
-    func distributionParameters(_ x: Tensor) -> (mean: Tensor, logStd: Tensor) {
+    /// The distribution's parameters (mean, log std) for a [N, obs] input; `frozen` builds no graph
+    /// into the policy's weights (for targets and rollouts).
+    func distributionParameters(_ x: Tensor, frozen: Bool = false) -> (mean: Tensor, logStd: Tensor) {
         if let meanHead, let logStdHead {
-            let features = body(x)
-            return (meanHead(features), logStdHead(features).clamp(min: Self.logStdRange.lowerBound, max: Self.logStdRange.upperBound))
+            let features = body(x, frozen: frozen)
+            let mean = frozen ? Tensor.linear(features, weight: meanHead.weight.detached(), bias: meanHead.bias?.detached()) : meanHead(features)
+            let logStd = frozen ? Tensor.linear(features, weight: logStdHead.weight.detached(), bias: logStdHead.bias?.detached())
+                                : logStdHead(features)
+            return (mean, logStd.clamp(min: Self.logStdRange.lowerBound, max: Self.logStdRange.upperBound))
         }
-        return (body(x), logStd!)
+        return (body(x, frozen: frozen), frozen ? self.logStd!.detached() : self.logStd!)
     }
 
     /// Maps the network's action (after tanh for SAC) to the task's action space.

@@ -157,9 +157,9 @@ public final class SAC: Trainer {
 
     // MARK: update
 
-    /// Q(o, a) of a critic for [N, obs] and [N, act] inputs → [N].
-    private func q(_ critic: MLP, _ o: Tensor, _ a: Tensor) -> Tensor {
-        critic(Tensor.concatenate([o, a], axis: 1)).reshaped([o.shape[0]])
+    /// Q(o, a) of a critic for [N, obs] and [N, act] inputs → [N]; `frozen` keeps gradients out of its weights.
+    private func q(_ critic: MLP, _ o: Tensor, _ a: Tensor, frozen: Bool = false) -> Tensor {
+        critic(Tensor.concatenate([o, a], axis: 1), frozen: frozen).reshaped([o.shape[0]])
     }
 
     /// One gradient step on critics, actor and temperature; returns the losses.
@@ -174,10 +174,11 @@ public final class SAC: Trainer {
         let alpha = temperature
 
         // Critic target: r + γ·(1 − done)·(min Q′(o′, a′) − α·log π(a′|o′)), without gradients.
-        let (nextMean, nextLogStd) = policy.distributionParameters(o2)
+        let (nextMean, nextLogStd) = policy.distributionParameters(o2, frozen: true)
         let (nextAction, nextLogProbability) = TanhGaussian(mean: nextMean.detached(), logStd: nextLogStd.detached())
             .rsampleWithLogProbability(using: &generator)
-        let nextQ = Tensor.minimum(q(targetCritics[0], o2, nextAction.detached()), q(targetCritics[1], o2, nextAction.detached()))
+        let nextQ = Tensor.minimum(q(targetCritics[0], o2, nextAction.detached(), frozen: true),
+                                   q(targetCritics[1], o2, nextAction.detached(), frozen: true))
         let softNext = nextQ.data.enumerated().map { $1 - alpha * nextLogProbability.data[$0] }
         let target = Tensor((0..<n).map { batch.rewards[$0] + Float(c.gamma) * batch.notDone[$0] * softNext[$0] })
 
@@ -190,12 +191,11 @@ public final class SAC: Trainer {
         // Actor: minimise α·log π(a|o) − min Q(o, a) with reparameterised a.
         let (mean, logStd) = policy.distributionParameters(o)
         let (sampled, logProbability) = TanhGaussian(mean: mean, logStd: logStd).rsampleWithLogProbability(using: &generator)
-        let minQ = Tensor.minimum(q(critics[0], o, sampled), q(critics[1], o, sampled))
+        let minQ = Tensor.minimum(q(critics[0], o, sampled, frozen: true), q(critics[1], o, sampled, frozen: true))
         let actorLoss = (logProbability * alpha - minQ).mean()
         actorOptimizer.zeroGrad()
         actorLoss.backward()
         actorOptimizer.step()
-        criticOptimizer.zeroGrad()  // the actor loss also reached the critics; drop it
 
         var temperatureLoss: Float = 0
         if c.autoTemperature {

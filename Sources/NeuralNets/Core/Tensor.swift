@@ -115,6 +115,19 @@ public final class Tensor {
         return grad!.withUnsafeMutableBufferPointer { body($0) }
     }
 
+    /// Adds a product into this tensor's gradient: `body(pointer, beta)` must write β·g + product. On
+    /// the first gradient the buffer is fresh and β is 0 (no zero-fill, no read of C).
+    func accumulateProduct(_ body: (UnsafeMutablePointer<Float>, Float) -> Void) {
+        if grad == nil {
+            grad = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                body(buffer.baseAddress!, 0)
+                initialized = count
+            }
+        } else {
+            grad!.withUnsafeMutableBufferPointer { body($0.baseAddress!, 1) }
+        }
+    }
+
     /// Sets or clears the gradient (optimisers zero parameters' gradients between steps).
     public func zeroGrad() { grad = nil }
 

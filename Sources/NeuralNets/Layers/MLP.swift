@@ -66,6 +66,19 @@ public final class MLP: ParameterContainer {
         return h
     }
 
+    /// The forward pass with the parameters held constant: gradients flow to the input only, and the
+    /// weight gradients are never computed (e.g. SAC's actor loss through the critics). The weights are
+    /// shared, not copied.
+    public func callAsFunction(_ x: Tensor, frozen: Bool) -> Tensor {
+        guard frozen, norms.isEmpty, x.rank == 2 else { return callAsFunction(x) }
+        var h = x
+        for (i, layer) in layers.enumerated() {
+            let activation = i < layers.count - 1 ? configuration.activation : configuration.outputActivation
+            h = Tensor.linear(h, weight: layer.weight.detached(), bias: layer.bias?.detached(), activation: activation)
+        }
+        return h
+    }
+
     public var namedParameters: [(name: String, tensor: Tensor)] {
         var result: [(name: String, tensor: Tensor)] = []
         for (i, layer) in layers.enumerated() {

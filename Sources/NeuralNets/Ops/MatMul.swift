@@ -60,17 +60,17 @@ extension Tensor {
             preActivation.withUnsafeBufferPointer { g in
                 if x.requiresGrad {  // dX = dY · W
                     weight.data.withUnsafeBufferPointer { w in
-                        x.withGradient { gx in
+                        x.accumulateProduct { gx, beta in
                             BLAS.gemm(transposeA: false, transposeB: false, m: n, n: input, k: output,
-                                      a: g.baseAddress!, b: w.baseAddress!, beta: 1, c: gx.baseAddress!)
+                                      a: g.baseAddress!, b: w.baseAddress!, beta: beta, c: gx)
                         }
                     }
                 }
                 if weight.requiresGrad {  // dW = dYᵀ · X
                     x.data.withUnsafeBufferPointer { a in
-                        weight.withGradient { gw in
+                        weight.accumulateProduct { gw, beta in
                             BLAS.gemm(transposeA: true, transposeB: false, m: output, n: input, k: n,
-                                      a: g.baseAddress!, b: a.baseAddress!, beta: 1, c: gw.baseAddress!)
+                                      a: g.baseAddress!, b: a.baseAddress!, beta: beta, c: gw)
                         }
                     }
                 }
