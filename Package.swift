@@ -23,6 +23,7 @@ let package = Package(
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
         .systemLibrary(name: "CGif", path: "Sources/CGif"),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
 
         .target(name: "PhysicsEnvs", dependencies: ["CBox2D", "CCairo", "CGif", "CPixels"]),
         // Tensors, reverse-mode autodiff, layers, optimisers and safetensors checkpoints on OpenBLAS.
@@ -31,7 +32,7 @@ let package = Package(
         .target(name: "NeuralNets", dependencies: ["CBLAS", "CKernels"]),
         // PPO and SAC, reward sources, runs and policy checkpoints.
         .target(name: "Agents", dependencies: ["PhysicsEnvs", "NeuralNets"]),
-        .target(name: "RewardLearning", dependencies: ["PhysicsEnvs", "NeuralNets", "Agents"]),
+        .target(name: "RewardLearning", dependencies: ["PhysicsEnvs", "NeuralNets", "Agents", "CSQLite"]),
         .target(name: "QDHF", dependencies: ["PhysicsEnvs", "NeuralNets", "Agents"]),
         .executableTarget(name: "sandbox", dependencies: ["PhysicsEnvs", "NeuralNets", "Agents", "RewardLearning", "QDHF"]),
         // Benchmarks run by `make bench` (bench/run.sh); not part of the product.
@@ -40,7 +41,7 @@ let package = Package(
         .testTarget(name: "PhysicsEnvsTests", dependencies: ["PhysicsEnvs"]),
         .testTarget(name: "NeuralNetsTests", dependencies: ["NeuralNets"], exclude: ["Fixtures"]),
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "NeuralNets", "PhysicsEnvs"]),
-        .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "PhysicsEnvs"]),
+        .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "PhysicsEnvs", "NeuralNets", "sandbox"]),
         .testTarget(name: "sandboxTests", dependencies: ["sandbox", "PhysicsEnvs"]),
     ],
     swiftLanguageModes: [.v5],

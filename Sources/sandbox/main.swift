@@ -14,6 +14,8 @@ commands:
   train --task ID --algo ppo|sac  train an agent; runs/<task>__<algo>__<seed>__<time>/
   eval --policy PATH         evaluate a trained policy: mean and std of the return
   plot RUN_DIR...            overlay learning curves into a PNG
+  queries make|answer|export|import|show --store F   preference queries in a crash-safe label store
+  fit-reward --store F --task ID --out M   fit a Bradley–Terry reward ensemble to answered queries
 
 Run `sandbox <command> --help` for a command's options.
 """
@@ -26,10 +28,13 @@ let commands: [String: (inout Arguments) throws -> Int32] = [
     "train": TrainCommand.run,
     "eval": EvalCommand.run,
     "plot": PlotCommand.run,
+    "queries": QueriesCommand.run,
+    "fit-reward": FitRewardCommand.run,
 ]
 let helpTexts: [String: String] = [
     "tasks": TasksCommand.help, "rollout": RolloutCommand.help, "replay": ReplayCommand.help, "pair": PairCommand.help,
     "train": TrainCommand.help, "eval": EvalCommand.help, "plot": PlotCommand.help,
+    "queries": QueriesCommand.help, "fit-reward": FitRewardCommand.help,
 ]
 
 func fail(_ message: String, status: Int32) -> Never {
@@ -50,7 +55,7 @@ if argv.contains("--help") || argv.contains("-h") {
     exit(0)
 }
 do {
-    var arguments = try Arguments(Array(argv.dropFirst()), command: name, flags: ["json", "help", "stochastic"])
+    var arguments = try Arguments(Array(argv.dropFirst()), command: name, flags: ["json", "help", "stochastic", "observation-only"])
     exit(try command(&arguments))
 } catch let error as UsageError {
     fail(error.description, status: 2)

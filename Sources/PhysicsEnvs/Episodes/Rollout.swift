@@ -64,7 +64,8 @@ public enum Rollout {
     }
 
     /// Replays `record` in a fresh instance of its task and compares everything it produced.
-    public static func replay(_ record: EpisodeRecord, path: String = "record", renderSize: RenderSize? = nil) throws -> ReplayResult {
+    public static func replay(_ record: EpisodeRecord, path: String = "record", renderSize: RenderSize? = nil,
+                              keepObservations: Bool = false) throws -> ReplayResult {
         let spec: TaskSpec
         do { spec = try TaskRegistry.spec(for: record.task) } catch { throw error }
         guard spec.version == record.version else {
@@ -75,7 +76,8 @@ public enum Rollout {
         }
         let environment = try TaskRegistry.make(record.taskID, options: record.options)
         let player = ActionSequence(record.actions)
-        let episode = try run(environment, controller: player, seed: record.seed, maxSteps: record.actions.count, renderSize: renderSize)
+        let episode = try run(environment, controller: player, seed: record.seed, maxSteps: record.actions.count, renderSize: renderSize,
+                              keepObservations: keepObservations)
         var mismatches: [String] = []
         let replayed = episode.record
         if replayed.digest != record.digest { mismatches.append("observation/reward digest \(replayed.digest) ≠ recorded \(record.digest)") }

@@ -1,0 +1,144 @@
+import Foundation
+import NeuralNets
+import PhysicsEnvs
+
+/// The Bradley–Terry preference loss on partial returns (Christiano et al. 2017): for segment returns
+/// R₁, R₂ under the model, P(first ≻ second) = σ(R₁ − R₂), and the loss is the cross-entropy with the
+/// label probability y (1, 0, or 0.5 for equal): softplus(z) − y·z with z = R₁ − R₂.
+public func bradleyTerryLoss(firstReturns: Tensor, secondReturns: Tensor, firstPreferred: Tensor) -> Tensor {
+    let z = firstReturns - secondReturns
+    return (z.softplus() - firstPreferred * z).mean()
+}
+
+/// Fits a reward ensemble to labelled pairs with the Bradley–Terry loss.
+public struct RewardFitter {
+    public struct Configuration: Codable, Sendable {
+        /// Adam learning rate (PEBBLE: 3e-4).
+        public var learningRate: Float = 3e-4
+        /// Pairs per minibatch (PEBBLE: 128).
+        public var batchSize = 128
+        public var epochs = 50
+        /// Fraction of pairs held out to measure label accuracy.
+        public var heldOutFraction = 0.2
+        public init() {}
+    }
+
+    public struct Report: Sendable {
+        public var trainingLoss: Double
+        /// Agreement of the ensemble's mean prediction with held-out non-equal labels.
+        public var heldOutAccuracy: Double
+        public var heldOutPairs: Int
+        public var trainingPairs: Int
+        /// Pair-updates per second (pairs × members per second of training).
+        public var pairUpdatesPerSecond: Double
+    }
+
+    public var configuration: Configuration
+    public init(configuration: Configuration = Configuration()) { self.configuration = configuration }
+
+    /// Sets the model's input normalisation from the data, fits each member on its own shuffles of the
+    /// training pairs, then standardises the output over the data. Deterministic for a seed.
+    public func fit(_ model: RewardEnsemble, pairs: [PreferencePair], seed: UInt64) throws -> Report {
+        guard !pairs.isEmpty else { throw AgentLabelError.noLabels }
+        var generator = SeededGenerator(seed: seed)
+        var order = Array(pairs.indices)
+        order.shuffle(using: &generator)
+        let heldOut = pairs.count >= 5 ? Int((Double(pairs.count) * configuration.heldOutFraction).rounded()) : 0
+        let validation = Array(order.prefix(heldOut)).map { pairs[$0] }
+        let training = Array(order.dropFirst(heldOut)).map { pairs[$0] }
+
+        setInputNormalization(model, from: training)
+        let start = Date()
+        var lastLoss = 0.0
+        for member in model.members {
+            let adam = Adam(parameters: member.parameters, configuration: .init(learningRate: configuration.learningRate))
+            for _ in 0..<configuration.epochs {
+                var indices = Array(training.indices)
+                indices.shuffle(using: &generator)
+                var batchStart = 0
+                var epochLoss = 0.0, batches = 0
+                while batchStart < indices.count {
+                    let batch = indices[batchStart..<Swift.min(batchStart + configuration.batchSize, indices.count)].map { training[$0] }
+                    batchStart += configuration.batchSize
+                    let (r1, r2) = returns(member, model, batch)
+                    let loss = bradleyTerryLoss(firstReturns: r1, secondReturns: r2, firstPreferred: Tensor(batch.map(\.firstPreferred)))
+                    adam.zeroGrad()
+                    loss.backward()
+                    adam.step()
+                    epochLoss += Double(loss.item)
+                    batches += 1
+                }
+                lastLoss = epochLoss / Double(Swift.max(batches, 1))
+            }
+        }
+        let seconds = Date().timeIntervalSince(start)
+        standardizeOutput(model, over: training)
+        let accuracy = Self.accuracy(model, validation.isEmpty ? training : validation)
+        return Report(trainingLoss: lastLoss, heldOutAccuracy: accuracy, heldOutPairs: validation.count, trainingPairs: training.count,
+                      pairUpdatesPerSecond: Double(training.count * configuration.epochs * model.members.count) / Swift.max(seconds, 1e-9))
+    }
+
+    /// One member's segment returns for a batch of pairs: ([B], [B]).
+    func returns(_ member: MLP, _ model: RewardEnsemble, _ batch: [PreferencePair]) -> (Tensor, Tensor) {
+        let length = batch[0].first.length
+        var observations: [[Float]] = [], actions: [[Float]] = []
+        for pair in batch {
+            precondition(pair.first.length == length && pair.second.length == length, "segments in a batch must have one length")
+            observations += pair.first.observations + pair.second.observations
+            actions += pair.first.actions + pair.second.actions
+        }
+        let x = model.inputs(observations: observations, actions: actions)
+        let perSegment = member(x).reshaped([batch.count, 2, length]).sum(axis: 2)  // [B, 2]
+        let first = perSegment.matmul(Tensor(shape: [2, 1], data: [1, 0])).reshaped([batch.count])
+        let second = perSegment.matmul(Tensor(shape: [2, 1], data: [0, 1])).reshaped([batch.count])
+        return (first, second)
+    }
+
+    func setInputNormalization(_ model: RewardEnsemble, from pairs: [PreferencePair]) {
+        let c = model.configuration
+        var sum = [Double](repeating: 0, count: c.inputSize), square = sum
+        var n = 0.0
+        for pair in pairs {
+            for segment in [pair.first, pair.second] {
+                for (o, a) in zip(segment.observations, segment.actions) {
+                    let row = c.usesActions ? o + a : o
+                    for i in 0..<c.inputSize { sum[i] += Double(row[i]); square[i] += Double(row[i]) * Double(row[i]) }
+                    n += 1
+                }
+            }
+        }
+        guard n > 1 else { return }
+        model.configuration.inputMean = sum.map { Float($0 / n) }
+        model.configuration.inputStd = zip(sum, square).map { s, q in Float(Swift.max((q / n - (s / n) * (s / n)).squareRoot(), 1e-3)) }
+    }
+
+    func standardizeOutput(_ model: RewardEnsemble, over pairs: [PreferencePair]) {
+        model.configuration.outputMean = 0
+        model.configuration.outputStd = 1
+        let segments = pairs.flatMap { [$0.first, $0.second] }
+        let rewards = model.rewards(observations: segments.flatMap(\.observations), actions: segments.flatMap(\.actions))
+        guard rewards.count > 1 else { return }
+        let mean = rewards.reduce(0, +) / Float(rewards.count)
+        let std = (rewards.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(rewards.count)).squareRoot()
+        model.configuration.outputMean = mean
+        model.configuration.outputStd = Swift.max(std, 1e-6)
+    }
+
+    /// Fraction of non-equal labels whose preferred segment has the higher learned return.
+    public static func accuracy(_ model: RewardEnsemble, _ pairs: [PreferencePair]) -> Double {
+        let decided = pairs.filter { $0.firstPreferred != 0.5 }
+        guard !decided.isEmpty else { return .nan }
+        var correct = 0
+        for pair in decided {
+            let r1 = model.rewards(observations: pair.first.observations, actions: pair.first.actions).reduce(0, +)
+            let r2 = model.rewards(observations: pair.second.observations, actions: pair.second.actions).reduce(0, +)
+            if (r1 > r2) == (pair.firstPreferred == 1) { correct += 1 }
+        }
+        return Double(correct) / Double(decided.count)
+    }
+}
+
+public enum AgentLabelError: Error, CustomStringConvertible {
+    case noLabels
+    public var description: String { "no answered pair queries to learn from; answer some queries first (sandbox label) or import them" }
+}
