@@ -16,6 +16,7 @@ commands:
   plot RUN_DIR...            overlay learning curves into a PNG
   queries make|answer|export|import|show --store F   preference queries in a crash-safe label store
   fit-reward --store F --task ID --out M   fit a Bradley–Terry reward ensemble to answered queries
+  pbrl --task ID --algo sac|ppo --teacher T  preference-based RL (PEBBLE / PrefPPO) with a teacher or a person
 
 Run `sandbox <command> --help` for a command's options.
 """
@@ -30,11 +31,12 @@ let commands: [String: (inout Arguments) throws -> Int32] = [
     "plot": PlotCommand.run,
     "queries": QueriesCommand.run,
     "fit-reward": FitRewardCommand.run,
+    "pbrl": PBRLCommand.run,
 ]
 let helpTexts: [String: String] = [
     "tasks": TasksCommand.help, "rollout": RolloutCommand.help, "replay": ReplayCommand.help, "pair": PairCommand.help,
     "train": TrainCommand.help, "eval": EvalCommand.help, "plot": PlotCommand.help,
-    "queries": QueriesCommand.help, "fit-reward": FitRewardCommand.help,
+    "queries": QueriesCommand.help, "fit-reward": FitRewardCommand.help, "pbrl": PBRLCommand.help,
 ]
 
 func fail(_ message: String, status: Int32) -> Never {

@@ -65,6 +65,18 @@ public final class ReplayBuffer {
         return (o, a, r, o2, nd)
     }
 
+    /// The most recent `limit` observations (or all), flattened.
+    public func recentObservations(limit: Int) -> [Float] {
+        let n = Swift.min(limit, count)
+        var result = [Float]()
+        result.reserveCapacity(n * observationSize)
+        for k in 0..<n {
+            let i = (next - 1 - k + capacity) % capacity
+            result.append(contentsOf: observations[(i * observationSize)..<((i + 1) * observationSize)])
+        }
+        return result
+    }
+
     /// Recomputes every stored reward with `reward(observation, action, terms, taskReward)` — e.g.
     /// after a reward model is refitted (PEBBLE relabels the whole buffer).
     public func relabel(_ reward: (_ observations: [[Float]], _ actions: [[Float]], _ terms: [[Double]], _ taskRewards: [Double]) -> [Float]) {

@@ -11,6 +11,9 @@ public final class TrainingSession {
     private let log: MetricsLog
     private var lastCheckpointStep: Int
     private var recentReturns: [Double] = []
+    /// Runs before each iteration (e.g. a preference loop's feedback round); its metrics join that
+    /// iteration's line in `metrics.jsonl`.
+    public var beforeIteration: (() throws -> [String: Double])?
 
     public init(trainer: any Trainer, run: RunDirectory, configuration: RunConfiguration) throws {
         self.trainer = trainer
@@ -30,7 +33,9 @@ public final class TrainingSession {
                 try checkpoint(final: true)
                 return false
             }
+            let extra = try beforeIteration?() ?? [:]
             var metrics = try trainer.iterate()
+            metrics.merge(extra) { a, _ in a }
             let episodes = trainer.drainFinishedEpisodes()
             metrics["global_step"] = Double(trainer.globalStep)
             metrics["charts/SPS"] = Double(trainer.globalStep - startStep) / Swift.max(Date().timeIntervalSince(start), 1e-9)

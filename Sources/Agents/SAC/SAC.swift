@@ -67,6 +67,11 @@ public final class SAC: Trainer {
     public var totalSteps: Int
     /// Steps taken per `iterate()` call.
     public var stepsPerIteration = 1000
+    /// When set, replaces the stored rewards of each sampled batch (PEBBLE's unsupervised pre-training
+    /// uses a state-entropy reward): (observations [B·obs], next observations [B·obs]) → B rewards.
+    public var batchRewardOverride: ((_ observations: [Float], _ nextObservations: [Float]) -> [Float])?
+    /// The replay buffer's observations so far, as [N·obs] (for k-NN state entropy).
+    public func storedObservations(limit: Int) -> [Float] { replayBuffer.recentObservations(limit: limit) }
 
     private let environment: any Environment
     private let actorOptimizer: Adam
@@ -166,7 +171,8 @@ public final class SAC: Trainer {
     func gradientStep() -> [String: Float] {
         let c = configuration
         let obs = task.observationSpace.count, act = task.actionSpace.count
-        let batch = replayBuffer.sample(c.batchSize, using: &generator)
+        var batch = replayBuffer.sample(c.batchSize, using: &generator)
+        if let override = batchRewardOverride { batch.rewards = override(batch.observations, batch.nextObservations) }
         let n = c.batchSize
         let o = Tensor(shape: [n, obs], data: batch.observations)
         let a = Tensor(shape: [n, act], data: batch.actions)

@@ -38,7 +38,9 @@ public struct RewardFitter {
 
     /// Sets the model's input normalisation from the data, fits each member on its own shuffles of the
     /// training pairs, then standardises the output over the data. Deterministic for a seed.
-    public func fit(_ model: RewardEnsemble, pairs: [PreferencePair], seed: UInt64) throws -> Report {
+    /// With `updateNormalization` false the input normalisation is kept (refits in a loop continue
+    /// training the same networks, whose inputs must keep their meaning).
+    public func fit(_ model: RewardEnsemble, pairs: [PreferencePair], seed: UInt64, updateNormalization: Bool = true) throws -> Report {
         guard !pairs.isEmpty else { throw AgentLabelError.noLabels }
         var generator = SeededGenerator(seed: seed)
         var order = Array(pairs.indices)
@@ -47,7 +49,7 @@ public struct RewardFitter {
         let validation = Array(order.prefix(heldOut)).map { pairs[$0] }
         let training = Array(order.dropFirst(heldOut)).map { pairs[$0] }
 
-        setInputNormalization(model, from: training)
+        if updateNormalization { setInputNormalization(model, from: training) }
         let start = Date()
         var lastLoss = 0.0
         for member in model.members {
@@ -109,7 +111,8 @@ public struct RewardFitter {
         }
         guard n > 1 else { return }
         model.configuration.inputMean = sum.map { Float($0 / n) }
-        model.configuration.inputStd = zip(sum, square).map { s, q in Float(Swift.max((q / n - (s / n) * (s / n)).squareRoot(), 1e-3)) }
+        // Rounding can make E[x²] − E[x]² slightly negative for a constant input (then √ is NaN).
+        model.configuration.inputStd = zip(sum, square).map { s, q in Float(Swift.max(Swift.max(q / n - (s / n) * (s / n), 0).squareRoot(), 1e-3)) }
     }
 
     func standardizeOutput(_ model: RewardEnsemble, over pairs: [PreferencePair]) {

@@ -1,0 +1,232 @@
+import Agents
+import Foundation
+import NeuralNets
+import PhysicsEnvs
+
+/// Someone who answers pair queries: a simulated teacher, or a person (through a prompt or the store).
+public protocol PairAnswerer: AnyObject {
+    /// The annotator id recorded with each answer.
+    var annotator: String { get }
+    /// Answers the stored queries (ids with their segments); each answer must be added to `store`
+    /// before the next query is shown. Returns the answers in order.
+    func answer(_ queries: [(id: Int64, first: Segment, second: Segment)], store: LabelStore) throws -> [Answer]
+}
+
+/// A B-Pref simulated teacher answering from the segments' true rewards.
+public final class SimulatedAnswerer: PairAnswerer {
+    public let annotator: String
+    private var teacher: SimulatedTeacher
+    private var returnRange = (min: Double.infinity, max: -Double.infinity)
+
+    public init(name: String, seed: UInt64) throws {
+        teacher = SimulatedTeacher(try SimulatedTeacher.preset(name), seed: seed)
+        annotator = "teacher:\(name)"
+    }
+
+    public func answer(_ queries: [(id: Int64, first: Segment, second: Segment)], store: LabelStore) throws -> [Answer] {
+        for q in queries {
+            returnRange.min = Swift.min(returnRange.min, q.first.trueReturn, q.second.trueReturn)
+            returnRange.max = Swift.max(returnRange.max, q.first.trueReturn, q.second.trueReturn)
+        }
+        return try queries.map { q in
+            let started = Date()
+            let answer = teacher.answer(first: q.first.trueRewards, second: q.second.trueRewards, returnRange: returnRange)
+            try store.add(answer: answer, to: q.id, annotator: annotator, responseTime: Date().timeIntervalSince(started))
+            return answer
+        }
+    }
+}
+
+/// Preference-based RL: an agent learns from a reward ensemble that is refitted, on a schedule, to
+/// answers about pairs of the agent's own segments.
+///
+/// - PrefPPO (B-Pref): PPO on the learned reward.
+/// - PEBBLE (Lee et al. 2021): SAC with unsupervised pre-training that maximises a k-NN state-entropy
+///   estimate, then the learned reward, relabelling the replay buffer after every refit.
+///
+/// Each feedback round rolls out the current policy (sampled actions) into replayable episode records,
+/// stores them, cuts segments, chooses pairs with the sampler and asks the answerer.
+public final class PreferenceLoop {
+    public struct Configuration: Codable, Sendable {
+        /// Total answers to ask for.
+        public var totalLabels = 1000
+        /// Answers per feedback round.
+        public var labelsPerRound = 100
+        /// Steps per segment (B-Pref / PEBBLE use 50).
+        public var segmentLength = 50
+        public var sampler = QuerySampler.disagreement
+        /// Episodes rolled out per round to draw segments from.
+        public var episodesPerRound = 10
+        /// All labels are asked within this fraction of the step budget (rounds evenly spaced).
+        public var feedbackFraction = 0.5
+        /// PEBBLE's unsupervised pre-training steps (SAC only).
+        public var pretrainingSteps = 10_000
+        /// k of the k-NN state-entropy estimate (PEBBLE: 5).
+        public var entropyNeighbours = 5
+        public var fit = RewardFitter.Configuration()
+        public init() {}
+    }
+
+    public let configuration: Configuration
+    public let trainer: any Trainer
+    public let model: RewardEnsemble
+    public let store: LabelStore
+    public let answerer: any PairAnswerer
+    public let totalSteps: Int
+    public private(set) var labelsUsed = 0
+    public private(set) var round = 0
+    private var pairs: [PreferencePair] = []
+    private var candidates: [Segment] = []
+    private var generator: SeededGenerator
+    private var fitter: RewardFitter
+    private var normalized = false
+    private var entropyScale = RunningMeanStd(size: 1)
+
+    public init(trainer: any Trainer, model: RewardEnsemble, store: LabelStore, answerer: any PairAnswerer,
+                configuration: Configuration, totalSteps: Int, seed: UInt64) throws {
+        self.trainer = trainer
+        self.model = model
+        self.store = store
+        self.answerer = answerer
+        self.configuration = configuration
+        self.totalSteps = totalSteps
+        generator = SeededGenerator(seed: seed)
+        fitter = RewardFitter(configuration: configuration.fit)
+        if let sac = trainer as? SAC, configuration.pretrainingSteps > 0 {
+            sac.batchRewardOverride = { [unowned self] observations, next in self.stateEntropyReward(next) }
+        }
+    }
+
+    private var roundCount: Int { Swift.max(1, (configuration.totalLabels + configuration.labelsPerRound - 1) / configuration.labelsPerRound) }
+
+    /// Environment step at which round `k` (0-based) is due.
+    func roundStep(_ k: Int) -> Int {
+        let start = trainer is SAC ? configuration.pretrainingSteps : 0
+        let span = Double(Swift.max(totalSteps - start, 1)) * configuration.feedbackFraction
+        return start + Int(span * Double(k) / Double(roundCount))
+    }
+
+    /// Runs a feedback round when one is due; returns its metrics (empty when none is due).
+    public func beforeIteration() throws -> [String: Double] {
+        guard labelsUsed < configuration.totalLabels, trainer.globalStep >= roundStep(round) else { return [:] }
+        return try feedbackRound()
+    }
+
+    /// One round: roll out, cut segments, choose pairs, get answers, refit, relabel.
+    public func feedbackRound() throws -> [String: Double] {
+        let environment = try trainer.policy.makeEnvironment()
+        let sampled = SampledController(trainer.policy, seed: generator.next())
+        var fresh: [Segment] = []
+        for _ in 0..<configuration.episodesPerRound {
+            let episode = try Rollout.run(environment, controller: sampled, seed: generator.next(), keepObservations: true)
+            guard episode.record.length >= configuration.segmentLength else { continue }
+            let id = try store.add(episode: episode.record)
+            for start in stride(from: 0, through: episode.record.length - configuration.segmentLength, by: configuration.segmentLength) {
+                let reference = SegmentReference(episode: id, start: start, length: configuration.segmentLength)
+                fresh.append(Segment.cut(episode, start: start, length: configuration.segmentLength, reference: reference))
+            }
+        }
+        candidates = Array((candidates + fresh).suffix(Swift.max(fresh.count * 3, 2)))
+        guard candidates.count >= 2 else {
+            throw AgentError.invalidConfiguration("episodes are shorter than the \(configuration.segmentLength)-step segments; use --segment with a smaller length")
+        }
+        let count = Swift.min(configuration.labelsPerRound, configuration.totalLabels - labelsUsed)
+        let sampler = pairs.isEmpty ? QuerySampler.uniform : configuration.sampler
+        let chosen = sampler.select(count, from: candidates, model: pairs.isEmpty ? nil : model, using: &generator)
+        var queries: [(id: Int64, first: Segment, second: Segment)] = []
+        for (i, j) in chosen {
+            let a = try store.add(segment: candidates[i].reference!), b = try store.add(segment: candidates[j].reference!)
+            queries.append((try store.addQuery(kind: .pair, first: a, second: b, round: round + 1), candidates[i], candidates[j]))
+        }
+        let answers = try answerer.answer(queries, store: store)
+        for (q, answer) in zip(queries, answers) {
+            if let pair = PreferencePair(first: q.first, second: q.second, answer: answer) { pairs.append(pair) }
+        }
+        labelsUsed += queries.count
+        round += 1
+
+        var metrics: [String: Double] = ["pbrl/labels": Double(labelsUsed), "pbrl/round": Double(round)]
+        if !pairs.isEmpty {
+            let report = try fitter.fit(model, pairs: pairs, seed: generator.next(), updateNormalization: !normalized)
+            normalized = true
+            metrics["pbrl/label_accuracy"] = report.heldOutAccuracy
+            metrics["pbrl/reward_loss"] = report.trainingLoss
+            metrics["pbrl/pair_updates_per_s"] = report.pairUpdatesPerSecond
+            // Learned versus true segment returns on this round's segments.
+            let learned = fresh.map { Double(model.rewards(observations: $0.observations, actions: $0.actions).reduce(0, +)) }
+            let truth = fresh.map(\.trueReturn)
+            metrics["pbrl/pearson"] = Correlation.pearson(learned, truth)
+            metrics["pbrl/spearman"] = Correlation.spearman(learned, truth)
+        }
+        if let sac = trainer as? SAC {
+            sac.relabelReplayBuffer()
+            if trainer.globalStep >= configuration.pretrainingSteps { sac.batchRewardOverride = nil }
+        }
+        return metrics
+    }
+
+    /// PEBBLE's intrinsic reward: log(1 + distance to the k-th nearest neighbour among recent states),
+    /// divided by its running standard deviation.
+    func stateEntropyReward(_ nextObservations: [Float]) -> [Float] {
+        guard let sac = trainer as? SAC else { return [] }
+        let d = sac.task.observationSpace.count
+        let reference = sac.storedObservations(limit: 10_000)
+        let n = nextObservations.count / d, m = reference.count / d
+        // Too few stored states for a neighbour distance: no intrinsic reward yet (and no update of
+        // the running scale, which an infinite distance would poison).
+        guard m >= 2 else { return [Float](repeating: 0, count: n) }
+        let k = Swift.min(configuration.entropyNeighbours, m - 1)
+        var rewards = [Float](repeating: 0, count: n)
+        for i in 0..<n {
+            var nearest = [Float](repeating: .infinity, count: k)
+            for j in 0..<m {
+                var distance: Float = 0
+                for c in 0..<d { let e = nextObservations[i * d + c] - reference[j * d + c]; distance += e * e }
+                if distance < nearest[k - 1] {
+                    var p = k - 1
+                    while p > 0 && nearest[p - 1] > distance { nearest[p] = nearest[p - 1]; p -= 1 }
+                    nearest[p] = distance
+                }
+            }
+            rewards[i] = log(1 + nearest[k - 1].squareRoot())
+        }
+        entropyScale.update(rewards.map { [$0] })
+        let scale = Float((entropyScale.variance[0] + 1e-8).squareRoot())
+        return rewards.map { $0 / scale }
+    }
+}
+
+/// A policy that samples its actions, seeded (for feedback rollouts).
+final class SampledController: Controller {
+    let policy: Policy
+    var generator: SeededGenerator
+    init(_ policy: Policy, seed: UInt64) { self.policy = policy; generator = SeededGenerator(seed: seed) }
+    func action(for observation: [Float]) -> [Float] { policy.sampledAction(for: observation, using: &generator) }
+}
+
+/// Correlation coefficients for diagnostics.
+public enum Correlation {
+    public static func pearson(_ a: [Double], _ b: [Double]) -> Double {
+        guard a.count == b.count, a.count > 1 else { return .nan }
+        let ma = a.reduce(0, +) / Double(a.count), mb = b.reduce(0, +) / Double(b.count)
+        let cov = zip(a, b).map { ($0 - ma) * ($1 - mb) }.reduce(0, +)
+        let va = a.map { ($0 - ma) * ($0 - ma) }.reduce(0, +), vb = b.map { ($0 - mb) * ($0 - mb) }.reduce(0, +)
+        return va > 0 && vb > 0 ? cov / (va * vb).squareRoot() : .nan
+    }
+
+    /// Pearson correlation of ranks (ties share their mean rank).
+    public static func spearman(_ a: [Double], _ b: [Double]) -> Double { pearson(ranks(a), ranks(b)) }
+
+    static func ranks(_ values: [Double]) -> [Double] {
+        let order = values.indices.sorted { values[$0] < values[$1] }
+        var ranks = [Double](repeating: 0, count: values.count)
+        var i = 0
+        while i < order.count {
+            var j = i
+            while j + 1 < order.count && values[order[j + 1]] == values[order[i]] { j += 1 }
+            for k in i...j { ranks[order[k]] = Double(i + j) / 2 }
+            i = j + 1
+        }
+        return ranks
+    }
+}

@@ -1,0 +1,175 @@
+import Agents
+import Foundation
+import PhysicsEnvs
+import RewardLearning
+
+enum PBRLCommand {
+    static let help = """
+    usage: sandbox pbrl --task ID --algo sac|ppo --teacher oracle|noisy|myopic|skip|equal|mistake|human
+                        [--labels N] [--per-round N] [--segment L] [--sampler uniform|disagreement|entropy]
+                        [--steps N] [--seed S] [--store FILE.db] [--out DIR] [--ensemble K]
+
+    Preference-based RL: PEBBLE (--algo sac: state-entropy pre-training, then SAC on the learned reward,
+    relabelling its replay buffer after each refit) or PrefPPO (--algo ppo). In each feedback round the
+    current policy's episodes are stored, cut into segments, paired by the sampler and answered; the
+    Bradley–Terry ensemble is refitted on every answer so far. Labels are asked within the first half of
+    training. Writes a run folder as `sandbox train` does, with pbrl/* metrics (labels, label accuracy,
+    Pearson and Spearman correlation of learned and true segment returns) and charts/true_return.
+    With --teacher human each query's side-by-side clip is written to the run's queries/ folder and its
+    path printed; answer 1 (A), 2 (B), = (equal) or s (skip). Without a keyboard, it waits for answers
+    to arrive in the store from another process.
+    """
+
+    static func run(_ arguments: inout Arguments) throws -> Int32 {
+        guard let taskID = arguments.string("task") else { throw UsageError("pbrl needs --task ID") }
+        guard let algorithm = arguments.string("algo"), ["sac", "ppo"].contains(algorithm) else {
+            throw UsageError("pbrl needs --algo sac (PEBBLE) or --algo ppo (PrefPPO)")
+        }
+        guard let teacherName = arguments.string("teacher") else { throw UsageError("pbrl needs --teacher NAME or --teacher human") }
+        var loop = PreferenceLoop.Configuration()
+        loop.totalLabels = try arguments.int("labels", default: 1000, minimum: 1)!
+        loop.labelsPerRound = try arguments.int("per-round", default: Swift.min(100, loop.totalLabels), minimum: 1)!
+        loop.segmentLength = try arguments.int("segment", default: 50, minimum: 1)!
+        if let sampler = arguments.string("sampler") {
+            guard let s = QuerySampler(rawValue: sampler) else { throw UsageError("unknown sampler '\(sampler)'; use uniform, disagreement or entropy") }
+            loop.sampler = s
+        }
+        let ensembleSize = try arguments.int("ensemble", default: 3, minimum: 1)!
+        let seed = try arguments.seed()
+        let out = arguments.string("out") ?? "runs"
+        let storePath = arguments.string("store")
+        let stepsOverride = try arguments.int("steps", minimum: 1)
+        try arguments.checkAllUsed()
+        if teacherName != "human" { _ = try SimulatedTeacher.preset(teacherName) }
+
+        let spec = try TaskRegistry.spec(for: taskID)
+        let total = stepsOverride ?? TrainCommand.defaultSteps(task: spec.name, algorithm: algorithm)
+        var generator = SeededGenerator(seed: seed ^ 0xFEED)
+        let model = RewardEnsemble(.init(task: spec, ensembleSize: ensembleSize), using: &generator)
+        let trainer: any Trainer
+        var ppo: PPO.Configuration?, sac: SAC.Configuration?
+        if algorithm == "ppo" {
+            ppo = PPO.Configuration.tuned(for: spec.name)
+            trainer = try PPO(task: spec.id, configuration: ppo!, reward: .model(model), seed: seed, totalSteps: total)
+        } else {
+            sac = SAC.Configuration.tuned(for: spec.name)
+            sac!.learningStarts = Swift.min(sac!.learningStarts, loop.pretrainingSteps)
+            let s = try SAC(task: spec.id, configuration: sac!, reward: .model(model), seed: seed, totalSteps: total)
+            s.stepsPerIteration = 1000
+            trainer = s
+        }
+        let name = algorithm == "sac" ? "pebble" : "prefppo"
+        let run = try RunDirectory.create(under: URL(fileURLWithPath: out), task: spec.name, algorithm: name, seed: seed)
+        let store = try LabelStore(path: storePath ?? run.url.appendingPathComponent("labels.db").path)
+        let answerer: any PairAnswerer = teacherName == "human"
+            ? TerminalAnswerer(clips: run.url.appendingPathComponent("queries"), framesPerSecond: spec.framesPerSecond)
+            : try SimulatedAnswerer(name: teacherName, seed: seed)
+        var configuration = RunConfiguration(task: spec.id, algorithm: algorithm, seed: seed, totalSteps: total,
+                                             reward: "model:preference-loop", taskOptions: [:], ppo: ppo, sac: sac,
+                                             checkpointInterval: Swift.max(total / 10, 1), started: ISO8601DateFormatter().string(from: Date()))
+        configuration.reward = "pbrl:\(teacherName):\(loop.totalLabels)"
+        try run.write(configuration)
+        let preference = try PreferenceLoop(trainer: trainer, model: model, store: store, answerer: answerer,
+                                            configuration: loop, totalSteps: total, seed: seed)
+        print("\(name) on \(spec.id): \(loop.totalLabels) labels from \(answerer.annotator), \(total) steps → \(run.url.path)")
+        print("label store \(store.path)")
+        fflush(stdout)
+        signal(SIGINT) { _ in interruptRequested = 1; signal(SIGINT, SIG_DFL) }
+        let session = try TrainingSession(trainer: trainer, run: run, configuration: configuration)
+        session.beforeIteration = {
+            let metrics = try preference.beforeIteration()
+            if !metrics.isEmpty {
+                try model.save(to: run.url.appendingPathComponent("reward_model.safetensors"))
+            }
+            return metrics
+        }
+        let progress = ProgressBar("\(name) \(spec.id)", total: total)
+        let finished = try session.run(shouldStop: { interruptRequested != 0 }, progress: progress)
+        try model.save(to: run.url.appendingPathComponent("reward_model.safetensors"))
+        if !finished {
+            print("\nstopped at step \(trainer.globalStep) with \(preference.labelsUsed) labels; checkpoint written")
+            return 130
+        }
+        let last = run.readMetrics()
+        let accuracy = last.last(where: { $0["pbrl/label_accuracy"] != nil })?["pbrl/label_accuracy"] ?? .nan
+        let evaluation = last.last(where: { $0["eval/return"] != nil })?["eval/return"] ?? .nan
+        print(String(format: "done: %d steps, %d labels, label accuracy %.3f, evaluation return (true) %.2f",
+                     trainer.globalStep, preference.labelsUsed, accuracy, evaluation))
+        print("reward model \(run.url.appendingPathComponent("reward_model.safetensors").path)")
+        return 0
+    }
+}
+
+/// Asks a person at the terminal: writes each pair's side-by-side clip, prints its path, reads 1/2/=/s.
+/// Without a keyboard (standard input closed), waits for answers to arrive in the store instead.
+final class TerminalAnswerer: PairAnswerer {
+    let annotator: String
+    let clips: URL
+    let framesPerSecond: Int
+
+    init(clips: URL, framesPerSecond: Int) {
+        annotator = "human:\(ProcessInfo.processInfo.environment["USER"] ?? "terminal")"
+        self.clips = clips
+        self.framesPerSecond = framesPerSecond
+    }
+
+    func answer(_ queries: [(id: Int64, first: Segment, second: Segment)], store: LabelStore) throws -> [Answer] {
+        try FileManager.default.createDirectory(at: clips, withIntermediateDirectories: true)
+        var answers: [Answer] = []
+        var keyboard = true
+        for query in queries {
+            let clip = clips.appendingPathComponent("query_\(query.id).gif")
+            try writeClip(query, store: store, to: clip)
+            if keyboard {
+                print("query \(query.id): \(clip.path)")
+                print("which is better? 1 = A (left), 2 = B (right), = equal, s skip: ", terminator: "")
+                fflush(stdout)
+                let started = Date()
+                while true {
+                    guard let line = readLine() else { keyboard = false; break }
+                    let answer: Answer?
+                    switch line.trimmingCharacters(in: .whitespaces).lowercased() {
+                    case "1", "a", "left": answer = .first
+                    case "2", "b", "right": answer = .second
+                    case "=", "e", "equal": answer = .equal
+                    case "s", "skip": answer = .skip
+                    default: answer = nil
+                    }
+                    if let answer {
+                        try store.add(answer: answer, to: query.id, annotator: annotator, responseTime: Date().timeIntervalSince(started))
+                        answers.append(answer)
+                        break
+                    }
+                    print("please type 1, 2, = or s: ", terminator: "")
+                    fflush(stdout)
+                }
+            }
+            if !keyboard {
+                print("waiting for an answer to query \(query.id) in \(store.path) (e.g. sandbox queries answer, or the labelling window)")
+                fflush(stdout)
+                while true {
+                    if let stored = try store.answers(queryID: query.id).last {
+                        answers.append(stored.answer)
+                        break
+                    }
+                    Thread.sleep(forTimeInterval: 1)
+                }
+            }
+        }
+        return answers
+    }
+
+    private func writeClip(_ query: (id: Int64, first: Segment, second: Segment), store: LabelStore, to url: URL) throws {
+        var segments: [[Frame]] = []
+        for segment in [query.first, query.second] {
+            guard let reference = segment.reference else { return }
+            let record = try store.episode(reference.episode)
+            let spec = try TaskRegistry.spec(for: record.task)
+            let size = try RenderSize(width: spec.renderWidth / 2, height: spec.renderHeight / 2)
+            let frames = try Rollout.replay(record, renderSize: size).episode.frames
+            segments.append(Array(frames[reference.start...Swift.min(reference.start + reference.length, frames.count - 1)]))
+        }
+        try GIFWriter.write(Composition.pairClip(segments[0], segments[1], caption: "query \(query.id)"), to: url.path,
+                            framesPerSecond: framesPerSecond)
+    }
+}

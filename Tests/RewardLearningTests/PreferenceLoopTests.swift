@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import Agents
+import PhysicsEnvs
+@testable import RewardLearning
+
+@Suite("Preference loops", .serialized)
+struct PreferenceLoopTests {
+    func loopConfiguration() -> PreferenceLoop.Configuration {
+        var c = PreferenceLoop.Configuration()
+        c.totalLabels = 20
+        c.labelsPerRound = 10
+        c.segmentLength = 20
+        c.episodesPerRound = 3
+        c.pretrainingSteps = 200
+        c.fit.epochs = 3
+        c.fit.batchSize = 8
+        return c
+    }
+
+    func temporaryStore() throws -> LabelStore {
+        try LabelStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("loop-\(UUID().uuidString).db").path)
+    }
+
+    @Test("PrefPPO asks its labels on schedule, stores every answer and logs diagnostics")
+    func prefPPO() throws {
+        let spec = try TaskRegistry.spec(for: "LunarLanderContinuous-v1")
+        var g = SeededGenerator(seed: 1)
+        let model = RewardEnsemble(.init(task: spec, hiddenSizes: [16], ensembleSize: 2), using: &g)
+        var ppo = PPO.Configuration()
+        ppo.environmentCount = 2; ppo.stepsPerEnvironment = 256; ppo.epochs = 1; ppo.hiddenSizes = [16]
+        let trainer = try PPO(task: spec.id, configuration: ppo, reward: .model(model), seed: 1, totalSteps: 2048)
+        let store = try temporaryStore()
+        let loop = try PreferenceLoop(trainer: trainer, model: model, store: store, answerer: try SimulatedAnswerer(name: "oracle", seed: 2),
+                                      configuration: loopConfiguration(), totalSteps: 2048, seed: 3)
+        var rounds: [[String: Double]] = []
+        while trainer.globalStep < 2048 {
+            let metrics = try loop.beforeIteration()
+            if !metrics.isEmpty { rounds.append(metrics) }
+            _ = try trainer.iterate()
+        }
+        #expect(rounds.count == 2)
+        #expect(loop.labelsUsed == 20)
+        #expect(try store.counts.answers == 20)
+        #expect(rounds.last?["pbrl/labels"] == 20)
+        #expect(rounds.allSatisfy { $0["pbrl/label_accuracy"] != nil && $0["pbrl/spearman"] != nil })
+        // The learned reward is what the agent was trained on: it changed after the refits.
+        #expect(model.configuration.outputStd != 1)
+    }
+
+    @Test("PEBBLE pre-trains on state entropy, then relabels its buffer with the learned reward")
+    func pebble() throws {
+        let spec = try TaskRegistry.spec(for: "LunarLanderContinuous-v1")
+        var g = SeededGenerator(seed: 4)
+        let model = RewardEnsemble(.init(task: spec, hiddenSizes: [16], ensembleSize: 2), using: &g)
+        var sac = SAC.Configuration()
+        sac.hiddenSizes = [16]; sac.learningStarts = 100; sac.batchSize = 16
+        let trainer = try SAC(task: spec.id, configuration: sac, reward: .model(model), seed: 4, totalSteps: 600)
+        trainer.stepsPerIteration = 100
+        let loop = try PreferenceLoop(trainer: trainer, model: model, store: try temporaryStore(),
+                                      answerer: try SimulatedAnswerer(name: "noisy", seed: 5), configuration: loopConfiguration(),
+                                      totalSteps: 600, seed: 6)
+        #expect(trainer.batchRewardOverride != nil)
+        let entropy = loop.stateEntropyReward(Array(repeating: 0, count: 8 * 4))
+        #expect(entropy.isEmpty || entropy.count == 4)
+        while trainer.globalStep < 600 {
+            _ = try loop.beforeIteration()
+            _ = try trainer.iterate()
+        }
+        #expect(loop.labelsUsed == 20)
+        #expect(trainer.batchRewardOverride == nil)
+    }
+
+    @Test("correlations: Pearson and Spearman with ties")
+    func correlations() {
+        #expect(abs(Correlation.pearson([1, 2, 3], [2, 4, 6]) - 1) < 1e-12)
+        #expect(abs(Correlation.spearman([1, 2, 3, 4], [1, 4, 9, 16]) - 1) < 1e-12)
+        #expect(abs(Correlation.spearman([1, 2, 3], [3, 2, 1]) + 1) < 1e-12)
+        #expect(Correlation.ranks([5, 1, 5]) == [1.5, 0, 1.5])
+    }
+}
