@@ -71,7 +71,7 @@ enum QueriesCommand {
             let episode = try Rollout.run(environment, controller: controller, seed: episodeSeed)
             guard episode.record.length >= length else { continue }
             let id = try store.add(episode: episode.record)
-            for start in stride(from: 0, through: episode.record.length - length, by: length) {
+            for start in segmentStarts(episodeLength: episode.record.length, segmentLength: length) {
                 segmentIDs.append(try store.add(segment: SegmentReference(episode: id, start: start, length: length)))
             }
         }

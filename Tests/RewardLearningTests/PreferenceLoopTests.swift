@@ -79,3 +79,13 @@ struct PreferenceLoopTests {
         #expect(Correlation.ranks([5, 1, 5]) == [1.5, 0, 1.5])
     }
 }
+
+@Suite("Segment cutting")
+struct SegmentCuttingTests {
+    @Test("segments tile the episode and the last one ends at the episode's end")
+    func starts() {
+        #expect(segmentStarts(episodeLength: 120, segmentLength: 50) == [0, 50, 70])
+        #expect(segmentStarts(episodeLength: 100, segmentLength: 50) == [0, 50])
+        #expect(segmentStarts(episodeLength: 30, segmentLength: 50) == [])
+    }
+}

@@ -82,3 +82,28 @@ func restoreTrainerMetadata(_ file: SafeTensorsFile, path: String, algorithm: St
     }
     return (step, generator)
 }
+
+/// Saves a trainer's state: the policy (as a loadable policy checkpoint) plus `extra` tensors and the
+/// trainer metadata.
+func saveTrainerState<C: Encodable>(policy: Policy, algorithm: String, configuration: C, globalStep: Int, generator: SeededGenerator,
+                                    extra: [String: Tensor], to url: URL) throws {
+    try Checkpoint.save(policy, kind: Policy.checkpointKind, configuration: policy.configuration, extra: extra,
+                        metadata: trainerMetadata(algorithm: algorithm, configuration: configuration, globalStep: globalStep,
+                                                  generator: generator, policy: policy),
+                        to: url)
+}
+
+/// Reads a training checkpoint for `policy`'s architecture and `algorithm`, loads the policy and its
+/// observation statistics, and returns the file with the saved step count and random state. A
+/// checkpoint of another architecture, another algorithm, or without training state is refused before
+/// anything is loaded.
+func readTrainerState(from url: URL, policy: Policy, algorithm: String) throws -> (file: SafeTensorsFile, step: Int, generator: SeededGenerator) {
+    let (saved, file) = try Checkpoint.read(url, kind: Policy.checkpointKind, configuration: PolicyConfiguration.self)
+    guard saved == policy.configuration else {
+        throw AgentError.checkpointMismatch("checkpoint \(url.path) is for a different policy (\(saved.algorithm) on \(saved.taskID), hidden \(saved.hiddenSizes)); resume with the settings it was trained with")
+    }
+    let (step, generator) = try restoreTrainerMetadata(file, path: url.path, algorithm: algorithm)
+    try policy.load(file)
+    try policy.loadNormalizer(from: file)
+    return (file, step, generator)
+}

@@ -319,22 +319,14 @@ public final class PPO: Trainer {
         extra.merge(optimizerTensors(optimizer, prefix: "optimizer")) { a, _ in a }
         extra.merge(policy.observationNormalizer?.tensors(prefix: "obs_norm") ?? [:]) { a, _ in a }
         extra.merge(rewardNormalizer.tensors(prefix: "reward_norm")) { a, _ in a }
-        try Checkpoint.save(policy, kind: Policy.checkpointKind, configuration: policy.configuration, extra: extra,
-                            metadata: trainerMetadata(algorithm: algorithm, configuration: configuration, globalStep: globalStep, generator: generator,
-                                                      policy: policy),
-                            to: url)
+        try saveTrainerState(policy: policy, algorithm: algorithm, configuration: configuration, globalStep: globalStep,
+                             generator: generator, extra: extra, to: url)
     }
 
     public func loadState(from url: URL) throws {
-        let (saved, file) = try Checkpoint.read(url, kind: Policy.checkpointKind, configuration: PolicyConfiguration.self)
-        guard saved == policy.configuration else {
-            throw AgentError.checkpointMismatch("checkpoint \(url.path) is for a different policy (\(saved.algorithm) on \(saved.taskID), hidden \(saved.hiddenSizes)); resume with the settings it was trained with")
-        }
-        let (step, restoredGenerator) = try restoreTrainerMetadata(file, path: url.path, algorithm: algorithm)
-        try policy.load(file)
+        let (file, step, restoredGenerator) = try readTrainerState(from: url, policy: policy, algorithm: algorithm)
         try loadParameters(valueNetwork, from: file, prefix: "value")
         try loadOptimizer(optimizer, from: file, prefix: "optimizer")
-        try policy.loadNormalizer(from: file)
         if let r = RunningMeanStd(file: file, prefix: "reward_norm") { rewardNormalizer = r }
         (globalStep, generator) = (step, restoredGenerator)
     }

@@ -286,19 +286,12 @@ public final class SAC: Trainer {
         extra.merge(optimizerTensors(criticOptimizer, prefix: "critic_optimizer")) { a, _ in a }
         extra.merge(optimizerTensors(temperatureOptimizer, prefix: "temperature_optimizer")) { a, _ in a }
         extra["log_temperature"] = logTemperature.detached()
-        try Checkpoint.save(policy, kind: Policy.checkpointKind, configuration: policy.configuration, extra: extra,
-                            metadata: trainerMetadata(algorithm: algorithm, configuration: configuration, globalStep: globalStep, generator: generator,
-                                                      policy: policy),
-                            to: url)
+        try saveTrainerState(policy: policy, algorithm: algorithm, configuration: configuration, globalStep: globalStep,
+                             generator: generator, extra: extra, to: url)
     }
 
     public func loadState(from url: URL) throws {
-        let (saved, file) = try Checkpoint.read(url, kind: Policy.checkpointKind, configuration: PolicyConfiguration.self)
-        guard saved == policy.configuration else {
-            throw AgentError.checkpointMismatch("checkpoint \(url.path) is for a different policy (\(saved.algorithm) on \(saved.taskID), hidden \(saved.hiddenSizes)); resume with the settings it was trained with")
-        }
-        let (step, restoredGenerator) = try restoreTrainerMetadata(file, path: url.path, algorithm: algorithm)
-        try policy.load(file)
+        let (file, step, restoredGenerator) = try readTrainerState(from: url, policy: policy, algorithm: algorithm)
         for (i, critic) in critics.enumerated() { try loadParameters(critic, from: file, prefix: "critic\(i)") }
         for (i, critic) in targetCritics.enumerated() { try loadParameters(critic, from: file, prefix: "target_critic\(i)") }
         try loadOptimizer(actorOptimizer, from: file, prefix: "actor_optimizer")

@@ -121,7 +121,7 @@ public final class PreferenceLoop {
             let episode = try Rollout.run(environment, controller: sampled, seed: generator.next(), keepObservations: true)
             guard episode.record.length >= configuration.segmentLength else { continue }
             let id = try store.add(episode: episode.record)
-            for start in stride(from: 0, through: episode.record.length - configuration.segmentLength, by: configuration.segmentLength) {
+            for start in segmentStarts(episodeLength: episode.record.length, segmentLength: configuration.segmentLength) {
                 let reference = SegmentReference(episode: id, start: start, length: configuration.segmentLength)
                 fresh.append(Segment.cut(episode, start: start, length: configuration.segmentLength, reference: reference))
             }
@@ -194,6 +194,15 @@ public final class PreferenceLoop {
         let scale = Float((entropyScale.variance[0] + 1e-8).squareRoot())
         return rewards.map { $0 / scale }
     }
+}
+
+/// Starts of non-overlapping segments tiling an episode from its start, plus one ending at its last
+/// step, so that how an episode ends (a crash, a landing, a fall) appears in some segment.
+public func segmentStarts(episodeLength: Int, segmentLength: Int) -> [Int] {
+    guard episodeLength >= segmentLength else { return [] }
+    var starts = Array(stride(from: 0, through: episodeLength - segmentLength, by: segmentLength))
+    if starts.last! != episodeLength - segmentLength { starts.append(episodeLength - segmentLength) }
+    return starts
 }
 
 /// A policy that samples its actions, seeded (for feedback rollouts).
