@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "NeuralNetsTests", dependencies: ["NeuralNets"], exclude: ["Fixtures"]),
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "NeuralNets", "PhysicsEnvs"]),
         .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "PhysicsEnvs", "NeuralNets", "sandbox"]),
-        .testTarget(name: "QDHFTests", dependencies: ["QDHF", "PhysicsEnvs"]),
+        .testTarget(name: "QDHFTests", dependencies: ["QDHF", "PhysicsEnvs", "NeuralNets"]),
         .testTarget(name: "sandboxTests", dependencies: ["sandbox", "PhysicsEnvs"]),
     ],
     swiftLanguageModes: [.v5],
