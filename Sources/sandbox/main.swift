@@ -17,6 +17,7 @@ commands:
   queries make|answer|export|import|show --store F   preference queries in a crash-safe label store
   fit-reward --store F --task ID --out M   fit a Bradley–Terry reward ensemble to answered queries
   pbrl --task ID --algo sac|ppo --teacher T  preference-based RL (PEBBLE / PrefPPO) with a teacher or a person
+  qdhf --domain arm --method M --out DIR   quality diversity with measures learned from similarity judgments
 
 Run `sandbox <command> --help` for a command's options.
 """
@@ -32,11 +33,12 @@ let commands: [String: (inout Arguments) throws -> Int32] = [
     "queries": QueriesCommand.run,
     "fit-reward": FitRewardCommand.run,
     "pbrl": PBRLCommand.run,
+    "qdhf": QDHFCommand.run,
 ]
 let helpTexts: [String: String] = [
     "tasks": TasksCommand.help, "rollout": RolloutCommand.help, "replay": ReplayCommand.help, "pair": PairCommand.help,
     "train": TrainCommand.help, "eval": EvalCommand.help, "plot": PlotCommand.help,
-    "queries": QueriesCommand.help, "fit-reward": FitRewardCommand.help, "pbrl": PBRLCommand.help,
+    "queries": QueriesCommand.help, "fit-reward": FitRewardCommand.help, "pbrl": PBRLCommand.help, "qdhf": QDHFCommand.help,
 ]
 
 func fail(_ message: String, status: Int32) -> Never {

@@ -63,3 +63,36 @@ struct DescriptorProjectionTests {
         #expect(agree > 180, "\(agree)/200 fresh triplets ordered as the truth")
     }
 }
+
+@Suite("QDHF on the arm")
+struct ArmExperimentTests {
+    @Test("a short QDHF run learns measures from judgments on its schedule and reports ground-truth metrics")
+    func shortRun() {
+        var configuration = ArmQDHFExperiment.Configuration()
+        configuration.iterations = 40
+        configuration.batchSize = 36
+        configuration.judgments = 200
+        let experiment = ArmQDHFExperiment(configuration: configuration, seed: 1)
+        #expect(experiment.fitIterations == [0, 4, 10, 20])
+        while experiment.iteration < 40 { experiment.step() }
+        let m = experiment.metrics
+        #expect(m["qdhf/judgments"] == 200)
+        #expect(m["qdhf/validation_accuracy"]! > 0.7)
+        #expect(m["qd/archive_coverage"]! > 0.05 && m["qd/all_coverage"]! >= m["qd/archive_coverage"]!)
+        #expect(m["qd/archive_qd_score"]! <= m["qd/all_qd_score"]! + 1e-9)
+    }
+
+    @Test("PCA finds the main direction of spread")
+    func pca() {
+        var g = SeededGenerator(seed: 2)
+        let samples: [[Float]] = (0..<500).map { _ in
+            let t = Float(g.uniform(-3, 3))
+            return [t, 2 * t + Float(g.uniform(-0.01, 0.01)), Float(g.uniform(-0.1, 0.1))]
+        }
+        let p = PrincipalComponents(samples, components: 2)
+        let first = p.components[0]
+        let expected = [1 / 5.0.squareRoot(), 2 / 5.0.squareRoot(), 0]
+        let dot = abs(zip(first, expected).map(*).reduce(0, +))
+        #expect(dot > 0.999)
+    }
+}

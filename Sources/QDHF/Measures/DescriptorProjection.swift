@@ -40,7 +40,7 @@ public final class DescriptorProjection: ParameterContainer {
         public var margin: Float = 0.05
         public var validationFraction = 0.25
         public var maximumEpochs = 200
-        public var patience = 10
+        public var patience = 40
         public init(featureSize: Int, measureSize: Int = 2) {
             self.featureSize = featureSize
             self.measureSize = measureSize

@@ -1,0 +1,190 @@
+import Foundation
+import PhysicsEnvs
+
+/// How the measures of a run are obtained.
+public enum MeasureMethod: String, Codable, Sendable, CaseIterable {
+    /// QDHF: a projection fitted to similarity judgments, refitted progressively.
+    case qdhf
+    /// QDHF-Base: one fit on the whole judgment budget, with random solutions only.
+    case qdhfBase = "qdhf-base"
+    /// AURORA with PCA of the same features, refitted on QDHF's schedule.
+    case auroraPCA = "aurora-pca"
+    /// Ground-truth measures.
+    case groundTruth = "gt"
+}
+
+/// A QDHF run on the robotic arm: MAP-Elites over learned (or ground-truth) measures, with metrics
+/// computed in a ground-truth grid. Judgments come from a simulated judge that compares squared
+/// distances of the ground-truth measures.
+public final class ArmQDHFExperiment {
+    public struct Configuration: Codable, Sendable {
+        public var method: MeasureMethod = .qdhf
+        public var iterations = 1000
+        public var batchSize = 100
+        public var judgments = 1000
+        public var gridSize = 50
+        public var sigma: Float = 0.1
+        public var joints = 10
+        public init() {}
+    }
+
+    public let configuration: Configuration
+    public let arm: RoboticArm
+    public let archive: GridArchive
+    /// Every solution ever evaluated, binned by ground-truth measures (the "all solutions" metrics).
+    public let allSolutions: GridArchive
+    public private(set) var projection: DescriptorProjection?
+    public private(set) var pca: PrincipalComponents?
+    public private(set) var triplets: [Triplet] = []
+    public private(set) var iteration = 0
+    public private(set) var validationAccuracy = Double.nan
+    private let scheduler: Scheduler
+    private var generator: SeededGenerator
+    private var featureCache: [[Float]: [Float]] = [:]
+
+    public init(configuration: Configuration, seed: UInt64) {
+        self.configuration = configuration
+        arm = RoboticArm(joints: configuration.joints)
+        generator = SeededGenerator(seed: seed)
+        let grid = [configuration.gridSize, configuration.gridSize]
+        archive = GridArchive(solutionSize: configuration.joints, dimensions: grid, ranges: arm.measureRanges)
+        allSolutions = GridArchive(solutionSize: configuration.joints, dimensions: grid, ranges: arm.measureRanges)
+        let settings = EmitterSettings(batchSize: configuration.batchSize, initialSolution: Array(repeating: 0, count: configuration.joints),
+                                       bounds: arm.solutionBounds)
+        scheduler = Scheduler(archive: archive, emitters: [GaussianEmitter(archive: archive, sigma: configuration.sigma, settings: settings, seed: seed ^ 0xE)])
+        if configuration.method == .qdhf || configuration.method == .qdhfBase {
+            projection = DescriptorProjection(.init(featureSize: 2 * configuration.joints), seed: seed ^ 0xD)
+        }
+    }
+
+    /// Iterations (0-based) at which the measures are (re)fitted: QDHF's 1, 10%, 25% and 50% of the run.
+    public var fitIterations: [Int] {
+        switch configuration.method {
+        case .groundTruth: return []
+        case .qdhfBase: return [0]
+        case .qdhf, .auroraPCA:
+            let n = configuration.iterations
+            return Array(Set([0, n / 10, n / 4, n / 2])).sorted()
+        }
+    }
+
+    /// The measures the archive uses for solutions.
+    public func measures(_ solutions: [[Float]]) -> [[Double]] {
+        switch configuration.method {
+        case .groundTruth: return solutions.map(arm.endEffector)
+        case .qdhf, .qdhfBase: return projection!.measures(solutions.map(arm.features))
+        case .auroraPCA: return pca!.project(solutions.map(arm.features))
+        }
+    }
+
+    private func randomSolution() -> [Float] {
+        (0..<configuration.joints).map { _ in Float(generator.uniform(-Double.pi, Double.pi)) }
+    }
+
+    /// The simulated judge: the candidate whose end effector is nearer the reference's is more alike.
+    func judge(_ r: [Float], _ a: [Float], _ b: [Float]) -> Triplet {
+        let gr = arm.endEffector(r), ga = arm.endEffector(a), gb = arm.endEffector(b)
+        let d1 = zip(gr, ga).map { ($0 - $1) * ($0 - $1) }.reduce(0, +), d2 = zip(gr, gb).map { ($0 - $1) * ($0 - $1) }.reduce(0, +)
+        return Triplet(reference: arm.features(r), first: arm.features(a), second: arm.features(b), firstIsCloser: d1 < d2)
+    }
+
+    /// Refits the measures (drawing this round's judgments) and rebuilds the archive under them.
+    func refit(round: Int) {
+        let rounds = fitIterations.count
+        let budget = configuration.method == .qdhfBase ? configuration.judgments : configuration.judgments / rounds
+        let elites = archive.elites.map(\.solution)
+        func pool() -> [Float] { round == 0 || elites.count < 3 ? randomSolution() : elites[generator.integer(0, elites.count)] }
+        switch configuration.method {
+        case .qdhf, .qdhfBase:
+            for _ in 0..<budget { triplets.append(judge(pool(), pool(), pool())) }
+            projection!.reinitialize(seed: generator.next())
+            validationAccuracy = projection!.fit(triplets, seed: generator.next())
+        case .auroraPCA:
+            let sample = (0..<Swift.max(budget, 50)).map { _ in arm.features(pool()) }
+            pca = PrincipalComponents(sample, components: 2)
+        case .groundTruth:
+            return
+        }
+        // Rebuild: bounds from the elites' new descriptors, then every elite re-inserted (clipped to edges).
+        let new = measures(elites)
+        let lows = (0..<2).map { d in new.map { $0[d] }.min() ?? -1 }, highs = (0..<2).map { d in new.map { $0[d] }.max() ?? 1 }
+        if elites.count >= 2 {
+            archive.setBounds((0..<2).map { d in lows[d]...(highs[d] > lows[d] ? highs[d] : lows[d] + 1) })
+        } else {
+            // Before any elite: bounds from random solutions' descriptors.
+            let sample = measures((0..<200).map { _ in randomSolution() })
+            archive.setBounds((0..<2).map { d in
+                let l = sample.map { $0[d] }.min()!, h = sample.map { $0[d] }.max()!
+                return l...(h > l ? h : l + 1)
+            })
+        }
+        archive.add(solutions: elites, objectives: elites.map(arm.objective), measures: new)
+    }
+
+    /// One MAP-Elites iteration (with a refit first when one is due).
+    public func step() {
+        if let round = fitIterations.firstIndex(of: iteration) { refit(round: round) }
+        let candidates = scheduler.ask()
+        let evaluated = evaluateInParallel(candidates) { (arm.objective($0), arm.endEffector($0)) }
+        let learned = measures(candidates)
+        scheduler.tell(objectives: evaluated.map(\.0), measures: learned, solutions: candidates)
+        allSolutions.add(solutions: candidates, objectives: evaluated.map(\.0), measures: evaluated.map(\.1))
+        iteration += 1
+    }
+
+    /// The final archive's elites re-binned in a ground-truth grid.
+    public func groundTruthArchive() -> GridArchive {
+        let grid = GridArchive(solutionSize: configuration.joints, dimensions: [configuration.gridSize, configuration.gridSize], ranges: arm.measureRanges)
+        let elites = archive.elites.map(\.solution)
+        grid.add(solutions: elites, objectives: elites.map(arm.objective), measures: elites.map(arm.endEffector))
+        return grid
+    }
+
+    public var metrics: [String: Double] {
+        let gt = groundTruthArchive()
+        return [
+            "iteration": Double(iteration),
+            "qd/archive_qd_score": gt.qdScore, "qd/archive_coverage": gt.coverage,
+            "qd/all_qd_score": allSolutions.qdScore, "qd/all_coverage": allSolutions.coverage,
+            "qd/learned_archive_coverage": archive.coverage,
+            "qdhf/judgments": Double(triplets.count), "qdhf/validation_accuracy": validationAccuracy,
+        ]
+    }
+}
+
+/// Principal components of feature vectors (power iteration with deflation on the covariance).
+public struct PrincipalComponents: Sendable {
+    public let mean: [Double]
+    public let components: [[Double]]
+
+    public init(_ samples: [[Float]], components count: Int) {
+        let d = samples[0].count, n = Double(samples.count)
+        let mean = (0..<d).map { i in samples.reduce(0) { $0 + Double($1[i]) } / n }
+        self.mean = mean
+        var covariance = Array(repeating: Array(repeating: 0.0, count: d), count: d)
+        for s in samples {
+            let c = (0..<d).map { Double(s[$0]) - mean[$0] }
+            for i in 0..<d { for j in 0..<d { covariance[i][j] += c[i] * c[j] / n } }
+        }
+        var found: [[Double]] = []
+        for k in 0..<count {
+            var v = (0..<d).map { Double(($0 + k) % d == 0 ? 1 : 0.1) }
+            for _ in 0..<200 {
+                var w = (0..<d).map { i in (0..<d).reduce(0) { $0 + covariance[i][$1] * v[$1] } }
+                for u in found {  // deflate
+                    let dot = zip(w, u).map(*).reduce(0, +)
+                    w = zip(w, u).map { $0 - dot * $1 }
+                }
+                let norm = w.map { $0 * $0 }.reduce(0, +).squareRoot()
+                if norm < 1e-12 { break }
+                v = w.map { $0 / norm }
+            }
+            found.append(v)
+        }
+        components = found
+    }
+
+    public func project(_ samples: [[Float]]) -> [[Double]] {
+        samples.map { s in components.map { u in (0..<u.count).reduce(0) { $0 + (Double(s[$1]) - mean[$1]) * u[$1] } } }
+    }
+}

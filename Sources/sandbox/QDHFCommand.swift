@@ -1,0 +1,88 @@
+import Foundation
+import PhysicsEnvs
+import QDHF
+
+enum QDHFCommand {
+    static let help = """
+    usage: sandbox qdhf --domain arm --method qdhf|qdhf-base|aurora-pca|gt [--judgments N] [--iterations N]
+                        [--batch N] [--seed S] [--judge simulated] --out DIR
+
+    Quality diversity through human feedback (Ding et al. 2024) on the 10-joint planar arm: MAP-Elites
+    over measures learned from "which of these two is more like this one" judgments (qdhf: refitted at
+    1, 10, 25 and 50% of the run; qdhf-base: one fit; aurora-pca: PCA of the same features; gt: the true
+    end-effector measures). Metrics are computed in a 50×50 ground-truth grid, for the final archive and
+    for every solution evaluated. Writes metrics.jsonl, summary.json and heatmaps to DIR.
+    """
+
+    static func run(_ arguments: inout Arguments) throws -> Int32 {
+        let domain = arguments.string("domain") ?? "arm"
+        guard domain == "arm" else {
+            throw UsageError("domain '\(domain)' is not available yet; this build has --domain arm (maze and lander are planned)")
+        }
+        guard let methodText = arguments.string("method"), let method = MeasureMethod(rawValue: methodText) else {
+            throw UsageError("qdhf needs --method qdhf, qdhf-base, aurora-pca or gt")
+        }
+        let judge = arguments.string("judge") ?? "simulated"
+        guard judge == "simulated" else {
+            throw UsageError("--judge \(judge) is not available yet: triplet judging by people comes with the labelling window; use --judge simulated")
+        }
+        guard let out = arguments.string("out") else { throw UsageError("qdhf needs --out DIR") }
+        var configuration = ArmQDHFExperiment.Configuration()
+        configuration.method = method
+        configuration.judgments = try arguments.int("judgments", default: 1000, minimum: 1)!
+        configuration.iterations = try arguments.int("iterations", default: 1000, minimum: 1)!
+        configuration.batchSize = try arguments.int("batch", default: 100, minimum: 1)!
+        let seed = try arguments.seed()
+        try arguments.checkAllUsed()
+
+        let directory = URL(fileURLWithPath: out)
+        try prepareOutput(directory.appendingPathComponent("metrics.jsonl").path)
+        let experiment = ArmQDHFExperiment(configuration: configuration, seed: seed)
+        let log = try MetricsFile(directory.appendingPathComponent("metrics.jsonl"))
+        let progress = ProgressBar("qdhf arm \(method.rawValue)", total: configuration.iterations)
+        while experiment.iteration < configuration.iterations {
+            experiment.step()
+            if experiment.iteration % 10 == 0 || experiment.iteration == configuration.iterations {
+                let m = experiment.metrics
+                try log.append(m)
+                progress.status = String(format: "QD %.2f coverage %.3f", m["qd/archive_qd_score"]!, m["qd/archive_coverage"]!)
+            }
+            progress.advance()
+        }
+        progress.finish()
+        let metrics = experiment.metrics
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try writeAtomically(try encoder.encode(metrics.filter { $0.value.isFinite }), to: directory.appendingPathComponent("summary.json"))
+        try heatmap(experiment.groundTruthArchive(), title: "\(method.rawValue): final archive in the ground-truth grid")
+            .writePNG(to: directory.appendingPathComponent("heatmap_ground_truth.png").path)
+        try heatmap(experiment.archive, title: "\(method.rawValue): archive over its own measures")
+            .writePNG(to: directory.appendingPathComponent("heatmap_archive.png").path)
+        print(String(format: "%@ on arm: archive QD score %.2f coverage %.3f; all solutions QD score %.2f coverage %.3f; judgments %d, validation accuracy %.3f",
+                     method.rawValue, metrics["qd/archive_qd_score"]!, metrics["qd/archive_coverage"]!, metrics["qd/all_qd_score"]!,
+                     metrics["qd/all_coverage"]!, Int(metrics["qdhf/judgments"]!), metrics["qdhf/validation_accuracy"]!))
+        print("results \(directory.path)")
+        return 0
+    }
+
+    static func heatmap(_ archive: GridArchive, title: String) -> Heatmap {
+        let (rows, columns) = (archive.dimensions[1], archive.dimensions[0])
+        var values = Array(repeating: [Double?](repeating: nil, count: columns), count: rows)
+        for elite in archive.elites { values[elite.cell % rows][elite.cell / rows] = elite.objective }
+        return Heatmap(title: title, values: values)
+    }
+}
+
+/// Appends JSON lines, flushed after each.
+final class MetricsFile {
+    let handle: FileHandle
+    init(_ url: URL) throws {
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        handle = try FileHandle(forWritingTo: url)
+    }
+    func append(_ metrics: [String: Double]) throws {
+        var data = try JSONSerialization.data(withJSONObject: metrics.filter { $0.value.isFinite }, options: [.sortedKeys, .withoutEscapingSlashes])
+        data.append(0x0A)
+        try handle.write(contentsOf: data)
+    }
+}
