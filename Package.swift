@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "QDHF", dependencies: ["PhysicsEnvs", "NeuralNets", "Agents"]),
         .executableTarget(name: "sandbox", dependencies: ["PhysicsEnvs", "NeuralNets", "Agents", "RewardLearning", "QDHF"]),
         // Benchmarks run by `make bench` (bench/run.sh); not part of the product.
-        .executableTarget(name: "sandbox-bench", dependencies: ["PhysicsEnvs", "NeuralNets", "Agents"], path: "bench/swift"),
+        .executableTarget(name: "sandbox-bench", dependencies: ["PhysicsEnvs", "NeuralNets", "Agents", "QDHF"], path: "bench/swift"),
 
         .testTarget(name: "PhysicsEnvsTests", dependencies: ["PhysicsEnvs"]),
         .testTarget(name: "NeuralNetsTests", dependencies: ["NeuralNets"], exclude: ["Fixtures"]),

@@ -126,3 +126,24 @@ if agents_ours_path.exists() and agents_sb3_path.exists():
                     f"({ours_a['sgemm_512_gflops']:.0f} GFLOP/s); FLOPs per gradient step are counted as 18 passes of a 256-256 "
                     "MLP over the batch (target: 3 forward; critics: 2 forward + 2 backward at 2×; actor: 3 forward + 3 backward at 2×)."]
     write_section("agents", "\n".join(agent_lines) + "\n")
+
+qd_ours_path, qd_ribs_path = out / "qd_sandbox.json", out / "qd_pyribs.json"
+if qd_ours_path.exists() and qd_ribs_path.exists():
+    ours_q = json.loads(qd_ours_path.read_text())
+    ribs = json.loads(qd_ribs_path.read_text())
+    qd_lines = [
+        f"## Quality diversity against pyribs {ribs.get('ribs_version', '?')}",
+        "",
+        f"Measured {datetime.date.today()}, one core each. 10-d solutions, 2-d measures, 100×100 grid. Command: `make bench`.",
+        "",
+        "| figure | sandbox | pyribs | ratio | target |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for label, key, target in [
+        ("Grid-archive add, batches of 36, solutions/s", "grid_add_b36_per_s", "≥ 10×"),
+        ("Grid-archive add, batches of 1000, solutions/s", "grid_add_b1000_per_s", ""),
+        ("MAP-Elites iterations/s (Gaussian emitter, batch 36, arm objective)", "map_elites_iterations_per_s", ""),
+    ]:
+        a, b = ours_q[key], ribs[key]
+        qd_lines.append(f"| {label} | {a:,.0f} | {b:,.0f} | {a / b:.1f}× | {target} |")
+    write_section("qd", "\n".join(qd_lines) + "\n")

@@ -18,9 +18,9 @@ if ! "$venv/bin/python" -c "import gymnasium, Box2D, pygame" 2>/dev/null; then
   echo "bench: installing gymnasium[box2d]==1.4.0 into $venv"
   "$venv/bin/pip" install -q "gymnasium[box2d]==1.4.0"
 fi
-if ! "$venv/bin/python" -c "import torch, safetensors, stable_baselines3" 2>/dev/null; then
-  echo "bench: installing torch==2.15.0, safetensors and stable-baselines3==2.9.0 into $venv (large download)"
-  "$venv/bin/pip" install -q "torch==2.15.0" safetensors "stable-baselines3==2.9.0"
+if ! "$venv/bin/python" -c "import torch, safetensors, stable_baselines3, ribs" 2>/dev/null; then
+  echo "bench: installing torch==2.15.0, safetensors, stable-baselines3==2.9.0 and ribs==0.12.0 into $venv (large download)"
+  "$venv/bin/pip" install -q "torch==2.15.0" safetensors "stable-baselines3==2.9.0" "ribs==0.12.0"
 fi
 
 swift build -c release --product sandbox-bench >/dev/null
@@ -38,6 +38,10 @@ echo "bench: PPO and SAC (one core)"
 taskset -c 0 .build/release/sandbox-bench agents "$seconds" > bench/out/agents_sandbox.json
 echo "bench: Stable-Baselines3 PPO and SAC (one core)"
 (cd bench && taskset -c 0 "../$venv/bin/python" agents_sb3.py "$seconds") > bench/out/agents_sb3.json
+
+echo "bench: quality diversity against pyribs (one core)"
+taskset -c 0 .build/release/sandbox-bench qd "$seconds" > bench/out/qd_sandbox.json
+(cd bench && taskset -c 0 "../$venv/bin/python" qd_pyribs.py "$seconds") > bench/out/qd_pyribs.json
 
 "$venv/bin/python" bench/report.py "$seconds"
 echo "bench: wrote bench/RESULTS.md"

@@ -1,4 +1,5 @@
 import Foundation
+import PhysicsEnvs
 
 /// What happened to a solution offered to an archive.
 public enum AdditionStatus: Int, Sendable, Codable {
@@ -34,6 +35,10 @@ public protocol Archive: AnyObject {
     @discardableResult
     func add(solution: [Float], objective: Double, measures: [Double]) -> (status: AdditionStatus, improvement: Double)
     func clear()
+    /// Number of filled cells.
+    var eliteCount: Int { get }
+    /// A uniformly chosen elite, in constant time.
+    func randomElite(using generator: inout SeededGenerator) -> Elite?
 }
 
 extension Archive {
@@ -45,16 +50,11 @@ extension Archive {
     }
 
     /// Fraction of cells holding an elite.
-    public var coverage: Double { Double(elites.count) / Double(cellCount) }
+    public var coverage: Double { Double(eliteCount) / Double(cellCount) }
 
     /// QD score as the issue defines it: Σ objective over filled cells / number of cells.
     public var qdScore: Double { elites.reduce(0) { $0 + $1.objective } / Double(cellCount) }
 
-    /// A uniformly chosen elite.
-    public func randomElite<G: RandomNumberGenerator>(using generator: inout G) -> Elite? {
-        let all = elites
-        return all.isEmpty ? nil : all[Int.random(in: 0..<all.count, using: &generator)]
-    }
 }
 
 /// Per-cell storage shared by the archives: flat arrays, so that adding is a few comparisons.
@@ -111,6 +111,10 @@ final class EliteTable {
     }
 
     var elites: [Elite] { filled.compactMap(elite) }
+
+    func randomElite(using generator: inout SeededGenerator) -> Elite? {
+        filled.isEmpty ? nil : elite(filled[generator.integer(0, filled.count)])
+    }
 
     func clear() {
         occupied = Array(repeating: false, count: cells)

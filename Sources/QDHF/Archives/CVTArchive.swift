@@ -1,3 +1,5 @@
+import PhysicsEnvs
+
 /// Cells are the Voronoi regions of k centroids in measure space, placed by k-means on uniform samples
 /// of the bounds (pyribs' `CVTArchive`). Lookup is by nearest centroid.
 public final class CVTArchive: Archive {
@@ -45,6 +47,8 @@ public final class CVTArchive: Archive {
     public func cell(for measures: [Double]) -> Int { Self.nearest(measures, in: centroids) }
     public func elite(at cell: Int) -> Elite? { table.elite(cell) }
     public var elites: [Elite] { table.elites }
+    public var eliteCount: Int { table.filled.count }
+    public func randomElite(using generator: inout SeededGenerator) -> Elite? { table.randomElite(using: &generator) }
 
     @discardableResult
     public func add(solution: [Float], objective: Double, measures: [Double]) -> (status: AdditionStatus, improvement: Double) {

@@ -1,3 +1,5 @@
+import PhysicsEnvs
+
 /// A grid over a box of measure space: each dimension split into equal bins (pyribs' `GridArchive`).
 /// Measures outside the box fall in the edge cells (QDHF clips out-of-range values this way).
 public final class GridArchive: Archive {
@@ -40,6 +42,8 @@ public final class GridArchive: Archive {
 
     public func elite(at cell: Int) -> Elite? { table.elite(cell) }
     public var elites: [Elite] { table.elites }
+    public var eliteCount: Int { table.filled.count }
+    public func randomElite(using generator: inout SeededGenerator) -> Elite? { table.randomElite(using: &generator) }
 
     @discardableResult
     public func add(solution: [Float], objective: Double, measures: [Double]) -> (status: AdditionStatus, improvement: Double) {
