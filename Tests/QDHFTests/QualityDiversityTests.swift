@@ -85,3 +85,43 @@ struct QualityDiversityTests {
         #expect(archive.elites.allSatisfy { ($0.measures[0] * $0.measures[0] + $0.measures[1] * $0.measures[1]) <= 1 + 1e-9 })
     }
 }
+
+@Suite("Evolution-strategy emitter")
+struct EvolutionStrategyEmitterTests {
+    func run(seed: UInt64, iterations: Int) -> (GridArchive, EvolutionStrategyEmitter, [[Float]]) {
+        let arm = RoboticArm()
+        let archive = GridArchive(solutionSize: 10, dimensions: [20, 20], ranges: arm.measureRanges)
+        let settings = EmitterSettings(batchSize: 20, initialSolution: Array(repeating: 0, count: 10), bounds: arm.solutionBounds)
+        let emitter = EvolutionStrategyEmitter(archive: archive, sigma: 0.3, settings: settings, seed: seed)
+        let scheduler = Scheduler(archive: archive, emitters: [emitter])
+        var asked: [[Float]] = []
+        for _ in 0..<iterations {
+            let candidates = scheduler.ask()
+            asked += candidates
+            scheduler.tell(objectives: candidates.map(arm.objective), measures: candidates.map(arm.endEffector), solutions: candidates)
+        }
+        return (archive, emitter, asked)
+    }
+
+    @Test("CMA-ME improvement ranking explores the arm's measure space, deterministically")
+    func explores() {
+        let (archive, _, first) = run(seed: 1, iterations: 100)
+        let (_, _, again) = run(seed: 1, iterations: 100)
+        #expect(first == again)
+        #expect(archive.coverage > 0.2, "coverage \(archive.coverage)")
+        #expect(first.allSatisfy { $0.allSatisfy { abs($0) <= Float.pi } })
+    }
+
+    @Test("the emitter restarts when nothing it proposes is added")
+    func restarts() {
+        let archive = GridArchive(solutionSize: 2, dimensions: [2], ranges: [0...1])
+        archive.add(solution: [0, 0], objective: 1000, measures: [0.2])
+        archive.add(solution: [1, 1], objective: 1000, measures: [0.8])
+        let emitter = EvolutionStrategyEmitter(archive: archive, sigma: 0.1,
+                                               settings: EmitterSettings(batchSize: 4, initialSolution: [0, 0]), seed: 2)
+        let candidates = emitter.ask()
+        let results = archive.add(solutions: candidates, objectives: candidates.map { _ in 1 }, measures: candidates.map { _ in [0.5] })
+        emitter.tell(solutions: candidates, objectives: candidates.map { _ in 1 }, measures: candidates.map { _ in [0.5] }, results: results)
+        #expect(emitter.restarts == 1)
+    }
+}
