@@ -125,8 +125,10 @@ final class TerminalAnswerer: PairAnswerer {
                 print("which is better? 1 = A (left), 2 = B (right), = equal, s skip: ", terminator: "")
                 fflush(stdout)
                 let started = Date()
+                let echoes = isatty(STDIN_FILENO) != 0  // a terminal ends the line when Enter is pressed
                 while true {
-                    guard let line = readLine() else { keyboard = false; break }
+                    guard let line = readLine() else { keyboard = false; print(""); break }
+                    if !echoes { print(line) }
                     let answer: Answer?
                     switch line.trimmingCharacters(in: .whitespaces).lowercased() {
                     case "1", "a", "left": answer = .first

@@ -114,3 +114,70 @@ struct TrainingCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
     }
 }
+
+@Suite("sandbox pbrl and queries", .serialized)
+struct PreferenceCommandTests {
+    /// Runs the CLI with `input` on standard input.
+    func run(_ arguments: [String], input: String) throws -> CommandLine.Output {
+        let process = Process()
+        process.executableURL = CommandLine.executable
+        process.arguments = arguments
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let out = stdout.fileHandleForReading.readDataToEndOfFile(), err = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return .init(status: process.terminationStatus, standardOutput: String(decoding: out, as: UTF8.self),
+                     standardError: String(decoding: err, as: UTF8.self))
+    }
+
+    @Test("a person answers pbrl's queries at the terminal; each clip is written and each answer stored")
+    func humanTeacherThroughPipe() throws {
+        let directory = try CommandLine.temporaryDirectory()
+        let store = "\(directory)/labels.db"
+        let output = try run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "ppo", "--teacher", "human", "--labels", "3",
+                              "--per-round", "3", "--segment", "20", "--steps", "1000", "--store", store, "--out", directory],
+                             input: "x\n1\n2\n=\n")
+        #expect(output.status == 0, "\(output.standardError)")
+        #expect(output.standardOutput.components(separatedBy: "which is better?").count == 4)
+        #expect(output.standardOutput.contains("please type 1, 2, = or s"))
+        let clips = output.standardOutput.split(separator: "\n").filter { $0.hasPrefix("query ") && $0.hasSuffix(".gif") }
+        #expect(clips.count == 3)
+        for line in clips { #expect(FileManager.default.fileExists(atPath: String(line.split(separator: ": ")[1]))) }
+        let shown = try CommandLine.run(["queries", "show", "--store", store])
+        #expect(shown.standardOutput.contains("3 queries, 3 answers, 0 pending"), "\(shown.standardOutput)")
+        let exported = "\(directory)/labels.jsonl"
+        #expect(try CommandLine.run(["queries", "export", "--store", store, exported]).status == 0)
+        let text = try String(contentsOfFile: exported, encoding: .utf8)
+        #expect(text.contains("\"answer\":\"first\"") && text.contains("\"answer\":\"second\"") && text.contains("\"answer\":\"equal\""))
+    }
+
+    @Test("the offline pipeline: make queries, answer with a teacher, fit a reward, train on it")
+    func offlinePipeline() throws {
+        let directory = try CommandLine.temporaryDirectory()
+        let store = "\(directory)/labels.db"
+        let make = try CommandLine.run(["queries", "make", "--store", store, "--task", "LunarLanderContinuous-v1", "--policy", "heuristic",
+                                        "--episodes", "4", "--segment", "25", "--pairs", "40"])
+        #expect(make.status == 0, "\(make.standardError)")
+        #expect(try CommandLine.run(["queries", "answer", "--store", store, "--teacher", "mistake"]).standardOutput.contains("40 queries answered"))
+        let fit = try CommandLine.run(["fit-reward", "--store", store, "--task", "LunarLanderContinuous-v1", "--hidden", "16",
+                                       "--epochs", "5", "--out", "\(directory)/reward.safetensors"])
+        #expect(fit.status == 0, "\(fit.standardError)")
+        #expect(fit.standardOutput.contains("held-out accuracy"))
+        let train = try CommandLine.run(["train", "--task", "LunarLanderContinuous-v1", "--algo", "ppo", "--envs", "2", "--steps", "2048",
+                                         "--reward", "model:\(directory)/reward.safetensors", "--out", "\(directory)/runs"])
+        #expect(train.status == 0, "\(train.standardError)")
+        // Errors: an unknown teacher, a store of another task, a wrong-task model.
+        let teacher = try CommandLine.run(["queries", "answer", "--store", store, "--teacher", "lazy"])
+        #expect(teacher.status != 0 && teacher.standardError.contains("unknown teacher 'lazy'"))
+        let wrongTask = try CommandLine.run(["fit-reward", "--store", store, "--task", "BipedalWalker-v1", "--out", "\(directory)/w.safetensors"])
+        #expect(wrongTask.status != 0 && wrongTask.standardError.contains("LunarLanderContinuous-v1"))
+        let wrongModel = try CommandLine.run(["train", "--task", "BipedalWalker-v1", "--algo", "ppo", "--reward", "model:\(directory)/reward.safetensors",
+                                              "--out", "\(directory)/runs2"])
+        #expect(wrongModel.status != 0 && wrongModel.standardError.contains("fitted for LunarLanderContinuous-v1"))
+    }
+}
