@@ -7,17 +7,17 @@ sandbox — learn robot rewards from human feedback
 usage: sandbox <command> [options]
 
 commands:
-  tasks                      list the tasks with their spaces and reward terms
-  rollout --task ID          run episodes with a random or heuristic policy; write clips, records, sheets
-  replay FILE.json           replay an episode record and say whether it matched
-  pair A.json B.json --clip F  render two episodes side by side (A | B) as a preference-query clip
-  train --task ID --algo ppo|sac  train an agent; runs/<task>__<algo>__<seed>__<time>/
-  eval --policy PATH         evaluate a trained policy: mean and std of the return
-  plot RUN_DIR...            overlay learning curves into a PNG
-  queries make|answer|export|import|show --store F   preference queries in a crash-safe label store
-  fit-reward --store F --task ID --out M   fit a Bradley–Terry reward ensemble to answered queries
-  pbrl --task ID --algo sac|ppo --teacher T  preference-based RL (PEBBLE / PrefPPO) with a teacher or a person
-  qdhf --domain arm --method M --out DIR   quality diversity with measures learned from similarity judgments
+  tasks                                   list the tasks with their spaces and reward terms
+  rollout --task ID | --policy PATH       run episodes (random, heuristic or trained); clips, records, sheets
+  replay FILE.json                        replay an episode record and say whether it matched
+  pair A.json B.json --clip F             two episodes side by side (A | B), as a preference query
+  train --task ID --algo ppo|sac          train an agent into runs/<task>__<algo>__<seed>__<time>/
+  eval --policy PATH                      evaluate a trained policy: each return, mean and std
+  plot RUN_DIR...                         overlay learning curves into a PNG
+  queries make|answer|export|import|show  preference queries in a crash-safe label store
+  fit-reward --store F --task ID --out M  fit a Bradley–Terry reward ensemble to answered queries
+  pbrl --task ID --algo sac|ppo --teacher T  preference-based RL (PEBBLE / PrefPPO), simulated or human teacher
+  qdhf --domain arm --method M --out DIR  quality diversity with measures learned from similarity judgments
 
 Run `sandbox <command> --help` for a command's options.
 """
