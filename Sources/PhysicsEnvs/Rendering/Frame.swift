@@ -33,7 +33,11 @@ public struct Frame: Sendable, Equatable {
     }
 
     /// Pixels as floats in [0, 255], for pixel observations.
-    public var floatPixels: [Float] { pixels.map { Float($0) } }
+    public var floatPixels: [Float] {
+        var values: [Float] = []
+        writeFloatPixels(into: &values)
+        return values
+    }
 
     /// Writes the pixels as floats in [0, 255] into `values`, reusing its storage when it has the right size.
     public func writeFloatPixels(into values: inout [Float]) {

@@ -58,7 +58,6 @@ public final class BipedalWalker: Environment {
     public let hardcore: Bool
     public var elapsedSteps: Int { clock.elapsedSteps }
     private var clock: EpisodeClock
-    private let maxEpisodeSteps: Int
 
     private var generator = SeededGenerator(seed: 0)
     fileprivate var world: PhysicsWorld?
@@ -89,7 +88,7 @@ public final class BipedalWalker: Environment {
         let resolved = try resolveOptions(options, defaults: defaults, task: name)
         self.hardcore = hardcore
         self.options = resolved
-        maxEpisodeSteps = Int(resolved["max_episode_steps"]!)
+        let maxEpisodeSteps = Int(resolved["max_episode_steps"]!)
         clock = EpisodeClock(maxEpisodeSteps: maxEpisodeSteps)
         spec = Self.makeSpec(hardcore: hardcore, maxEpisodeSteps: maxEpisodeSteps)
     }

@@ -52,7 +52,6 @@ public final class CarRacing: Environment {
     public let options: [String: Double]
     public var elapsedSteps: Int { clock.elapsedSteps }
     private var clock: EpisodeClock
-    private let maxEpisodeSteps: Int
     private let lapCompletePercent: Double
 
     struct TrackPoint { var alpha, beta, x, y: Double }
@@ -86,7 +85,7 @@ public final class CarRacing: Environment {
         guard lapCompletePercent > 0, lapCompletePercent <= 1 else {
             throw .invalidOption(task: Self.name, option: "lap_complete_percent", reason: "\(lapCompletePercent) is outside (0, 1]")
         }
-        maxEpisodeSteps = Int(resolved["max_episode_steps"]!)
+        let maxEpisodeSteps = Int(resolved["max_episode_steps"]!)
         clock = EpisodeClock(maxEpisodeSteps: maxEpisodeSteps)
         self.options = resolved
         spec = Self.makeSpec(maxEpisodeSteps: maxEpisodeSteps)

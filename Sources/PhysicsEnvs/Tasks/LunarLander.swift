@@ -63,7 +63,6 @@ public final class LunarLander: Environment {
     private let windEnabled: Bool
     private let windPower: Double
     private let turbulencePower: Double
-    private let maxEpisodeSteps: Int
 
     private var generator = SeededGenerator(seed: 0)
     private var world: PhysicsWorld?
@@ -95,7 +94,7 @@ public final class LunarLander: Environment {
         windEnabled = resolved["enable_wind"]! != 0
         windPower = resolved["wind_power"]!
         turbulencePower = resolved["turbulence_power"]!
-        maxEpisodeSteps = Int(resolved["max_episode_steps"]!)
+        let maxEpisodeSteps = Int(resolved["max_episode_steps"]!)
         clock = EpisodeClock(maxEpisodeSteps: maxEpisodeSteps)
         self.options = resolved
         spec = Self.makeSpec(maxEpisodeSteps: maxEpisodeSteps)
