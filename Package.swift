@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "PhysicsEnvs", targets: ["PhysicsEnvs"]),
         .library(name: "RewardLearning", targets: ["RewardLearning"]),
         .library(name: "QDHF", targets: ["QDHF"]),
+        .library(name: "Labelling", targets: ["Labelling"]),
     ],
     targets: [
         // C targets. Box2D 2.4.1 is C++; CBox2D exposes a plain extern "C" API over it so
@@ -24,6 +25,7 @@ let package = Package(
         .systemLibrary(name: "CGif", path: "Sources/CGif"),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        .systemLibrary(name: "CGLFW", path: "Sources/CGLFW", pkgConfig: "glfw3"),
 
         .target(name: "PhysicsEnvs", dependencies: ["CBox2D", "CCairo", "CGif", "CPixels"]),
         // Tensors, reverse-mode autodiff, layers, optimisers and safetensors checkpoints on OpenBLAS.
@@ -34,7 +36,9 @@ let package = Package(
         .target(name: "Agents", dependencies: ["PhysicsEnvs", "NeuralNets"]),
         .target(name: "RewardLearning", dependencies: ["PhysicsEnvs", "NeuralNets", "Agents", "CSQLite"]),
         .target(name: "QDHF", dependencies: ["PhysicsEnvs", "NeuralNets", "Agents"]),
-        .executableTarget(name: "sandbox", dependencies: ["PhysicsEnvs", "NeuralNets", "Agents", "RewardLearning", "QDHF"]),
+        // The labelling window (GLFW + OpenGL), its terminal fallback and the ranking editor.
+        .target(name: "Labelling", dependencies: ["PhysicsEnvs", "RewardLearning", "CGLFW"]),
+        .executableTarget(name: "sandbox", dependencies: ["PhysicsEnvs", "NeuralNets", "Agents", "RewardLearning", "QDHF", "Labelling"]),
         // Benchmarks run by `make bench` (bench/run.sh); not part of the product.
         .executableTarget(name: "sandbox-bench", dependencies: ["PhysicsEnvs", "NeuralNets", "Agents", "QDHF"], path: "bench/swift"),
 
@@ -42,6 +46,7 @@ let package = Package(
         .testTarget(name: "NeuralNetsTests", dependencies: ["NeuralNets"], exclude: ["Fixtures"]),
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "NeuralNets", "PhysicsEnvs"]),
         .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "PhysicsEnvs", "NeuralNets", "sandbox"]),
+        .testTarget(name: "LabellingTests", dependencies: ["Labelling", "RewardLearning", "PhysicsEnvs", "sandbox"]),
         .testTarget(name: "QDHFTests", dependencies: ["QDHF", "PhysicsEnvs", "NeuralNets"]),
         .testTarget(name: "sandboxTests", dependencies: ["sandbox", "PhysicsEnvs"]),
     ],

@@ -5,10 +5,11 @@
 set -euo pipefail
 
 profile="${1:-build}"
-packages=(libbox2d-dev libcairo2-dev libgif-dev libopenblas-dev libsqlite3-dev fonts-dejavu-core pkg-config)
+packages=(libbox2d-dev libcairo2-dev libgif-dev libopenblas-dev libsqlite3-dev libglfw3-dev libgl-dev fonts-dejavu-core pkg-config)
 case "$profile" in
   build|demo) ;;
-  test) packages+=(ffmpeg) ;;
+  # The labelling window's tests run it under Xvfb (with Mesa's software OpenGL) and type with xdotool.
+  test) packages+=(ffmpeg xvfb xauth xdotool libgl1-mesa-dri) ;;
   bench) packages+=(ffmpeg python3-venv) ;;
   *) echo "install-deps: unknown profile '$profile' (use build, test, bench or demo)" >&2; exit 2 ;;
 esac

@@ -18,6 +18,9 @@ commands:
   fit-reward --store F --task ID --out M  fit a Bradley–Terry reward ensemble to answered queries
   pbrl --task ID --algo sac|ppo --teacher T  preference-based RL (PEBBLE / PrefPPO), simulated or human teacher
   qdhf --domain arm --method M --out DIR  quality diversity with measures learned from similarity judgments
+  label --store FILE.db                   the labelling window: answer pair and triplet queries (or --terminal)
+  label --ranking --task ID --out F.json  rank a task's reward terms for hierarchical feedback (HERON)
+  labels stats --store FILE.db            per-annotator counts, skip/equal rates, agreement, response times
 
 Run `sandbox <command> --help` for a command's options.
 """
@@ -34,11 +37,14 @@ let commands: [String: (inout Arguments) throws -> Int32] = [
     "fit-reward": FitRewardCommand.run,
     "pbrl": PBRLCommand.run,
     "qdhf": QDHFCommand.run,
+    "label": LabelCommand.run,
+    "labels": LabelsCommand.run,
 ]
 let helpTexts: [String: String] = [
     "tasks": TasksCommand.help, "rollout": RolloutCommand.help, "replay": ReplayCommand.help, "pair": PairCommand.help,
     "train": TrainCommand.help, "eval": EvalCommand.help, "plot": PlotCommand.help,
     "queries": QueriesCommand.help, "fit-reward": FitRewardCommand.help, "pbrl": PBRLCommand.help, "qdhf": QDHFCommand.help,
+    "label": LabelCommand.help, "labels": LabelsCommand.help,
 ]
 
 func fail(_ message: String, status: Int32) -> Never {
@@ -59,7 +65,7 @@ if argv.contains("--help") || argv.contains("-h") {
     exit(0)
 }
 do {
-    var arguments = try Arguments(Array(argv.dropFirst()), command: name, flags: ["json", "help", "stochastic", "observation-only"])
+    var arguments = try Arguments(Array(argv.dropFirst()), command: name, flags: ["json", "help", "stochastic", "observation-only", "terminal", "ranking"])
     exit(try command(&arguments))
 } catch let error as UsageError {
     fail(error.description, status: 2)

@@ -5,19 +5,29 @@ public enum Composition {
     /// Frames of two clips side by side, labelled A (left) and B (right), for "which is better?"
     /// queries. The shorter clip holds its last frame until the longer one ends.
     public static func pairClip(_ a: [Frame], _ b: [Frame], labels: (String, String) = ("A", "B"), caption: String? = nil) -> [Frame] {
-        guard let firstA = a.first, let firstB = b.first else { return [] }
+        sideBySide([a, b], labels: [labels.0, labels.1], caption: caption)
+    }
+
+    /// Frames of several clips side by side, each labelled above (e.g. reference | A | B for a
+    /// triplet query). Shorter clips hold their last frame until the longest one ends.
+    public static func sideBySide(_ clips: [[Frame]], labels: [String], caption: String? = nil) -> [Frame] {
+        guard !clips.isEmpty, clips.allSatisfy({ !$0.isEmpty }) else { return [] }
+        let firsts = clips.map { $0[0] }
         let gap = 8, header = 28, footer = caption == nil ? 0 : 20
-        let width = firstA.width + gap + firstB.width
-        let height = header + max(firstA.height, firstB.height) + footer
+        let width = firsts.map(\.width).reduce(0, +) + gap * (clips.count - 1)
+        let height = header + firsts.map(\.height).max()! + footer
         let canvas = Canvas(width: width, height: height)
-        let labelWidths = (canvas.textWidth(labels.0, size: 18), canvas.textWidth(labels.1, size: 18))
-        return (0..<max(a.count, b.count)).map { i in
-            let left = a[min(i, a.count - 1)], right = b[min(i, b.count - 1)]
+        let lefts = firsts.indices.map { i in firsts[..<i].map { $0.width + gap }.reduce(0, +) }
+        let labelWidths = labels.map { canvas.textWidth($0, size: 18) }
+        return (0..<clips.map(\.count).max()!).map { i in
             canvas.clear(Color(30, 30, 36))
-            canvas.draw(left, x: 0, y: Double(header), width: Double(left.width), height: Double(left.height))
-            canvas.draw(right, x: Double(firstA.width + gap), y: Double(header), width: Double(right.width), height: Double(right.height))
-            canvas.text(labels.0, x: (Double(firstA.width) - labelWidths.0) / 2, y: 4, size: 18, .white)
-            canvas.text(labels.1, x: Double(firstA.width + gap) + (Double(firstB.width) - labelWidths.1) / 2, y: 4, size: 18, .white)
+            for (c, clip) in clips.enumerated() {
+                let frame = clip[min(i, clip.count - 1)]
+                canvas.draw(frame, x: Double(lefts[c]), y: Double(header), width: Double(frame.width), height: Double(frame.height))
+                if c < labels.count {
+                    canvas.text(labels[c], x: Double(lefts[c]) + (Double(firsts[c].width) - labelWidths[c]) / 2, y: 4, size: 18, .white)
+                }
+            }
             if let caption {
                 canvas.text("\(caption)   step \(i)", x: 6, y: Double(height - footer + 3), size: 12, Color(200, 200, 200), bold: false)
             }

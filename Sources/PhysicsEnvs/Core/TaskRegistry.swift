@@ -16,6 +16,7 @@ public enum TaskRegistry {
             try BipedalWalker(hardcore: true, options: options)
         },
         Entry(spec: CarRacing.makeSpec()) { options throws(EnvironmentError) in try CarRacing(options: options) },
+        Entry(spec: PlanarArm.makeSpec()) { options throws(EnvironmentError) in try PlanarArm(options: options) },
     ]
 
     /// Specs of every task, in listing order.

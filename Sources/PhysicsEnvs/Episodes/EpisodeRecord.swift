@@ -65,6 +65,7 @@ public enum RecordError: Error, CustomStringConvertible {
     case newerFormat(String, found: Int, supported: Int)
     case versionMismatch(path: String, recorded: String, available: String)
     case actionCount(path: String, step: Int, expected: Int, got: Int)
+    case segmentOutOfRange(start: Int, length: Int, episodeLength: Int)
 
     public var description: String {
         switch self {
@@ -76,6 +77,8 @@ public enum RecordError: Error, CustomStringConvertible {
             return "episode record \(path) is for \(recorded) but this build has \(available); replay it with the sandbox version that recorded it"
         case let .actionCount(path, step, expected, got):
             return "episode record \(path): action \(step) has \(got) entries, the task needs \(expected)"
+        case let .segmentOutOfRange(start, length, episodeLength):
+            return "segment of \(length) steps from step \(start) does not fit an episode of \(episodeLength) steps"
         }
     }
 }

@@ -10,17 +10,18 @@ public struct Color: Sendable, Equatable {
     public static let white = Color(255, 255, 255)
 }
 
-/// An offscreen, anti-aliased Cairo drawing surface. No display is needed.
+/// An offscreen, anti-aliased Cairo drawing surface. No display is needed. Tasks, clips, plots and the
+/// labelling window draw with it.
 ///
 /// Tasks draw in their own "design" coordinates (Gymnasium's window pixels, y up or down) and the
 /// canvas maps them onto whatever pixel size was asked for.
-final class Canvas {
-    let width: Int
-    let height: Int
+public final class Canvas {
+    public let width: Int
+    public let height: Int
     private let surface: OpaquePointer
     private let context: OpaquePointer
 
-    init(width: Int, height: Int) {
+    public init(width: Int, height: Int) {
         self.width = width
         self.height = height
         surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(width), Int32(height))
@@ -35,7 +36,7 @@ final class Canvas {
 
     /// Resets the transform so that a `designWidth` × `designHeight` area fills the canvas.
     /// With `yUp`, design y grows upwards (Box2D's convention, which Gymnasium flips at the end).
-    func setDesignSpace(width designWidth: Double, height designHeight: Double, yUp: Bool) {
+    public func setDesignSpace(width designWidth: Double, height designHeight: Double, yUp: Bool) {
         cairo_identity_matrix(context)
         let sx = Double(width) / designWidth, sy = Double(height) / designHeight
         if yUp {
@@ -46,13 +47,13 @@ final class Canvas {
         }
     }
 
-    func translate(_ dx: Double, _ dy: Double) { cairo_translate(context, dx, dy) }
-    func rotate(_ radians: Double) { cairo_rotate(context, radians) }
-    func scale(_ sx: Double, _ sy: Double) { cairo_scale(context, sx, sy) }
-    func save() { cairo_save(context) }
-    func restore() { cairo_restore(context) }
+    public func translate(_ dx: Double, _ dy: Double) { cairo_translate(context, dx, dy) }
+    public func rotate(_ radians: Double) { cairo_rotate(context, radians) }
+    public func scale(_ sx: Double, _ sy: Double) { cairo_scale(context, sx, sy) }
+    public func save() { cairo_save(context) }
+    public func restore() { cairo_restore(context) }
 
-    func clear(_ color: Color) {
+    public func clear(_ color: Color) {
         cairo_save(context)
         cairo_identity_matrix(context)
         setColor(color)
@@ -76,14 +77,14 @@ final class Canvas {
         if close { cairo_close_path(context) }
     }
 
-    func fillPolygon(_ points: [(Double, Double)], _ color: Color, alpha: Double = 1) {
+    public func fillPolygon(_ points: [(Double, Double)], _ color: Color, alpha: Double = 1) {
         path(points, close: true)
         setColor(color, alpha: alpha)
         cairo_fill(context)
     }
 
     /// Fills and outlines a polygon, as Gymnasium draws bodies (`color1` fill, `color2` outline).
-    func fillPolygon(_ points: [(Double, Double)], fill: Color, outline: Color, lineWidth: Double = 1) {
+    public func fillPolygon(_ points: [(Double, Double)], fill: Color, outline: Color, lineWidth: Double = 1) {
         path(points, close: true)
         setColor(fill)
         cairo_fill_preserve(context)
@@ -92,18 +93,18 @@ final class Canvas {
         cairo_stroke(context)
     }
 
-    func strokePolyline(_ points: [(Double, Double)], _ color: Color, lineWidth: Double = 1, close: Bool = false) {
+    public func strokePolyline(_ points: [(Double, Double)], _ color: Color, lineWidth: Double = 1, close: Bool = false) {
         path(points, close: close)
         setColor(color)
         setDeviceLineWidth(lineWidth)
         cairo_stroke(context)
     }
 
-    func line(from a: (Double, Double), to b: (Double, Double), _ color: Color, lineWidth: Double = 1) {
+    public func line(from a: (Double, Double), to b: (Double, Double), _ color: Color, lineWidth: Double = 1) {
         strokePolyline([a, b], color, lineWidth: lineWidth)
     }
 
-    func fillCircle(center: (Double, Double), radius: Double, _ color: Color) {
+    public func fillCircle(center: (Double, Double), radius: Double, _ color: Color) {
         cairo_new_path(context)
         cairo_arc(context, center.0, center.1, radius, 0, 2 * Double.pi)
         setColor(color)
@@ -125,7 +126,7 @@ final class Canvas {
     }
 
     /// Draws text in device pixels with its top-left corner at (x, y), whatever the current transform.
-    func text(_ string: String, x: Double, y: Double, size: Double, _ color: Color, bold: Bool = true) {
+    public func text(_ string: String, x: Double, y: Double, size: Double, _ color: Color, bold: Bool = true) {
         cairo_save(context)
         cairo_identity_matrix(context)
         cairo_select_font_face(context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
@@ -140,7 +141,7 @@ final class Canvas {
     }
 
     /// Width in device pixels of `string` at `size`.
-    func textWidth(_ string: String, size: Double, bold: Bool = true) -> Double {
+    public func textWidth(_ string: String, size: Double, bold: Bool = true) -> Double {
         cairo_save(context)
         cairo_select_font_face(context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
                                bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
@@ -152,7 +153,7 @@ final class Canvas {
     }
 
     /// Draws a frame scaled into the device rectangle (x, y, w, h).
-    func draw(_ frame: Frame, x: Double, y: Double, width w: Double, height h: Double) {
+    public func draw(_ frame: Frame, x: Double, y: Double, width w: Double, height h: Double) {
         let image = Canvas.surface(from: frame)
         defer { cairo_surface_destroy(image) }
         cairo_save(context)
@@ -166,14 +167,14 @@ final class Canvas {
     }
 
     /// The canvas as an RGB frame.
-    func frame() -> Frame {
+    public func frame() -> Frame {
         var frame = Frame(uninitializedWidth: width, height: height)
         copy(into: &frame)
         return frame
     }
 
     /// Copies the canvas into `frame`, reusing its storage (no allocation when `frame` is uniquely held).
-    func copy(into frame: inout Frame) {
+    public func copy(into frame: inout Frame) {
         precondition(frame.width == width && frame.height == height, "frame size differs from the canvas")
         cairo_surface_flush(surface)
         let stride = cairo_image_surface_get_stride(surface)

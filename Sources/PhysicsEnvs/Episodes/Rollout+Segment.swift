@@ -1,0 +1,43 @@
+import Foundation
+
+/// A stretch of a replayed episode, as shown to people: its frames and reward terms.
+public struct SegmentClip: Sendable {
+    /// The frame before the segment's first step, then one after each of its steps (length + 1 frames).
+    public var frames: [Frame]
+    /// Reward terms per step of the segment, aligned with the task's `rewardTerms`.
+    public var termTrace: [[Double]]
+    public var rewardTerms: [String]
+}
+
+extension Rollout {
+    /// Replays steps [start, start + length) of `record` and renders only those, so that a segment of a
+    /// long episode costs `length + 1` frames of memory, not the whole episode's.
+    public static func segment(of record: EpisodeRecord, start: Int, length: Int, renderSize: RenderSize) throws -> SegmentClip {
+        guard start >= 0, length >= 1, start + length <= record.actions.count else {
+            throw RecordError.segmentOutOfRange(start: start, length: length, episodeLength: record.actions.count)
+        }
+        let spec = try TaskRegistry.spec(for: record.task)
+        guard spec.version == record.version else {
+            throw RecordError.versionMismatch(path: "record", recorded: record.taskID, available: spec.id)
+        }
+        let environment = try TaskRegistry.make(record.taskID, options: record.options)
+        environment.reset(seed: record.seed)
+        var frame = Frame(uninitializedWidth: renderSize.width, height: renderSize.height)
+        var frames: [Frame] = []
+        var terms: [[Double]] = []
+        frames.reserveCapacity(length + 1)
+        for step in 0..<(start + length) {
+            if step == start {
+                environment.render(into: &frame)
+                frames.append(frame)
+            }
+            let result = try environment.step(record.actions[step])
+            if step >= start {
+                environment.render(into: &frame)
+                frames.append(frame)
+                terms.append(result.terms)
+            }
+        }
+        return SegmentClip(frames: frames, termTrace: terms, rewardTerms: spec.rewardTerms)
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import PhysicsEnvs
+
+/// Per-annotator statistics of a label store: how much each person answered, how often they skipped or
+/// called it equal, how well they agree with each other and with the task's true reward, and how long
+/// they took.
+public struct AnnotatorStatistics: Codable, Equatable, Sendable {
+    public var annotator: String
+    public var answers: Int
+    public var skipRate: Double
+    public var equalRate: Double
+    /// Fraction of queries this annotator shares with others (both gave a preference, not skip) on which
+    /// they gave the same answer; nil without shared queries.
+    public var agreementWithOthers: Double?
+    public var sharedQueries: Int
+    /// Fraction of this annotator's preferences (pair queries, not skip or equal) that match the
+    /// oracle teacher, which prefers the segment with the larger true return; nil without such answers.
+    public var agreementWithOracle: Double?
+    /// Median seconds from showing a query to its answer.
+    public var medianResponseTime: Double
+
+    enum CodingKeys: String, CodingKey {
+        case annotator, answers
+        case skipRate = "skip_rate"
+        case equalRate = "equal_rate"
+        case agreementWithOthers = "agreement_with_others"
+        case sharedQueries = "shared_queries"
+        case agreementWithOracle = "agreement_with_oracle"
+        case medianResponseTime = "median_response_time"
+    }
+}
+
+extension LabelStore {
+    /// Statistics for every annotator with a standing answer, in order of first answer.
+    /// Oracle agreement replays the answered pair segments to read their true returns.
+    public func statistics(includeOracle: Bool = true) throws -> [AnnotatorStatistics] {
+        let all = try answers()
+        let queriesByID = Dictionary(uniqueKeysWithValues: try queries().map { ($0.id, $0) })
+        var order: [String] = []
+        for answer in all where !order.contains(answer.annotator) { order.append(answer.annotator) }
+        // The latest standing answer of each annotator per query.
+        var latest: [String: [Int64: Answer]] = [:]
+        for answer in all { latest[answer.annotator, default: [:]][answer.queryID] = answer.answer }
+
+        var returns: [Int64: [Double]] = [:]  // episode → per-step true rewards
+        func segmentReturn(_ reference: SegmentReference) throws -> Double {
+            if returns[reference.episode] == nil {
+                let episode = try Rollout.replay(try episode(reference.episode)).episode
+                returns[reference.episode] = episode.termTrace.map { $0.reduce(0, +) }
+            }
+            return returns[reference.episode]![reference.start..<(reference.start + reference.length)].reduce(0, +)
+        }
+
+        return try order.map { annotator in
+            let mine = all.filter { $0.annotator == annotator }
+            let n = Double(mine.count)
+            var shared = 0, agreed = 0
+            for (queryID, answer) in latest[annotator]! where answer != .skip {
+                for other in order where other != annotator {
+                    guard let theirs = latest[other]?[queryID], theirs != .skip else { continue }
+                    shared += 1
+                    if theirs == answer { agreed += 1 }
+                }
+            }
+            var oracleTotal = 0, oracleAgreed = 0
+            if includeOracle {
+                for (queryID, answer) in latest[annotator]! where answer == .first || answer == .second {
+                    guard let query = queriesByID[queryID], query.kind == .pair else { continue }
+                    let a = try segmentReturn(query.first), b = try segmentReturn(query.second)
+                    guard a != b else { continue }
+                    oracleTotal += 1
+                    if (a > b) == (answer == .first) { oracleAgreed += 1 }
+                }
+            }
+            let times = mine.map(\.responseTime).sorted()
+            let median = times.isEmpty ? 0 : (times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2)
+            return AnnotatorStatistics(
+                annotator: annotator, answers: mine.count,
+                skipRate: Double(mine.filter { $0.answer == .skip }.count) / n,
+                equalRate: Double(mine.filter { $0.answer == .equal }.count) / n,
+                agreementWithOthers: shared > 0 ? Double(agreed) / Double(shared) : nil, sharedQueries: shared,
+                agreementWithOracle: oracleTotal > 0 ? Double(oracleAgreed) / Double(oracleTotal) : nil,
+                medianResponseTime: median)
+        }
+    }
+}
