@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "NeuralNetsTests", dependencies: ["NeuralNets"], exclude: ["Fixtures"]),
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "NeuralNets", "PhysicsEnvs"]),
         .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "PhysicsEnvs", "NeuralNets", "sandbox"]),
-        .testTarget(name: "LabellingTests", dependencies: ["Labelling", "RewardLearning", "PhysicsEnvs", "sandbox"]),
+        .testTarget(name: "LabellingTests", dependencies: ["Labelling", "RewardLearning", "PhysicsEnvs"]),
         .testTarget(name: "QDHFTests", dependencies: ["QDHF", "PhysicsEnvs", "NeuralNets"]),
         .testTarget(name: "sandboxTests", dependencies: ["sandbox", "PhysicsEnvs"]),
     ],

@@ -9,8 +9,9 @@
 __attribute__((target("ssse3"))) static void row_ssse3(const uint32_t *row, int32_t width, uint8_t *out) {
     const __m128i shuffle = _mm_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
     int32_t x = 0;
-    // Each 16-byte store writes 12 useful bytes; stop while 4 spare bytes of room remain in the row.
-    for (; x + 5 <= width; x += 4) {
+    // Each 16-byte store writes 12 useful bytes and 4 spare ones, which must stay inside the row:
+    // 3x + 16 <= 3·width, i.e. x + 6 <= width (x + 5 overran the last row by a byte when width % 4 == 1).
+    for (; x + 6 <= width; x += 4) {
         __m128i pixels = _mm_loadu_si128((const __m128i *)(row + x));
         _mm_storeu_si128((__m128i *)(out + 3 * x), _mm_shuffle_epi8(pixels, shuffle));
     }

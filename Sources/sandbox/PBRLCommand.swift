@@ -15,9 +15,11 @@ enum PBRLCommand {
     Bradley–Terry ensemble is refitted on every answer so far. Labels are asked within the first half of
     training. Writes a run folder as `sandbox train` does, with pbrl/* metrics (labels, label accuracy,
     Pearson and Spearman correlation of learned and true segment returns) and charts/true_return.
-    With --teacher human each query's side-by-side clip is written to the run's queries/ folder and its
-    path printed; answer 1 (A), 2 (B), = (equal) or s (skip). Without a keyboard, it waits for answers
-    to arrive in the store from another process.
+    With --teacher human the queries are written to the label store and training goes on; answer them
+    in another terminal with `sandbox label --store FILE.db` (the window) or `sandbox label --store
+    FILE.db --terminal`. The reward is refitted whenever new answers arrive (any annotator's), and a new
+    round of queries waits until fewer than --per-round are unanswered. Until the first answers arrive,
+    PEBBLE keeps exploring with its state-entropy reward.
     """
 
     static func run(_ arguments: inout Arguments) throws -> Int32 {
@@ -61,9 +63,7 @@ enum PBRLCommand {
         let name = algorithm == "sac" ? "pebble" : "prefppo"
         let run = try RunDirectory.create(under: URL(fileURLWithPath: out), task: spec.name, algorithm: name, seed: seed)
         let store = try LabelStore(path: storePath ?? run.url.appendingPathComponent("labels.db").path)
-        let answerer: any PairAnswerer = teacherName == "human"
-            ? TerminalAnswerer(clips: run.url.appendingPathComponent("queries"), framesPerSecond: spec.framesPerSecond)
-            : try SimulatedAnswerer(name: teacherName, seed: seed)
+        let answerer: any PairAnswerer = teacherName == "human" ? StoreAnswerer() : try SimulatedAnswerer(name: teacherName, seed: seed)
         var configuration = RunConfiguration(task: spec.id, algorithm: algorithm, seed: seed, totalSteps: total,
                                              reward: "model:preference-loop", taskOptions: [:], ppo: ppo, sac: sac,
                                              checkpointInterval: Swift.max(total / 10, 1), started: ISO8601DateFormatter().string(from: Date()))
@@ -73,6 +73,9 @@ enum PBRLCommand {
                                             configuration: loop, totalSteps: total, seed: seed)
         print("\(name) on \(spec.id): \(loop.totalLabels) labels from \(answerer.annotator), \(total) steps → \(run.url.path)")
         print("label store \(store.path)")
+        if answerer.answersLater {
+            print("answer the queries in another terminal: sandbox label --store \(store.path)   (or add --terminal without a display)")
+        }
         fflush(stdout)
         signal(SIGINT) { _ in interruptRequested = 1; signal(SIGINT, SIG_DFL) }
         let session = try TrainingSession(trainer: trainer, run: run, configuration: configuration)
@@ -93,85 +96,10 @@ enum PBRLCommand {
         let last = run.readMetrics()
         let accuracy = last.last(where: { $0["pbrl/label_accuracy"] != nil })?["pbrl/label_accuracy"] ?? .nan
         let evaluation = last.last(where: { $0["eval/return"] != nil })?["eval/return"] ?? .nan
-        print(String(format: "done: %d steps, %d labels, label accuracy %.3f, evaluation return (true) %.2f",
-                     trainer.globalStep, preference.labelsUsed, accuracy, evaluation))
+        print(String(format: "done: %d steps, %d labels asked, %d answered, label accuracy %.3f, evaluation return (true) %.2f",
+                     trainer.globalStep, preference.labelsUsed, answerer.answersLater ? preference.answersReceived : preference.labelsUsed,
+                     accuracy, evaluation))
         print("reward model \(run.url.appendingPathComponent("reward_model.safetensors").path)")
         return 0
-    }
-}
-
-/// Asks a person at the terminal: writes each pair's side-by-side clip, prints its path, reads 1/2/=/s.
-/// Without a keyboard (standard input closed), waits for answers to arrive in the store instead.
-final class TerminalAnswerer: PairAnswerer {
-    let annotator: String
-    let clips: URL
-    let framesPerSecond: Int
-
-    init(clips: URL, framesPerSecond: Int) {
-        annotator = "human:\(ProcessInfo.processInfo.environment["USER"] ?? "terminal")"
-        self.clips = clips
-        self.framesPerSecond = framesPerSecond
-    }
-
-    func answer(_ queries: [(id: Int64, first: Segment, second: Segment)], store: LabelStore) throws -> [Answer] {
-        try FileManager.default.createDirectory(at: clips, withIntermediateDirectories: true)
-        var answers: [Answer] = []
-        var keyboard = true
-        for query in queries {
-            let clip = clips.appendingPathComponent("query_\(query.id).gif")
-            try writeClip(query, store: store, to: clip)
-            if keyboard {
-                print("query \(query.id): \(clip.path)")
-                print("which is better? 1 = A (left), 2 = B (right), = equal, s skip: ", terminator: "")
-                fflush(stdout)
-                let started = Date()
-                let echoes = isatty(STDIN_FILENO) != 0  // a terminal ends the line when Enter is pressed
-                while true {
-                    guard let line = readLine() else { keyboard = false; print(""); break }
-                    if !echoes { print(line) }
-                    let answer: Answer?
-                    switch line.trimmingCharacters(in: .whitespaces).lowercased() {
-                    case "1", "a", "left": answer = .first
-                    case "2", "b", "right": answer = .second
-                    case "=", "e", "equal": answer = .equal
-                    case "s", "skip": answer = .skip
-                    default: answer = nil
-                    }
-                    if let answer {
-                        try store.add(answer: answer, to: query.id, annotator: annotator, responseTime: Date().timeIntervalSince(started))
-                        answers.append(answer)
-                        break
-                    }
-                    print("please type 1, 2, = or s: ", terminator: "")
-                    fflush(stdout)
-                }
-            }
-            if !keyboard {
-                print("waiting for an answer to query \(query.id) in \(store.path) (e.g. sandbox queries answer, or the labelling window)")
-                fflush(stdout)
-                while true {
-                    if let stored = try store.answers(queryID: query.id).last {
-                        answers.append(stored.answer)
-                        break
-                    }
-                    Thread.sleep(forTimeInterval: 1)
-                }
-            }
-        }
-        return answers
-    }
-
-    private func writeClip(_ query: (id: Int64, first: Segment, second: Segment), store: LabelStore, to url: URL) throws {
-        var segments: [[Frame]] = []
-        for segment in [query.first, query.second] {
-            guard let reference = segment.reference else { return }
-            let record = try store.episode(reference.episode)
-            let spec = try TaskRegistry.spec(for: record.task)
-            let size = try RenderSize(width: spec.renderWidth / 2, height: spec.renderHeight / 2)
-            let frames = try Rollout.replay(record, renderSize: size).episode.frames
-            segments.append(Array(frames[reference.start...Swift.min(reference.start + reference.length, frames.count - 1)]))
-        }
-        try GIFWriter.write(Composition.pairClip(segments[0], segments[1], caption: "query \(query.id)"), to: url.path,
-                            framesPerSecond: framesPerSecond)
     }
 }

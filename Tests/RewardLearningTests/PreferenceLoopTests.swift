@@ -48,6 +48,46 @@ struct PreferenceLoopTests {
         #expect(model.configuration.outputStd != 1)
     }
 
+    @Test("with a person answering later, the loop keeps training and refits as answers (and undos) arrive")
+    func asynchronousAnswers() throws {
+        let spec = try TaskRegistry.spec(for: "LunarLanderContinuous-v1")
+        var g = SeededGenerator(seed: 7)
+        let model = RewardEnsemble(.init(task: spec, hiddenSizes: [16], ensembleSize: 2), using: &g)
+        var ppo = PPO.Configuration()
+        ppo.environmentCount = 2; ppo.stepsPerEnvironment = 128; ppo.epochs = 1; ppo.hiddenSizes = [16]
+        let trainer = try PPO(task: spec.id, configuration: ppo, reward: .model(model), seed: 7, totalSteps: 4096)
+        let store = try temporaryStore()
+        var configuration = loopConfiguration()
+        configuration.totalLabels = 8
+        configuration.labelsPerRound = 4
+        let loop = try PreferenceLoop(trainer: trainer, model: model, store: store, answerer: StoreAnswerer(),
+                                      configuration: configuration, totalSteps: 4096, seed: 8)
+        // Round 1 is written; nobody has answered, so nothing is fitted and training goes on.
+        let first = try loop.beforeIteration()
+        #expect(first["pbrl/labels"] == 4 && first["pbrl/label_accuracy"] == nil)
+        _ = try trainer.iterate()
+        #expect(try loop.beforeIteration().isEmpty, "no new round while the first is unanswered, no refit without answers")
+        // Another process (the window) answers three queries through its own connection.
+        let window = try LabelStore(path: store.path)
+        let pending = try window.pendingQueries()
+        #expect(pending.count == 4)
+        for (query, answer) in zip(pending, [Answer.first, .second, .equal]) {
+            try window.add(answer: answer, to: query.id, annotator: "alice", responseTime: 2)
+        }
+        _ = try trainer.iterate()
+        let refit = try loop.beforeIteration()
+        #expect(refit["pbrl/answers"] == 3 && refit["pbrl/label_accuracy"] != nil)
+        #expect(loop.answersReceived == 3)
+        // The backlog (1) is below a round (4): the second round is asked when due.
+        #expect(loop.labelsUsed == 8 || refit["pbrl/round"] == nil)
+        // An undo withdraws an answer; the next refit uses two.
+        try window.undoLastAnswer(annotator: "alice")
+        _ = try trainer.iterate()
+        let afterUndo = try loop.beforeIteration()
+        #expect(afterUndo["pbrl/answers"] == 2)
+        #expect(try loop.beforeIteration()["pbrl/answers"] == nil, "unchanged answers are not refitted")
+    }
+
     @Test("PEBBLE pre-trains on state entropy, then relabels its buffer with the learned reward")
     func pebble() throws {
         let spec = try TaskRegistry.spec(for: "LunarLanderContinuous-v1")

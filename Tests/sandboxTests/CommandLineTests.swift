@@ -20,14 +20,22 @@ struct CommandLine {
         return URL(fileURLWithPath: ".build/debug/sandbox")
     }
 
-    static func run(_ arguments: [String]) throws -> Output {
+    /// Runs `sandbox` with `arguments`; `input` is piped to its standard input (closed after), and
+    /// `environment` replaces its environment when given.
+    static func run(_ arguments: [String], input: String? = nil, environment: [String: String]? = nil) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        let out = Pipe(), err = Pipe()
+        if let environment { process.environment = environment }
+        let stdin = Pipe(), out = Pipe(), err = Pipe()
+        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -117,43 +117,18 @@ struct TrainingCommandTests {
 
 @Suite("sandbox pbrl and queries", .serialized)
 struct PreferenceCommandTests {
-    /// Runs the CLI with `input` on standard input.
-    func run(_ arguments: [String], input: String) throws -> CommandLine.Output {
-        let process = Process()
-        process.executableURL = CommandLine.executable
-        process.arguments = arguments
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile(), err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return .init(status: process.terminationStatus, standardOutput: String(decoding: out, as: UTF8.self),
-                     standardError: String(decoding: err, as: UTF8.self))
-    }
 
-    @Test("a person answers pbrl's queries at the terminal; each clip is written and each answer stored")
-    func humanTeacherThroughPipe() throws {
+    @Test("pbrl --teacher human writes its queries to the store, keeps training and says how to answer them")
+    func humanTeacherAnswersLater() throws {
         let directory = try CommandLine.temporaryDirectory()
         let store = "\(directory)/labels.db"
-        let output = try run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "ppo", "--teacher", "human", "--labels", "3",
-                              "--per-round", "3", "--segment", "20", "--steps", "1000", "--store", store, "--out", directory],
-                             input: "x\n1\n2\n=\n")
+        let output = try CommandLine.run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "ppo", "--teacher", "human", "--labels", "3",
+                                          "--per-round", "3", "--segment", "20", "--steps", "1000", "--store", store, "--out", directory])
         #expect(output.status == 0, "\(output.standardError)")
-        #expect(output.standardOutput.components(separatedBy: "which is better?").count == 4)
-        #expect(output.standardOutput.contains("please type 1, 2, = or s"))
-        let clips = output.standardOutput.split(separator: "\n").filter { $0.hasPrefix("query ") && $0.hasSuffix(".gif") }
-        #expect(clips.count == 3)
-        for line in clips { #expect(FileManager.default.fileExists(atPath: String(line.split(separator: ": ")[1]))) }
+        #expect(output.standardOutput.contains("sandbox label --store \(store)"))
+        #expect(output.standardOutput.contains("3 labels asked, 0 answered"), "\(output.standardOutput)")
         let shown = try CommandLine.run(["queries", "show", "--store", store])
-        #expect(shown.standardOutput.contains("3 queries, 3 answers, 0 pending"), "\(shown.standardOutput)")
-        let exported = "\(directory)/labels.jsonl"
-        #expect(try CommandLine.run(["queries", "export", "--store", store, exported]).status == 0)
-        let text = try String(contentsOfFile: exported, encoding: .utf8)
-        #expect(text.contains("\"answer\":\"first\"") && text.contains("\"answer\":\"second\"") && text.contains("\"answer\":\"equal\""))
+        #expect(shown.standardOutput.contains("3 queries, 0 answers, 3 pending"), "\(shown.standardOutput)")
     }
 
     @Test("the offline pipeline: make queries, answer with a teacher, fit a reward, train on it")

@@ -10,6 +10,22 @@ public protocol PairAnswerer: AnyObject {
     /// Answers the stored queries (ids with their segments); each answer must be added to `store`
     /// before the next query is shown. Returns the answers in order.
     func answer(_ queries: [(id: Int64, first: Segment, second: Segment)], store: LabelStore) throws -> [Answer]
+    /// True for people answering through the store in their own time (the labelling window): the loop
+    /// then writes queries and keeps training, and refits whenever new answers have arrived.
+    var answersLater: Bool { get }
+}
+
+extension PairAnswerer {
+    public var answersLater: Bool { false }
+}
+
+/// People answering in the label store from another process (`sandbox label --store FILE.db`), at
+/// their own pace; any annotator's standing answers count.
+public final class StoreAnswerer: PairAnswerer {
+    public let annotator = "human"
+    public var answersLater: Bool { true }
+    public init() {}
+    public func answer(_ queries: [(id: Int64, first: Segment, second: Segment)], store: LabelStore) throws -> [Answer] { [] }
 }
 
 /// A B-Pref simulated teacher answering from the segments' true rewards.
@@ -76,6 +92,12 @@ public final class PreferenceLoop {
     public private(set) var labelsUsed = 0
     public private(set) var round = 0
     private var pairs: [PreferencePair] = []
+    /// Queries asked of an answerer that answers later, with their segments.
+    private var asked: [Int64: (first: Segment, second: Segment)] = [:]
+    /// Answers (query, annotator, answer) behind the current fit, to notice new ones.
+    private var fittedAnswers: Set<String> = []
+    /// Standing answers received so far (answersLater only).
+    public private(set) var answersReceived = 0
     private var candidates: [Segment] = []
     private var generator: SeededGenerator
     private var fitter: RewardFitter
@@ -106,10 +128,39 @@ public final class PreferenceLoop {
         return start + Int(span * Double(k) / Double(roundCount))
     }
 
-    /// Runs a feedback round when one is due; returns its metrics (empty when none is due).
+    /// Runs a feedback round when one is due, and (for answers that arrive later) refits when new
+    /// answers are in the store; returns the metrics (empty when nothing happened).
     public func beforeIteration() throws -> [String: Double] {
-        guard labelsUsed < configuration.totalLabels, trainer.globalStep >= roundStep(round) else { return [:] }
-        return try feedbackRound()
+        var metrics: [String: Double] = [:]
+        // A person who answers later is not flooded: a new round waits until most of the last is answered.
+        let backlog = asked.count - answersReceived
+        if labelsUsed < configuration.totalLabels, trainer.globalStep >= roundStep(round),
+           !answerer.answersLater || backlog < configuration.labelsPerRound {
+            metrics = try feedbackRound()
+        }
+        if answerer.answersLater {
+            metrics.merge(try collectAnswers()) { $1 }
+        }
+        return metrics
+    }
+
+    /// Reads the standing answers to the queries asked so far and refits when they changed (answers
+    /// added or undone). Returns the fit's metrics, or nothing when no answer changed.
+    public func collectAnswers() throws -> [String: Double] {
+        var current: [PreferencePair] = []
+        var keys: Set<String> = []
+        for answer in try store.answers() {
+            guard let segments = asked[answer.queryID] else { continue }
+            keys.insert("\(answer.queryID)|\(answer.annotator)|\(answer.answer.rawValue)")
+            if let pair = PreferencePair(first: segments.first, second: segments.second, answer: answer.answer) { current.append(pair) }
+        }
+        guard keys != fittedAnswers else { return [:] }
+        fittedAnswers = keys
+        answersReceived = keys.count
+        pairs = current
+        var metrics = ["pbrl/answers": Double(keys.count), "pbrl/labels": Double(labelsUsed)]
+        metrics.merge(try refit(on: Array(asked.values.flatMap { [$0.first, $0.second] }.suffix(200)))) { $1 }
+        return metrics
     }
 
     /// One round: roll out, cut segments, choose pairs, get answers, refit, relabel.
@@ -138,27 +189,38 @@ public final class PreferenceLoop {
             let a = try store.add(segment: candidates[i].reference!), b = try store.add(segment: candidates[j].reference!)
             queries.append((try store.addQuery(kind: .pair, first: a, second: b, round: round + 1), candidates[i], candidates[j]))
         }
+        labelsUsed += queries.count
+        round += 1
+        var metrics: [String: Double] = ["pbrl/labels": Double(labelsUsed), "pbrl/round": Double(round)]
+        if answerer.answersLater {
+            for q in queries { asked[q.id] = (q.first, q.second) }
+            return metrics
+        }
         let answers = try answerer.answer(queries, store: store)
         for (q, answer) in zip(queries, answers) {
             if let pair = PreferencePair(first: q.first, second: q.second, answer: answer) { pairs.append(pair) }
         }
-        labelsUsed += queries.count
-        round += 1
+        metrics.merge(try refit(on: fresh)) { $1 }
+        return metrics
+    }
 
-        var metrics: [String: Double] = ["pbrl/labels": Double(labelsUsed), "pbrl/round": Double(round)]
+    /// Fits the ensemble to every pair so far, reports learned-versus-true correlations on `segments`,
+    /// and relabels SAC's replay buffer (ending PEBBLE's pre-training once a reward has been fitted).
+    private func refit(on segments: [Segment]) throws -> [String: Double] {
+        var metrics: [String: Double] = [:]
         if !pairs.isEmpty {
             let report = try fitter.fit(model, pairs: pairs, seed: generator.next(), updateNormalization: !normalized)
             normalized = true
             metrics["pbrl/label_accuracy"] = report.heldOutAccuracy
             metrics["pbrl/reward_loss"] = report.trainingLoss
             metrics["pbrl/pair_updates_per_s"] = report.pairUpdatesPerSecond
-            // Learned versus true segment returns on this round's segments.
-            let learned = fresh.map { Double(model.rewards(observations: $0.observations, actions: $0.actions).reduce(0, +)) }
-            let truth = fresh.map(\.trueReturn)
+            // Learned versus true segment returns.
+            let learned = segments.map { Double(model.rewards(observations: $0.observations, actions: $0.actions).reduce(0, +)) }
+            let truth = segments.map(\.trueReturn)
             metrics["pbrl/pearson"] = Correlation.pearson(learned, truth)
             metrics["pbrl/spearman"] = Correlation.spearman(learned, truth)
         }
-        if let sac = trainer as? SAC {
+        if let sac = trainer as? SAC, !pairs.isEmpty || !answerer.answersLater {
             sac.relabelReplayBuffer()
             if trainer.globalStep >= configuration.pretrainingSteps { sac.batchRewardOverride = nil }
         }

@@ -58,7 +58,7 @@ struct TaskConformanceTests {
     func renderSize(id: String) throws {
         let environment = try TaskRegistry.make(id)
         environment.reset(seed: 0)
-        for (w, h) in [(64, 64), (96, 96), (600, 400), (123, 77)] {
+        for (w, h) in [(64, 64), (96, 96), (600, 400), (123, 77), (325, 216), (9, 5)] {
             let frame = environment.render(width: w, height: h)
             #expect(frame.width == w && frame.height == h && frame.pixels.count == w * h * 3)
         }
