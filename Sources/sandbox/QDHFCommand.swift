@@ -1,17 +1,24 @@
 import Foundation
 import PhysicsEnvs
 import QDHF
+import RewardLearning
 
 enum QDHFCommand {
     static let help = """
     usage: sandbox qdhf --domain arm --method qdhf|qdhf-base|aurora-pca|gt [--judgments N] [--iterations N]
-                        [--batch N] [--seed S] [--judge simulated] --out DIR
+                        [--batch N] [--seed S] [--judge simulated|human [--store FILE.db]] --out DIR
 
     Quality diversity through human feedback (Ding et al. 2024) on the 10-joint planar arm: MAP-Elites
     over measures learned from "which of these two is more like this one" judgments (qdhf: refitted at
     1, 10, 25 and 50% of the run; qdhf-base: one fit; aurora-pca: PCA of the same features; gt: the true
     end-effector measures). Metrics are computed in a 50×50 ground-truth grid, for the final archive and
     for every solution evaluated. Writes metrics.jsonl, summary.json and heatmaps to DIR.
+
+    --judge human   people judge instead of the simulated judge: at each refit the run writes that
+                    round's triplet queries (clips of the PlanarArm-v1 task: the arm moving into each
+                    solution's pose) to the label store (--store, default DIR/labels.db) and waits until
+                    they are answered, e.g. with `sandbox label --store DIR/labels.db` in another terminal.
+                    --judgments defaults to 100 (25 per refit). Skipped and equal answers are dropped.
     """
 
     static func run(_ arguments: inout Arguments) throws -> Int32 {
@@ -23,13 +30,15 @@ enum QDHFCommand {
             throw UsageError("qdhf needs --method qdhf, qdhf-base, aurora-pca or gt")
         }
         let judge = arguments.string("judge") ?? "simulated"
-        guard judge == "simulated" else {
-            throw UsageError("--judge \(judge) is not available yet: triplet judging by people comes with the labelling window; use --judge simulated")
-        }
+        guard judge == "simulated" || judge == "human" else { throw UsageError("--judge takes simulated or human, not '\(judge)'") }
         guard let out = arguments.string("out") else { throw UsageError("qdhf needs --out DIR") }
+        let storePath = arguments.string("store") ?? URL(fileURLWithPath: out).appendingPathComponent("labels.db").path
+        if judge == "human" && (method == .groundTruth || method == .auroraPCA) {
+            throw UsageError("--method \(method.rawValue) uses no judgments; --judge human needs --method qdhf or qdhf-base")
+        }
         var configuration = ArmQDHFExperiment.Configuration()
         configuration.method = method
-        configuration.judgments = try arguments.int("judgments", default: 1000, minimum: 1)!
+        configuration.judgments = try arguments.int("judgments", default: judge == "human" ? 100 : 1000, minimum: 1)!
         configuration.iterations = try arguments.int("iterations", default: 1000, minimum: 1)!
         configuration.batchSize = try arguments.int("batch", default: 100, minimum: 1)!
         let seed = try arguments.seed()
@@ -38,10 +47,18 @@ enum QDHFCommand {
         let directory = URL(fileURLWithPath: out)
         try prepareOutput(directory.appendingPathComponent("metrics.jsonl").path)
         let experiment = ArmQDHFExperiment(configuration: configuration, seed: seed)
+        if judge == "human" {
+            try prepareOutput(storePath)
+            let store = try LabelStore(path: storePath)
+            experiment.judge = StoreTripletJudge(store: store, arm: experiment.arm)
+            print("people judge similarity: triplet queries go to \(storePath); answer them with `sandbox label --store \(storePath)`")
+            fflush(stdout)
+            signal(SIGINT) { _ in interruptRequested = 1; signal(SIGINT, SIG_DFL) }
+        }
         let log = try MetricsFile(directory.appendingPathComponent("metrics.jsonl"))
         let progress = ProgressBar("qdhf arm \(method.rawValue)", total: configuration.iterations)
         while experiment.iteration < configuration.iterations {
-            experiment.step()
+            try experiment.step()
             if experiment.iteration % 10 == 0 || experiment.iteration == configuration.iterations {
                 let m = experiment.metrics
                 try log.append(m)
@@ -70,6 +87,25 @@ enum QDHFCommand {
         var values = Array(repeating: [Double?](repeating: nil, count: columns), count: rows)
         for elite in archive.elites { values[elite.cell % rows][elite.cell / rows] = elite.objective }
         return Heatmap(title: title, values: values)
+    }
+}
+
+/// People as QDHF's judge: each refit's triplets become triplet queries (arm clips) in a label store,
+/// and the run waits for their answers.
+final class StoreTripletJudge: TripletJudge {
+    let store: LabelStore
+    let arm: RoboticArm
+    private var round = 0
+    init(store: LabelStore, arm: RoboticArm) { self.store = store; self.arm = arm }
+
+    func judge(_ triples: [(reference: [Float], first: [Float], second: [Float])]) throws -> [Bool?] {
+        round += 1
+        let ids = try store.addTripletQueries(try triples.map { (try arm.episode(of: $0.reference), try arm.episode(of: $0.first), try arm.episode(of: $0.second)) },
+                                              round: round)
+        print("\nround \(round): \(ids.count) triplet queries written; waiting for answers (sandbox label --store \(store.path))")
+        let answers = try store.waitForAnswers(to: ids, report: { print("  \($0) / \(ids.count) answered"); fflush(stdout) },
+                                               shouldStop: { interruptRequested != 0 })
+        return answers.map { $0 == .first ? true : $0 == .second ? false : nil }
     }
 }
 

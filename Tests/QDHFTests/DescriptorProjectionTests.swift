@@ -67,14 +67,14 @@ struct DescriptorProjectionTests {
 @Suite("QDHF on the arm")
 struct ArmExperimentTests {
     @Test("a short QDHF run learns measures from judgments on its schedule and reports ground-truth metrics")
-    func shortRun() {
+    func shortRun() throws {
         var configuration = ArmQDHFExperiment.Configuration()
         configuration.iterations = 40
         configuration.batchSize = 36
         configuration.judgments = 200
         let experiment = ArmQDHFExperiment(configuration: configuration, seed: 1)
         #expect(experiment.fitIterations == [0, 4, 10, 20])
-        while experiment.iteration < 40 { experiment.step() }
+        while experiment.iteration < 40 { try experiment.step() }
         let m = experiment.metrics
         #expect(m["qdhf/judgments"] == 200)
         #expect(m["qdhf/validation_accuracy"]! > 0.7)

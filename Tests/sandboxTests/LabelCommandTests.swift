@@ -91,6 +91,40 @@ struct LabelCommandTests {
         #expect(object["annotator"] as? String == "dana" && object["task"] as? String == "LunarLanderContinuous-v1")
     }
 
+    @Test("qdhf --judge human waits for triplet answers from the store; a person answering at the terminal completes the run")
+    func qdhfWithHumanJudge() throws {
+        let directory = try CommandLine.temporaryDirectory()
+        let store = "\(directory)/labels.db"
+        let run = Process()
+        run.executableURL = CommandLine.executable
+        run.arguments = ["qdhf", "--domain", "arm", "--method", "qdhf", "--judge", "human", "--judgments", "8", "--iterations", "20",
+                         "--batch", "10", "--store", store, "--out", "\(directory)/qdhf"]
+        let out = Pipe()
+        run.standardOutput = out
+        run.standardError = out
+        try run.run()
+        var answered = 0
+        let deadline = Date().addingTimeInterval(120)
+        while run.isRunning && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.5)
+            guard FileManager.default.fileExists(atPath: store) else { continue }
+            let label = try CommandLine.run(["label", "--store", store, "--terminal", "--annotator", "frank", "--kind", "triplet",
+                                             "--clips", "\(directory)/clips"], input: "1\n2\n1\n2\n")
+            answered += label.standardOutput.components(separatedBy: "saved A more alike").count - 1
+            answered += label.standardOutput.components(separatedBy: "saved B more alike").count - 1
+        }
+        if run.isRunning { run.terminate() }
+        run.waitUntilExit()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(run.terminationStatus == 0, "\(output)")
+        #expect(answered == 8, "\(output)")
+        #expect(output.contains("round 4: 2 triplet queries written"), "\(output)")
+        #expect(output.contains("judgments 8"), "\(output)")
+        #expect(FileManager.default.fileExists(atPath: "\(directory)/qdhf/summary.json"))
+        let clips = try FileManager.default.contentsOfDirectory(atPath: "\(directory)/clips")
+        #expect(clips.count == 8)
+    }
+
     /// The window under a virtual X display, driven with xdotool: answers, undo and a screenshot.
     @Test("the window under Xvfb: keys answer and undo, answers land in the store, and both clips are drawn")
     func windowUnderXvfb() throws {

@@ -38,6 +38,8 @@ public final class ArmQDHFExperiment {
     public private(set) var triplets: [Triplet] = []
     public private(set) var iteration = 0
     public private(set) var validationAccuracy = Double.nan
+    /// Who judges similarity: QDHF's simulated judge unless set (e.g. people through a label store).
+    public var judge: any TripletJudge
     private let scheduler: Scheduler
     private var generator: SeededGenerator
     private var featureCache: [[Float]: [Float]] = [:]
@@ -45,6 +47,7 @@ public final class ArmQDHFExperiment {
     public init(configuration: Configuration, seed: UInt64) {
         self.configuration = configuration
         arm = RoboticArm(joints: configuration.joints)
+        judge = SimulatedArmJudge(arm: arm)
         generator = SeededGenerator(seed: seed)
         let grid = [configuration.gridSize, configuration.gridSize]
         archive = GridArchive(solutionSize: configuration.joints, dimensions: grid, ranges: arm.measureRanges)
@@ -81,22 +84,21 @@ public final class ArmQDHFExperiment {
         (0..<configuration.joints).map { _ in Float(generator.uniform(-Double.pi, Double.pi)) }
     }
 
-    /// The simulated judge: the candidate whose end effector is nearer the reference's is more alike.
-    func judge(_ r: [Float], _ a: [Float], _ b: [Float]) -> Triplet {
-        let gr = arm.endEffector(r), ga = arm.endEffector(a), gb = arm.endEffector(b)
-        let d1 = zip(gr, ga).map { ($0 - $1) * ($0 - $1) }.reduce(0, +), d2 = zip(gr, gb).map { ($0 - $1) * ($0 - $1) }.reduce(0, +)
-        return Triplet(reference: arm.features(r), first: arm.features(a), second: arm.features(b), firstIsCloser: d1 < d2)
-    }
-
     /// Refits the measures (drawing this round's judgments) and rebuilds the archive under them.
-    func refit(round: Int) {
+    func refit(round: Int) throws {
         let rounds = fitIterations.count
         let budget = configuration.method == .qdhfBase ? configuration.judgments : configuration.judgments / rounds
         let elites = archive.elites.map(\.solution)
         func pool() -> [Float] { round == 0 || elites.count < 3 ? randomSolution() : elites[generator.integer(0, elites.count)] }
         switch configuration.method {
         case .qdhf, .qdhfBase:
-            for _ in 0..<budget { triplets.append(judge(pool(), pool(), pool())) }
+            let triples = (0..<budget).map { _ in (reference: pool(), first: pool(), second: pool()) }
+            for (t, verdict) in zip(triples, try judge.judge(triples)) {
+                guard let verdict else { continue }
+                triplets.append(Triplet(reference: arm.features(t.reference), first: arm.features(t.first),
+                                        second: arm.features(t.second), firstIsCloser: verdict))
+            }
+            guard triplets.count >= 2 else { throw QDHFError.tooFewJudgments(triplets.count) }
             projection!.reinitialize(seed: generator.next())
             validationAccuracy = projection!.fit(triplets, seed: generator.next())
         case .auroraPCA:
@@ -122,8 +124,8 @@ public final class ArmQDHFExperiment {
     }
 
     /// One MAP-Elites iteration (with a refit first when one is due).
-    public func step() {
-        if let round = fitIterations.firstIndex(of: iteration) { refit(round: round) }
+    public func step() throws {
+        if let round = fitIterations.firstIndex(of: iteration) { try refit(round: round) }
         let candidates = scheduler.ask()
         let evaluated = evaluateInParallel(candidates) { (arm.objective($0), arm.endEffector($0)) }
         let learned = measures(candidates)
@@ -149,6 +151,16 @@ public final class ArmQDHFExperiment {
             "qd/learned_archive_coverage": archive.coverage,
             "qdhf/judgments": Double(triplets.count), "qdhf/validation_accuracy": validationAccuracy,
         ]
+    }
+}
+
+public enum QDHFError: Error, CustomStringConvertible {
+    case tooFewJudgments(Int)
+    public var description: String {
+        switch self {
+        case .tooFewJudgments(let n):
+            return "only \(n) usable judgments so far (skipped and equal ones are dropped); answer more triplets or raise --judgments"
+        }
     }
 }
 

@@ -59,6 +59,7 @@ public enum LabelStoreError: Error, CustomStringConvertible {
     case unknownQuery(Int64)
     case malformedImport(line: Int, reason: String)
     case taskMismatch(store: String, given: String)
+    case waitInterrupted(answered: Int, of: Int)
 
     public var description: String {
         switch self {
@@ -69,6 +70,7 @@ public enum LabelStoreError: Error, CustomStringConvertible {
         case .unknownQuery(let id): return "the label store has no query \(id)"
         case let .malformedImport(line, reason): return "import line \(line): \(reason)"
         case let .taskMismatch(store, given): return "the label store holds queries for \(store), not \(given); use another store file"
+        case let .waitInterrupted(answered, total): return "stopped while waiting for answers (\(answered) of \(total) answered); the answers given are saved in the store"
         }
     }
 }
