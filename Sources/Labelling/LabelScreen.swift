@@ -7,7 +7,7 @@ import RewardLearning
 /// `--screenshot` read it directly.
 public final class LabelScreen {
     public static let width = 1040
-    static let header = 64.0, labelRow = 28.0, traceHeight = 120.0, timelineHeight = 30.0, footer = 44.0, gap = 16.0
+    static let header = 64.0, labelRow = 28.0, traceHeight = 130.0, timelineHeight = 30.0, footer = 44.0, gap = 16.0
     /// Box each clip is fitted into: pairs get two wide clips, triplets three narrower ones.
     public static let pairBox = (width: 496, height: 340)
     public static let tripletBox = (width: 325, height: 300)
@@ -111,7 +111,7 @@ public final class LabelScreen {
         for (t, values) in cumulative.enumerated() {
             let color = Self.termColors[t % Self.termColors.count]
             canvas.strokePolyline(values.enumerated().map { point($0.offset, $0.element) }, color, lineWidth: 1.5)
-            let legendY = y + 4 + Double(t) * 13
+            let legendY = y + 4 + Double(t) * 12
             if legendY < y + height - 12 {
                 canvas.fillPolygon(rectangle(x + width - 118, legendY + 3, 8, 8), color)
                 canvas.text(String(format: "%@ %.1f", clip.rewardTerms[t], values.last!), x: x + width - 106, y: legendY, size: 10, Self.text, bold: false)

@@ -126,7 +126,8 @@ public final class PlanarArm: Environment {
             let last = points[points.count - 1]
             points.append((last.0 + link * cos(total), last.1 + link * sin(total)))
         }
-        canvas.strokePolyline(points, Color(60, 70, 140), lineWidth: 5)
+        // Links one by one (no mitred joins, whose spikes at sharp bends look like extra links).
+        for k in 1..<points.count { canvas.line(from: points[k - 1], to: points[k], Color(60, 70, 140), lineWidth: 5) }
         for p in points.dropLast() { canvas.fillCircle(center: p, radius: 4, Color(30, 30, 36)) }
         canvas.fillCircle(center: points[points.count - 1], radius: 8, Color(220, 60, 40))
         canvas.copy(into: &frame)
