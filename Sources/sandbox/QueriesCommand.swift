@@ -7,13 +7,15 @@ enum QueriesCommand {
     static let help = """
     usage: sandbox queries make --store FILE.db --task ID [--policy random|heuristic|PATH] [--episodes K]
                                 [--segment L] [--pairs N] [--seed S]
-           sandbox queries answer --store FILE.db --teacher oracle|noisy|myopic|skip|equal|mistake [--annotator NAME] [--seed S]
+           sandbox queries answer --store FILE.db --teacher oracle|noisy|myopic|skip|equal|mistake|hierarchy:FILE.json
+                                  [--annotator NAME] [--seed S]
            sandbox queries export --store FILE.db FILE.jsonl
            sandbox queries import --store FILE.db FILE.jsonl
            sandbox queries show --store FILE.db
 
     make    records K episodes with the policy, cuts segments of L steps and stores N uniformly drawn pairs
-    answer  answers every pending pair query with a simulated teacher (B-Pref), each answer saved at once
+    answer  answers every pending pair query with a simulated teacher (B-Pref), each answer saved at once;
+            hierarchy:FILE.json answers as HERON does, by a ranking of reward terms (sandbox label --ranking)
     export  writes every query with its segments (episode records inline) and answers as JSON Lines
     import  adds the queries of a JSON Lines export (all or nothing)
     show    counts of episodes, queries, answers and pending queries
@@ -93,22 +95,37 @@ enum QueriesCommand {
         let annotator = arguments.string("annotator") ?? "teacher:\(teacherName)"
         let seed = try arguments.seed()
         try arguments.checkAllUsed()
-        var teacher = SimulatedTeacher(try SimulatedTeacher.preset(teacherName), seed: seed)
+        var hierarchy: RewardHierarchy?
+        if teacherName.hasPrefix("hierarchy:") {
+            hierarchy = try RewardHierarchy.read(from: URL(fileURLWithPath: String(teacherName.dropFirst("hierarchy:".count))))
+        }
+        var teacher = SimulatedTeacher(try SimulatedTeacher.preset(hierarchy == nil ? teacherName : "oracle"), seed: seed)
         guard FileManager.default.fileExists(atPath: storePath) else { throw UsageError("no label store at \(storePath)") }
         let store = try LabelStore(path: storePath)
         let pending = try store.pendingQueries(annotator: annotator, kind: .pair)
+        if let hierarchy, let task = try store.task, task != hierarchy.task {
+            throw UsageError("the hierarchy ranks \(hierarchy.task)'s terms but the store holds \(task) queries")
+        }
         // Segment returns over every stored query set the teacher's thresholds (B-Pref scales them).
         var cache: [Int64: Episode] = [:]
-        func rewards(_ reference: SegmentReference) throws -> [Double] {
+        func terms(_ reference: SegmentReference) throws -> ArraySlice<[Double]> {
             if cache[reference.episode] == nil { cache[reference.episode] = try Rollout.replay(try store.episode(reference.episode)).episode }
-            return cache[reference.episode]!.termTrace[reference.start..<(reference.start + reference.length)].map { $0.reduce(0, +) }
+            return cache[reference.episode]!.termTrace[reference.start..<(reference.start + reference.length)]
+        }
+        func rewards(_ reference: SegmentReference) throws -> [Double] { try terms(reference).map { $0.reduce(0, +) } }
+        /// Per-term returns of a segment, by term name (for a hierarchy).
+        func termReturns(_ reference: SegmentReference) throws -> [String: Double] {
+            let names = try TaskRegistry.spec(for: try store.episode(reference.episode).taskID).rewardTerms
+            let rows = try terms(reference)
+            return Dictionary(uniqueKeysWithValues: names.enumerated().map { t, name in (name, rows.reduce(0) { $0 + $1[t] }) })
         }
         var returns: [Double] = []
         for query in try store.queries() { returns += [try rewards(query.first).reduce(0, +), try rewards(query.second).reduce(0, +)] }
         let range = (returns.min() ?? 0, returns.max() ?? 1)
         for query in pending {
             let started = Date()
-            let answer = teacher.answer(first: try rewards(query.first), second: try rewards(query.second), returnRange: range)
+            let answer = try hierarchy.map { try $0.compare(termReturns(query.first), termReturns(query.second)) }
+                ?? teacher.answer(first: try rewards(query.first), second: try rewards(query.second), returnRange: range)
             try store.add(answer: answer, to: query.id, annotator: annotator, responseTime: Date().timeIntervalSince(started))
             print("answered query \(query.id): \(answer.rawValue)")
             fflush(stdout)

@@ -89,6 +89,12 @@ struct LabelCommandTests {
         #expect(levels.map { $0["term"] as! String } == ["landing", "crash", "distance", "speed", "tilt", "leg_contact", "main_engine", "side_engine"])
         #expect(levels.map { $0["margin"] as! Double }.prefix(3) == [5, 2, 0.5])
         #expect(object["annotator"] as? String == "dana" && object["task"] as? String == "LunarLanderContinuous-v1")
+        // The hierarchy answers queries as HERON's teacher.
+        let (_, store) = try makeStore(pairs: 5)
+        let answered = try CommandLine.run(["queries", "answer", "--store", store, "--teacher", "hierarchy:\(file)"])
+        #expect(answered.status == 0 && answered.standardOutput.contains("5 queries answered by teacher:hierarchy:"), "\(answered.standardError)")
+        let wrong = try CommandLine.run(["queries", "answer", "--store", store, "--teacher", "hierarchy:\(directory)/missing.json"])
+        #expect(wrong.status == 1 && wrong.standardError.contains("cannot read hierarchy file"))
     }
 
     @Test("qdhf --judge human waits for triplet answers from the store; a person answering at the terminal completes the run")
