@@ -5,26 +5,33 @@ import RewardLearning
 
 enum QDHFCommand {
     static let help = """
-    usage: sandbox qdhf --domain arm --method qdhf|qdhf-base|aurora-pca|gt [--judgments N] [--iterations N]
-                        [--batch N] [--seed S] [--judge simulated|human [--store FILE.db]] --out DIR
+    usage: sandbox qdhf --domain arm|lander --method qdhf|qdhf-base|aurora-pca|gt [--judgments N] [--iterations N]
+                        [--batch N] [--grid N] [--seed S] [--judge simulated|human [--store FILE.db]] --out DIR
 
-    Quality diversity through human feedback (Ding et al. 2024) on the 10-joint planar arm: MAP-Elites
-    over measures learned from "which of these two is more like this one" judgments (qdhf: refitted at
-    1, 10, 25 and 50% of the run; qdhf-base: one fit; aurora-pca: PCA of the same features; gt: the true
-    end-effector measures). Metrics are computed in a 50×50 ground-truth grid, for the final archive and
-    for every solution evaluated. Writes metrics.jsonl, summary.json and heatmaps to DIR.
+    Quality diversity through human feedback (Ding et al. 2024): MAP-Elites over measures learned from
+    "which of these two is more like this one" judgments (qdhf: refitted at 1, 10, 25 and 50% of the run;
+    qdhf-base: one fit; aurora-pca: PCA of the same features; gt: the true measures). Metrics are computed
+    in a ground-truth grid, for the final archive and for every solution evaluated. Writes metrics.jsonl,
+    summary.json, heatmaps, and the archive as a bundle in DIR/archive (see `sandbox archive`).
+
+    domains
+      arm     the 10-joint planar arm (paper setting: 50×50 grid, σ 0.1, batch 100, 1,000 iterations,
+              1,000 judgments); ground truth: end-effector position
+      lander  landing styles: linear-tanh policies for LunarLanderContinuous-v1 (18 parameters) judged by
+              their trajectories; ground truth: where the lander ends and how long it flies. Defaults:
+              20×20 grid, batch 50, 200 iterations, 400 judgments
 
     --judge human   people judge instead of the simulated judge: at each refit the run writes that
-                    round's triplet queries (clips of the PlanarArm-v1 task: the arm moving into each
-                    solution's pose) to the label store (--store, default DIR/labels.db) and waits until
-                    they are answered, e.g. with `sandbox label --store DIR/labels.db` in another terminal.
+                    round's triplet queries (clips of each solution's episode: PlanarArm-v1 or the
+                    lander) to the label store (--store, default DIR/labels.db) and waits until they
+                    are answered, e.g. with `sandbox label --store DIR/labels.db` in another terminal.
                     --judgments defaults to 100 (25 per refit). Skipped and equal answers are dropped.
     """
 
     static func run(_ arguments: inout Arguments) throws -> Int32 {
-        let domain = arguments.string("domain") ?? "arm"
-        guard domain == "arm" else {
-            throw UsageError("domain '\(domain)' is not available yet; this build has --domain arm (maze and lander are planned)")
+        let domainName = arguments.string("domain") ?? "arm"
+        guard let domain = QDDomains.make(domainName) else {
+            throw UsageError("unknown domain '\(domainName)'; use --domain \(QDDomains.names.joined(separator: " or "))")
         }
         guard let methodText = arguments.string("method"), let method = MeasureMethod(rawValue: methodText) else {
             throw UsageError("qdhf needs --method qdhf, qdhf-base, aurora-pca or gt")
@@ -36,27 +43,29 @@ enum QDHFCommand {
         if judge == "human" && (method == .groundTruth || method == .auroraPCA) {
             throw UsageError("--method \(method.rawValue) uses no judgments; --judge human needs --method qdhf or qdhf-base")
         }
-        var configuration = ArmQDHFExperiment.Configuration()
+        let lander = domain is LanderStyles
+        var configuration = QDHFExperiment.Configuration()
         configuration.method = method
-        configuration.judgments = try arguments.int("judgments", default: judge == "human" ? 100 : 1000, minimum: 1)!
-        configuration.iterations = try arguments.int("iterations", default: 1000, minimum: 1)!
-        configuration.batchSize = try arguments.int("batch", default: 100, minimum: 1)!
+        configuration.judgments = try arguments.int("judgments", default: judge == "human" ? 100 : (lander ? 400 : 1000), minimum: 1)!
+        configuration.iterations = try arguments.int("iterations", default: lander ? 200 : 1000, minimum: 1)!
+        configuration.batchSize = try arguments.int("batch", default: lander ? 50 : 100, minimum: 1)!
+        configuration.gridSize = try arguments.int("grid", default: lander ? 20 : 50, minimum: 1)!
         let seed = try arguments.seed()
         try arguments.checkAllUsed()
 
         let directory = URL(fileURLWithPath: out)
         try prepareOutput(directory.appendingPathComponent("metrics.jsonl").path)
-        let experiment = ArmQDHFExperiment(configuration: configuration, seed: seed)
+        let experiment = QDHFExperiment(domain: domain, configuration: configuration, seed: seed)
         if judge == "human" {
             try prepareOutput(storePath)
             let store = try LabelStore(path: storePath)
-            experiment.judge = StoreTripletJudge(store: store, arm: experiment.arm)
+            experiment.judge = StoreTripletJudge(store: store)
             print("people judge similarity: triplet queries go to \(storePath); answer them with `sandbox label --store \(storePath)`")
             fflush(stdout)
             signal(SIGINT) { _ in interruptRequested = 1; signal(SIGINT, SIG_DFL) }
         }
         let log = try MetricsFile(directory.appendingPathComponent("metrics.jsonl"))
-        let progress = ProgressBar("qdhf arm \(method.rawValue)", total: configuration.iterations)
+        let progress = ProgressBar("qdhf \(domain.name) \(method.rawValue)", total: configuration.iterations)
         while experiment.iteration < configuration.iterations {
             try experiment.step()
             if experiment.iteration % 10 == 0 || experiment.iteration == configuration.iterations {
@@ -71,22 +80,21 @@ enum QDHFCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try writeAtomically(try encoder.encode(metrics.filter { $0.value.isFinite }), to: directory.appendingPathComponent("summary.json"))
-        try heatmap(experiment.groundTruthArchive(), title: "\(method.rawValue): final archive in the ground-truth grid")
+        try experiment.groundTruthArchive().heatmap(title: "\(method.rawValue): final archive in the ground-truth grid")
             .writePNG(to: directory.appendingPathComponent("heatmap_ground_truth.png").path)
-        try heatmap(experiment.archive, title: "\(method.rawValue): archive over its own measures")
+        try experiment.archive.heatmap(title: "\(method.rawValue): archive over its own measures")
             .writePNG(to: directory.appendingPathComponent("heatmap_archive.png").path)
-        print(String(format: "%@ on arm: archive QD score %.2f coverage %.3f; all solutions QD score %.2f coverage %.3f; judgments %d, validation accuracy %.3f",
-                     method.rawValue, metrics["qd/archive_qd_score"]!, metrics["qd/archive_coverage"]!, metrics["qd/all_qd_score"]!,
+        let bundleURL = directory.appendingPathComponent("archive")
+        try FileManager.default.createDirectory(at: bundleURL, withIntermediateDirectories: true)
+        let modelURL = bundleURL.appendingPathComponent("measures.safetensors")
+        try experiment.saveMeasureModel(to: modelURL)
+        let (manifest, solutions) = try experiment.bundle()
+        try manifest.write(solutions: solutions, measureModelFile: nil, to: bundleURL)
+        print(String(format: "%@ on %@: archive QD score %.2f coverage %.3f; all solutions QD score %.2f coverage %.3f; judgments %d, validation accuracy %.3f",
+                     method.rawValue, domain.name, metrics["qd/archive_qd_score"]!, metrics["qd/archive_coverage"]!, metrics["qd/all_qd_score"]!,
                      metrics["qd/all_coverage"]!, Int(metrics["qdhf/judgments"]!), metrics["qdhf/validation_accuracy"]!))
-        print("results \(directory.path)")
+        print("results \(directory.path); archive of \(manifest.elites.count) elites in \(bundleURL.path) (sandbox archive export --run \(directory.path) --out BUNDLE)")
         return 0
-    }
-
-    static func heatmap(_ archive: GridArchive, title: String) -> Heatmap {
-        let (rows, columns) = (archive.dimensions[1], archive.dimensions[0])
-        var values = Array(repeating: [Double?](repeating: nil, count: columns), count: rows)
-        for elite in archive.elites { values[elite.cell % rows][elite.cell / rows] = elite.objective }
-        return Heatmap(title: title, values: values)
     }
 }
 
@@ -94,13 +102,13 @@ enum QDHFCommand {
 /// and the run waits for their answers.
 final class StoreTripletJudge: TripletJudge {
     let store: LabelStore
-    let arm: RoboticArm
     private var round = 0
-    init(store: LabelStore, arm: RoboticArm) { self.store = store; self.arm = arm }
+    init(store: LabelStore) { self.store = store }
 
-    func judge(_ triples: [(reference: [Float], first: [Float], second: [Float])]) throws -> [Bool?] {
+    func judge(_ triples: [(reference: [Float], first: [Float], second: [Float])], experiment: QDHFExperiment) throws -> [Bool?] {
         round += 1
-        let ids = try store.addTripletQueries(try triples.map { (try arm.episode(of: $0.reference), try arm.episode(of: $0.first), try arm.episode(of: $0.second)) },
+        let domain = experiment.domain
+        let ids = try store.addTripletQueries(try triples.map { (try domain.episode(of: $0.reference), try domain.episode(of: $0.first), try domain.episode(of: $0.second)) },
                                               round: round)
         print("\nround \(round): \(ids.count) triplet queries written; waiting for answers (sandbox label --store \(store.path))")
         let answers = try store.waitForAnswers(to: ids, report: { print("  \($0) / \(ids.count) answered"); fflush(stdout) },

@@ -17,7 +17,8 @@ commands:
   queries make|answer|export|import|show  preference queries in a crash-safe label store
   fit-reward --store F --task ID --out M  fit a Bradley–Terry reward ensemble to answered queries
   pbrl --task ID --algo sac|ppo --teacher T  preference-based RL (PEBBLE / PrefPPO), simulated or human teacher
-  qdhf --domain arm --method M --out DIR  quality diversity with measures learned from similarity judgments
+  qdhf --domain arm|lander --method M --out DIR  quality diversity with measures learned from similarity judgments
+  archive export|show|replay|import       policy archives (bundles) from qdhf runs
   label --store FILE.db                   the labelling window: answer pair and triplet queries (or --terminal)
   label --ranking --task ID --out F.json  rank a task's reward terms for hierarchical feedback (HERON)
   labels stats --store FILE.db            per-annotator counts, skip/equal rates, agreement, response times
@@ -37,6 +38,7 @@ let commands: [String: (inout Arguments) throws -> Int32] = [
     "fit-reward": FitRewardCommand.run,
     "pbrl": PBRLCommand.run,
     "qdhf": QDHFCommand.run,
+    "archive": ArchiveCommand.run,
     "label": LabelCommand.run,
     "labels": LabelsCommand.run,
 ]
@@ -44,7 +46,7 @@ let helpTexts: [String: String] = [
     "tasks": TasksCommand.help, "rollout": RolloutCommand.help, "replay": ReplayCommand.help, "pair": PairCommand.help,
     "train": TrainCommand.help, "eval": EvalCommand.help, "plot": PlotCommand.help,
     "queries": QueriesCommand.help, "fit-reward": FitRewardCommand.help, "pbrl": PBRLCommand.help, "qdhf": QDHFCommand.help,
-    "label": LabelCommand.help, "labels": LabelsCommand.help,
+    "archive": ArchiveCommand.help, "label": LabelCommand.help, "labels": LabelsCommand.help,
 ]
 
 func fail(_ message: String, status: Int32) -> Never {

@@ -68,11 +68,11 @@ struct DescriptorProjectionTests {
 struct ArmExperimentTests {
     @Test("a short QDHF run learns measures from judgments on its schedule and reports ground-truth metrics")
     func shortRun() throws {
-        var configuration = ArmQDHFExperiment.Configuration()
+        var configuration = QDHFExperiment.Configuration()
         configuration.iterations = 40
         configuration.batchSize = 36
         configuration.judgments = 200
-        let experiment = ArmQDHFExperiment(configuration: configuration, seed: 1)
+        let experiment = QDHFExperiment(domain: ArmDomain(), configuration: configuration, seed: 1)
         #expect(experiment.fitIterations == [0, 4, 10, 20])
         while experiment.iteration < 40 { try experiment.step() }
         let m = experiment.metrics

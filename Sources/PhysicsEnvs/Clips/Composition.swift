@@ -35,9 +35,10 @@ public enum Composition {
         }
     }
 
-    /// A grid of `count` frames sampled evenly from an episode, each labelled with its step, scaled so
-    /// that every tile is `tileWidth` pixels wide.
-    public static func contactSheet(_ frames: [Frame], count: Int = 12, columns: Int = 4, tileWidth: Int = 240, title: String? = nil) -> Frame? {
+    /// A grid of `count` frames sampled evenly from an episode, each labelled with its step (or with
+    /// `labels`, one per frame of `frames`), scaled so that every tile is `tileWidth` pixels wide.
+    public static func contactSheet(_ frames: [Frame], count: Int = 12, columns: Int = 4, tileWidth: Int = 240, title: String? = nil,
+                                    labels: [String]? = nil) -> Frame? {
         guard let first = frames.first, count > 0, columns > 0 else { return nil }
         let picks = count >= frames.count ? Array(frames.indices)
             : (0..<count).map { Int((Double($0) * Double(frames.count - 1) / Double(count - 1)).rounded()) }
@@ -53,7 +54,7 @@ public enum Composition {
             let x = Double(gap + (n % columns) * (tileWidth + gap))
             let y = Double(titleHeight + gap + (n / columns) * (tileHeight + gap))
             canvas.draw(frames[index], x: x, y: y, width: Double(tileWidth), height: Double(tileHeight))
-            let label = "t=\(index)"
+            let label = labels.map { index < $0.count ? $0[index] : "" } ?? "t=\(index)"
             let w = canvas.textWidth(label, size: 12)
             canvas.fillPolygon([(x, y), (x + w + 8, y), (x + w + 8, y + 17), (x, y + 17)], .black, alpha: 0.6)
             canvas.text(label, x: x + 4, y: y + 2, size: 12, .white)

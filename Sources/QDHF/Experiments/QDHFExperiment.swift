@@ -13,10 +13,10 @@ public enum MeasureMethod: String, Codable, Sendable, CaseIterable {
     case groundTruth = "gt"
 }
 
-/// A QDHF run on the robotic arm: MAP-Elites over learned (or ground-truth) measures, with metrics
-/// computed in a ground-truth grid. Judgments come from a simulated judge that compares squared
-/// distances of the ground-truth measures.
-public final class ArmQDHFExperiment {
+/// A QDHF run on a domain (the robotic arm, lander styles): MAP-Elites over learned (or ground-truth)
+/// measures, with metrics computed in a ground-truth grid. Judgments come from a simulated judge that
+/// compares squared distances of the ground-truth measures, or from people (`judge`).
+public final class QDHFExperiment {
     public struct Configuration: Codable, Sendable {
         public var method: MeasureMethod = .qdhf
         public var iterations = 1000
@@ -24,12 +24,11 @@ public final class ArmQDHFExperiment {
         public var judgments = 1000
         public var gridSize = 50
         public var sigma: Float = 0.1
-        public var joints = 10
         public init() {}
     }
 
     public let configuration: Configuration
-    public let arm: RoboticArm
+    public let domain: any QDDomain
     public let archive: GridArchive
     /// Every solution ever evaluated, binned by ground-truth measures (the "all solutions" metrics).
     public let allSolutions: GridArchive
@@ -42,22 +41,38 @@ public final class ArmQDHFExperiment {
     public var judge: any TripletJudge
     private let scheduler: Scheduler
     private var generator: SeededGenerator
-    private var featureCache: [[Float]: [Float]] = [:]
+    /// Evaluations of the solutions the run still needs (elites, judged solutions), by solution.
+    private var evaluations: [[Float]: QDEvaluation] = [:]
 
-    public init(configuration: Configuration, seed: UInt64) {
+    public init(domain: any QDDomain, configuration: Configuration, seed: UInt64) {
         self.configuration = configuration
-        arm = RoboticArm(joints: configuration.joints)
-        judge = SimulatedArmJudge(arm: arm)
+        self.domain = domain
+        judge = SimulatedJudge()
         generator = SeededGenerator(seed: seed)
         let grid = [configuration.gridSize, configuration.gridSize]
-        archive = GridArchive(solutionSize: configuration.joints, dimensions: grid, ranges: arm.measureRanges)
-        allSolutions = GridArchive(solutionSize: configuration.joints, dimensions: grid, ranges: arm.measureRanges)
-        let settings = EmitterSettings(batchSize: configuration.batchSize, initialSolution: Array(repeating: 0, count: configuration.joints),
-                                       bounds: arm.solutionBounds)
+        archive = GridArchive(solutionSize: domain.solutionSize, dimensions: grid, ranges: domain.groundTruthRanges)
+        allSolutions = GridArchive(solutionSize: domain.solutionSize, dimensions: grid, ranges: domain.groundTruthRanges)
+        let settings = EmitterSettings(batchSize: configuration.batchSize, initialSolution: domain.initialSolution, bounds: domain.solutionBounds)
         scheduler = Scheduler(archive: archive, emitters: [GaussianEmitter(archive: archive, sigma: configuration.sigma, settings: settings, seed: seed ^ 0xE)])
         if configuration.method == .qdhf || configuration.method == .qdhfBase {
-            projection = DescriptorProjection(.init(featureSize: 2 * configuration.joints), seed: seed ^ 0xD)
+            projection = DescriptorProjection(.init(featureSize: domain.featureSize), seed: seed ^ 0xD)
         }
+    }
+
+    /// The evaluation of `solution` (cached while the solution may be needed again).
+    public func evaluation(_ solution: [Float]) throws -> QDEvaluation {
+        if let known = evaluations[solution] { return known }
+        let result = try domain.evaluate(solution)
+        evaluations[solution] = result
+        return result
+    }
+
+    /// Evaluations of many solutions, the new ones in parallel across cores.
+    func evaluations(_ solutions: [[Float]]) throws -> [QDEvaluation] {
+        let missing = Array(Set(solutions.filter { evaluations[$0] == nil }))
+        let results = evaluateInParallel(missing) { solution in Result { try self.domain.evaluate(solution) } }
+        for (solution, result) in zip(missing, results) { evaluations[solution] = try result.get() }
+        return solutions.map { evaluations[$0]! }
     }
 
     /// Iterations (0-based) at which the measures are (re)fitted: QDHF's 1, 10%, 25% and 50% of the run.
@@ -71,18 +86,16 @@ public final class ArmQDHFExperiment {
         }
     }
 
-    /// The measures the archive uses for solutions.
-    public func measures(_ solutions: [[Float]]) -> [[Double]] {
+    /// The measures the archive uses for evaluated solutions.
+    public func measures(_ evaluated: [QDEvaluation]) -> [[Double]] {
         switch configuration.method {
-        case .groundTruth: return solutions.map(arm.endEffector)
-        case .qdhf, .qdhfBase: return projection!.measures(solutions.map(arm.features))
-        case .auroraPCA: return pca!.project(solutions.map(arm.features))
+        case .groundTruth: return evaluated.map(\.groundTruth)
+        case .qdhf, .qdhfBase: return projection!.measures(evaluated.map(\.features))
+        case .auroraPCA: return pca!.project(evaluated.map(\.features))
         }
     }
 
-    private func randomSolution() -> [Float] {
-        (0..<configuration.joints).map { _ in Float(generator.uniform(-Double.pi, Double.pi)) }
-    }
+    private func randomSolution() -> [Float] { domain.randomSolution(using: &generator) }
 
     /// Refits the measures (drawing this round's judgments) and rebuilds the archive under them.
     func refit(round: Int) throws {
@@ -93,52 +106,65 @@ public final class ArmQDHFExperiment {
         switch configuration.method {
         case .qdhf, .qdhfBase:
             let triples = (0..<budget).map { _ in (reference: pool(), first: pool(), second: pool()) }
-            for (t, verdict) in zip(triples, try judge.judge(triples)) {
+            _ = try evaluations(triples.flatMap { [$0.reference, $0.first, $0.second] })
+            for (t, verdict) in zip(triples, try judge.judge(triples, experiment: self)) {
                 guard let verdict else { continue }
-                triplets.append(Triplet(reference: arm.features(t.reference), first: arm.features(t.first),
-                                        second: arm.features(t.second), firstIsCloser: verdict))
+                triplets.append(Triplet(reference: try evaluation(t.reference).features, first: try evaluation(t.first).features,
+                                        second: try evaluation(t.second).features, firstIsCloser: verdict))
             }
             guard triplets.count >= 2 else { throw QDHFError.tooFewJudgments(triplets.count) }
             projection!.reinitialize(seed: generator.next())
             validationAccuracy = projection!.fit(triplets, seed: generator.next())
         case .auroraPCA:
-            let sample = (0..<Swift.max(budget, 50)).map { _ in arm.features(pool()) }
+            let sample = try evaluations((0..<Swift.max(budget, 50)).map { _ in pool() }).map(\.features)
             pca = PrincipalComponents(sample, components: 2)
         case .groundTruth:
             return
         }
         // Rebuild: bounds from the elites' new descriptors, then every elite re-inserted (clipped to edges).
-        let new = measures(elites)
+        let eliteEvaluations = try evaluations(elites)
+        let new = measures(eliteEvaluations)
         let lows = (0..<2).map { d in new.map { $0[d] }.min() ?? -1 }, highs = (0..<2).map { d in new.map { $0[d] }.max() ?? 1 }
         if elites.count >= 2 {
             archive.setBounds((0..<2).map { d in lows[d]...(highs[d] > lows[d] ? highs[d] : lows[d] + 1) })
         } else {
             // Before any elite: bounds from random solutions' descriptors.
-            let sample = measures((0..<200).map { _ in randomSolution() })
+            let sample = measures(try evaluations((0..<200).map { _ in randomSolution() }))
             archive.setBounds((0..<2).map { d in
                 let l = sample.map { $0[d] }.min()!, h = sample.map { $0[d] }.max()!
                 return l...(h > l ? h : l + 1)
             })
         }
-        archive.add(solutions: elites, objectives: elites.map(arm.objective), measures: new)
+        archive.add(solutions: elites, objectives: eliteEvaluations.map(\.objective), measures: new)
+        forgetEvaluations()
+    }
+
+    /// Keeps only the elites' evaluations (the cache would otherwise grow with every candidate).
+    private func forgetEvaluations() {
+        let keep = Set(archive.elites.map(\.solution))
+        evaluations = evaluations.filter { keep.contains($0.key) }
     }
 
     /// One MAP-Elites iteration (with a refit first when one is due).
     public func step() throws {
         if let round = fitIterations.firstIndex(of: iteration) { try refit(round: round) }
         let candidates = scheduler.ask()
-        let evaluated = evaluateInParallel(candidates) { (arm.objective($0), arm.endEffector($0)) }
-        let learned = measures(candidates)
-        scheduler.tell(objectives: evaluated.map(\.0), measures: learned, solutions: candidates)
-        allSolutions.add(solutions: candidates, objectives: evaluated.map(\.0), measures: evaluated.map(\.1))
+        let evaluated = try evaluations(candidates)
+        scheduler.tell(objectives: evaluated.map(\.objective), measures: measures(evaluated), solutions: candidates)
+        allSolutions.add(solutions: candidates, objectives: evaluated.map(\.objective), measures: evaluated.map(\.groundTruth))
         iteration += 1
+        if evaluations.count > 20 * Swift.max(archive.eliteCount, 100) { forgetEvaluations() }
     }
 
     /// The final archive's elites re-binned in a ground-truth grid.
     public func groundTruthArchive() -> GridArchive {
-        let grid = GridArchive(solutionSize: configuration.joints, dimensions: [configuration.gridSize, configuration.gridSize], ranges: arm.measureRanges)
-        let elites = archive.elites.map(\.solution)
-        grid.add(solutions: elites, objectives: elites.map(arm.objective), measures: elites.map(arm.endEffector))
+        let grid = GridArchive(solutionSize: domain.solutionSize, dimensions: [configuration.gridSize, configuration.gridSize],
+                               ranges: domain.groundTruthRanges)
+        for elite in archive.elites {
+            // Elites were evaluated when added; their evaluations are kept.
+            guard let e = evaluations[elite.solution] ?? (try? domain.evaluate(elite.solution)) else { continue }
+            grid.add(solution: elite.solution, objective: e.objective, measures: e.groundTruth)
+        }
         return grid
     }
 

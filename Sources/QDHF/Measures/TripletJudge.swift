@@ -6,17 +6,19 @@ import PhysicsEnvs
 public protocol TripletJudge: AnyObject {
     /// Judges each (reference, first, second) triple of solutions: true when `first` is more alike,
     /// false when `second` is, nil when the judge skipped it or called it equal (such triplets are dropped).
-    func judge(_ triples: [(reference: [Float], first: [Float], second: [Float])]) throws -> [Bool?]
+    /// `experiment` evaluates solutions (cached) and knows the domain's episodes.
+    func judge(_ triples: [(reference: [Float], first: [Float], second: [Float])], experiment: QDHFExperiment) throws -> [Bool?]
 }
 
-/// QDHF's simulated judge on the arm: the candidate whose end effector is nearer the reference's.
-public final class SimulatedArmJudge: TripletJudge {
-    public let arm: RoboticArm
-    public init(arm: RoboticArm) { self.arm = arm }
+/// QDHF's simulated judge: the candidate whose ground-truth measures are nearer the reference's
+/// (squared distance; the end effector on the arm).
+public final class SimulatedJudge: TripletJudge {
+    public init() {}
 
-    public func judge(_ triples: [(reference: [Float], first: [Float], second: [Float])]) throws -> [Bool?] {
-        triples.map { t in
-            let gr = arm.endEffector(t.reference), ga = arm.endEffector(t.first), gb = arm.endEffector(t.second)
+    public func judge(_ triples: [(reference: [Float], first: [Float], second: [Float])], experiment: QDHFExperiment) throws -> [Bool?] {
+        try triples.map { t in
+            let gr = try experiment.evaluation(t.reference).groundTruth
+            let ga = try experiment.evaluation(t.first).groundTruth, gb = try experiment.evaluation(t.second).groundTruth
             let d1 = zip(gr, ga).map { ($0 - $1) * ($0 - $1) }.reduce(0, +), d2 = zip(gr, gb).map { ($0 - $1) * ($0 - $1) }.reduce(0, +)
             return d1 < d2
         }
