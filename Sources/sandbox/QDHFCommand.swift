@@ -5,12 +5,13 @@ import RewardLearning
 
 enum QDHFCommand {
     static let help = """
-    usage: sandbox qdhf --domain arm|lander --method qdhf|qdhf-base|aurora-pca|gt [--judgments N] [--iterations N]
+    usage: sandbox qdhf --domain arm|lander --method qdhf|qdhf-base|aurora-pca|aurora-ae|gt [--judgments N] [--iterations N]
                         [--batch N] [--grid N] [--seed S] [--judge simulated|human [--store FILE.db]] --out DIR
 
     Quality diversity through human feedback (Ding et al. 2024): MAP-Elites over measures learned from
     "which of these two is more like this one" judgments (qdhf: refitted at 1, 10, 25 and 50% of the run;
-    qdhf-base: one fit; aurora-pca: PCA of the same features; gt: the true measures). Metrics are computed
+    qdhf-base: one fit; aurora-pca / aurora-ae: PCA or an autoencoder of the same features, on QDHF's
+    schedule; gt: the true measures). Metrics are computed
     in a ground-truth grid, for the final archive and for every solution evaluated. Writes metrics.jsonl,
     summary.json, heatmaps, and the archive as a bundle in DIR/archive (see `sandbox archive`).
 
@@ -34,13 +35,13 @@ enum QDHFCommand {
             throw UsageError("unknown domain '\(domainName)'; use --domain \(QDDomains.names.joined(separator: " or "))")
         }
         guard let methodText = arguments.string("method"), let method = MeasureMethod(rawValue: methodText) else {
-            throw UsageError("qdhf needs --method qdhf, qdhf-base, aurora-pca or gt")
+            throw UsageError("qdhf needs --method qdhf, qdhf-base, aurora-pca, aurora-ae or gt")
         }
         let judge = arguments.string("judge") ?? "simulated"
         guard judge == "simulated" || judge == "human" else { throw UsageError("--judge takes simulated or human, not '\(judge)'") }
         guard let out = arguments.string("out") else { throw UsageError("qdhf needs --out DIR") }
         let storePath = arguments.string("store") ?? URL(fileURLWithPath: out).appendingPathComponent("labels.db").path
-        if judge == "human" && (method == .groundTruth || method == .auroraPCA) {
+        if judge == "human" && ![MeasureMethod.qdhf, .qdhfBase].contains(method) {
             throw UsageError("--method \(method.rawValue) uses no judgments; --judge human needs --method qdhf or qdhf-base")
         }
         let lander = domain is LanderStyles

@@ -53,7 +53,7 @@ struct ArchiveBundleTests {
         #expect(experiment.metrics["qd/all_coverage"]! > 0)
     }
 
-    @Test("export → import → identical elites; replay reproduces objective and measures", arguments: [MeasureMethod.qdhf, .auroraPCA, .groundTruth])
+    @Test("export → import → identical elites; replay reproduces objective and measures", arguments: [MeasureMethod.qdhf, .auroraPCA, .auroraAE, .groundTruth])
     func roundTrip(method: MeasureMethod) throws {
         let (experiment, directory) = try exportedRun(domain: ArmDomain(), method: method, seed: 3)
         let loaded = try ArchiveBundle.load(from: directory)
@@ -121,5 +121,24 @@ struct ArchiveBundleTests {
             let best = [a.archive.elite(at: entry.cell)?.objective, b.archive.elite(at: entry.cell)?.objective].compactMap { $0 }.max()
             #expect(entry.objective == best)
         }
+    }
+}
+
+@Suite("AURORA autoencoder")
+struct FeatureAutoencoderTests {
+    @Test("training lowers the reconstruction error of features that lie on a 2-d surface")
+    func learnsTwoDimensionalFeatures() {
+        var generator = SeededGenerator(seed: 11)
+        let features: [[Float]] = (0..<200).map { _ in
+            let a = Float(generator.uniform(-1, 1)), b = Float(generator.uniform(-1, 1))
+            return [a, b, 0.5 * a + 0.5 * b, a * b, -a, 0.3 * b]
+        }
+        var configuration = FeatureAutoencoder.Configuration(featureSize: 6)
+        configuration.epochs = 60
+        let model = FeatureAutoencoder(configuration, seed: 12)
+        let before = model.reconstructionError(features)
+        let after = model.fit(features, seed: 13)
+        #expect(after < before * 0.2, "reconstruction error \(before) → \(after)")
+        #expect(model.measures(features).allSatisfy { $0.count == 2 && $0.allSatisfy(\.isFinite) })
     }
 }

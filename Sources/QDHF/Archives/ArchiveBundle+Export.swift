@@ -10,6 +10,10 @@ extension QDHFExperiment {
             try Checkpoint.save(projection, kind: "descriptor_projection", configuration: projection.configuration, to: url)
             return true
         }
+        if let autoencoder {
+            try Checkpoint.save(autoencoder, kind: "autoencoder_measures", configuration: autoencoder.configuration, to: url)
+            return true
+        }
         if let pca {
             let d = pca.mean.count
             try SafeTensorsFile(tensors: [("mean", Tensor(shape: [d], data: pca.mean.map(Float.init))),
@@ -63,6 +67,11 @@ extension LoadedBundle {
             let projection = DescriptorProjection(configuration, seed: 0)
             try projection.load(file)
             return { projection.measures($0) }
+        case MeasureMethod.auroraAE.rawValue:
+            let (configuration, file) = try Checkpoint.read(url, kind: "autoencoder_measures", configuration: FeatureAutoencoder.Configuration.self)
+            let model = FeatureAutoencoder(configuration, seed: 0)
+            try model.load(file)
+            return { model.measures($0) }
         case MeasureMethod.auroraPCA.rawValue:
             let file = try SafeTensorsFile.read(from: url)
             guard let mean = file["mean"], let components = file["components"], components.shape.count == 2,

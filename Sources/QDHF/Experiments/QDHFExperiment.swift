@@ -9,6 +9,8 @@ public enum MeasureMethod: String, Codable, Sendable, CaseIterable {
     case qdhfBase = "qdhf-base"
     /// AURORA with PCA of the same features, refitted on QDHF's schedule.
     case auroraPCA = "aurora-pca"
+    /// AURORA with an autoencoder on the same features, refitted on QDHF's schedule.
+    case auroraAE = "aurora-ae"
     /// Ground-truth measures.
     case groundTruth = "gt"
 }
@@ -34,6 +36,7 @@ public final class QDHFExperiment {
     public let allSolutions: GridArchive
     public private(set) var projection: DescriptorProjection?
     public private(set) var pca: PrincipalComponents?
+    public private(set) var autoencoder: FeatureAutoencoder?
     public private(set) var triplets: [Triplet] = []
     public private(set) var iteration = 0
     public private(set) var validationAccuracy = Double.nan
@@ -80,7 +83,7 @@ public final class QDHFExperiment {
         switch configuration.method {
         case .groundTruth: return []
         case .qdhfBase: return [0]
-        case .qdhf, .auroraPCA:
+        case .qdhf, .auroraPCA, .auroraAE:
             let n = configuration.iterations
             return Array(Set([0, n / 10, n / 4, n / 2])).sorted()
         }
@@ -92,6 +95,7 @@ public final class QDHFExperiment {
         case .groundTruth: return evaluated.map(\.groundTruth)
         case .qdhf, .qdhfBase: return projection!.measures(evaluated.map(\.features))
         case .auroraPCA: return pca!.project(evaluated.map(\.features))
+        case .auroraAE: return autoencoder!.measures(evaluated.map(\.features))
         }
     }
 
@@ -118,6 +122,11 @@ public final class QDHFExperiment {
         case .auroraPCA:
             let sample = try evaluations((0..<Swift.max(budget, 50)).map { _ in pool() }).map(\.features)
             pca = PrincipalComponents(sample, components: 2)
+        case .auroraAE:
+            let sample = try evaluations((0..<Swift.max(budget, 50)).map { _ in pool() }).map(\.features)
+            let model = FeatureAutoencoder(.init(featureSize: domain.featureSize), seed: generator.next())
+            model.fit(sample, seed: generator.next())
+            autoencoder = model
         case .groundTruth:
             return
         }
