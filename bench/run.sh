@@ -44,4 +44,6 @@ taskset -c 0 .build/release/sandbox-bench qd "$seconds" > bench/out/qd_sandbox.j
 (cd bench && taskset -c 0 "../$venv/bin/python" qd_pyribs.py "$seconds") > bench/out/qd_pyribs.json
 
 "$venv/bin/python" bench/report.py "$seconds"
+echo "bench: QDHF tables (arm 10 seeds, lander 3 seeds, five methods)"
+python3 bench/qdhf_table.py 10 3
 echo "bench: wrote bench/RESULTS.md"
