@@ -1,8 +1,8 @@
-"""QDHF on the arm (paper settings, 10 seeds) and on lander styles (3 seeds), all five measure methods.
+"""QDHF on the arm (paper settings, 10 seeds), the maze and lander styles (3 seeds), all five measure methods.
 
 Runs the release `sandbox qdhf` for every (domain, method, seed), then writes the mean ± standard
 deviation of the ground-truth metrics to the `qdhf` section of bench/RESULTS.md.
-Usage (from the repository root): python3 bench/qdhf_table.py [arm-seeds] [lander-seeds]
+Usage (from the repository root): python3 bench/qdhf_table.py [arm-seeds] [maze-and-lander-seeds] [sandbox binary]
 """
 import json
 import statistics
@@ -57,5 +57,6 @@ text = ["## QDHF: learned measures against AURORA and ground truth", "",
         "Judgments come from the simulated judge (squared distance of ground-truth measures). "
         f"Command: `python3 bench/qdhf_table.py {arm_seeds} {lander_seeds}` (part of `make bench`).", ""]
 text += table("arm", arm_seeds, "50×50 grid, Gaussian σ 0.1, batch 100, 1,000 iterations, 1,000 judgments")
+text += table("maze", lander_seeds, "20×20 grid, iso-line emitter, batch 50, 200 iterations, 200 judgments")
 text += table("lander", lander_seeds, "20×20 grid, batch 50, 200 iterations, 400 judgments")
 write_section("qdhf", "\n".join(text))

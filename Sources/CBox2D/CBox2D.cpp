@@ -192,6 +192,8 @@ float cb2_body_angle(const CB2Body *body) { return B(body)->GetAngle(); }
 CB2Vec2 cb2_body_linear_velocity(const CB2Body *body) { return out(B(body)->GetLinearVelocity()); }
 float cb2_body_angular_velocity(const CB2Body *body) { return B(body)->GetAngularVelocity(); }
 bool cb2_body_is_awake(const CB2Body *body) { return B(body)->IsAwake(); }
+void cb2_body_set_linear_velocity(CB2Body *body, CB2Vec2 v) { B(body)->SetLinearVelocity(b2Vec2(v.x, v.y)); }
+void cb2_body_set_angular_velocity(CB2Body *body, float w) { B(body)->SetAngularVelocity(w); }
 
 CB2Vec2 cb2_body_world_vector(const CB2Body *body, CB2Vec2 local) {
     return out(B(body)->GetWorldVector(b2Vec2(local.x, local.y)));

@@ -5,7 +5,7 @@ import RewardLearning
 
 enum QDHFCommand {
     static let help = """
-    usage: sandbox qdhf --domain arm|lander --method qdhf|qdhf-base|aurora-pca|aurora-ae|gt [--judgments N] [--iterations N]
+    usage: sandbox qdhf --domain arm|maze|lander --method qdhf|qdhf-base|aurora-pca|aurora-ae|gt [--judgments N] [--iterations N]
                         [--batch N] [--grid N] [--seed S] [--judge simulated|human [--store FILE.db]] --out DIR
 
     Quality diversity through human feedback (Ding et al. 2024): MAP-Elites over measures learned from
@@ -18,6 +18,8 @@ enum QDHFCommand {
     domains
       arm     the 10-joint planar arm (paper setting: 50×50 grid, σ 0.1, batch 100, 1,000 iterations,
               1,000 judgments); ground truth: end-effector position
+      maze    MLP policies (8 → 8 → 2) for the robot of MazeNavigation-v1, iso-line emitter; ground truth:
+              the final position. Defaults: 20×20 grid, batch 50, 200 iterations, 200 judgments
       lander  landing styles: linear-tanh policies for LunarLanderContinuous-v1 (18 parameters) judged by
               their trajectories; ground truth: where the lander ends and how long it flies. Defaults:
               20×20 grid, batch 50, 200 iterations, 400 judgments
@@ -44,13 +46,14 @@ enum QDHFCommand {
         if judge == "human" && ![MeasureMethod.qdhf, .qdhfBase].contains(method) {
             throw UsageError("--method \(method.rawValue) uses no judgments; --judge human needs --method qdhf or qdhf-base")
         }
-        let lander = domain is LanderStyles
+        let arm = domain is ArmDomain
         var configuration = QDHFExperiment.Configuration()
         configuration.method = method
-        configuration.judgments = try arguments.int("judgments", default: judge == "human" ? 100 : (lander ? 400 : 1000), minimum: 1)!
-        configuration.iterations = try arguments.int("iterations", default: lander ? 200 : 1000, minimum: 1)!
-        configuration.batchSize = try arguments.int("batch", default: lander ? 50 : 100, minimum: 1)!
-        configuration.gridSize = try arguments.int("grid", default: lander ? 20 : 50, minimum: 1)!
+        let defaultJudgments = judge == "human" ? 100 : (arm ? 1000 : (domain is MazeDomain ? 200 : 400))
+        configuration.judgments = try arguments.int("judgments", default: defaultJudgments, minimum: 1)!
+        configuration.iterations = try arguments.int("iterations", default: arm ? 1000 : 200, minimum: 1)!
+        configuration.batchSize = try arguments.int("batch", default: arm ? 100 : 50, minimum: 1)!
+        configuration.gridSize = try arguments.int("grid", default: arm ? 50 : 20, minimum: 1)!
         let seed = try arguments.seed()
         try arguments.checkAllUsed()
 

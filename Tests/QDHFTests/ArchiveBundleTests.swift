@@ -46,6 +46,34 @@ struct ArchiveBundleTests {
         #expect(first.features != a.features, "different policies fly differently")
     }
 
+    @Test("the maze domain: an MLP policy drives the robot; measures are its final position; runs use the iso-line emitter")
+    func mazeDomain() throws {
+        let domain = MazeDomain()
+        #expect(domain.solutionSize == 90 && domain.preferredEmitter == .isoLine)
+        var generator = SeededGenerator(seed: 21)
+        let solution = domain.randomSolution(using: &generator)
+        let a = try domain.evaluate(solution)
+        let again = try domain.evaluate(solution)
+        #expect(a == again)
+        #expect(a.features.count == 20 && (0...100).contains(a.objective))
+        #expect(zip(a.groundTruth, domain.groundTruthRanges).allSatisfy { $1.contains($0) })
+        let record = try domain.episode(of: solution)
+        #expect(record.episodeReturn == a.episodeReturn)
+        let (experiment, directory) = try exportedRun(domain: domain, method: .qdhf, seed: 22)
+        #expect(experiment.archive.eliteCount > 3)
+        let replays = try ArchiveBundle.load(from: directory).replay()
+        let failures = replays.filter { !$0.matched }.count
+        #expect(failures == 0)
+    }
+
+    @Test("a small MLP policy reads its flat parameters as the layout says")
+    func smallMLPPolicy() {
+        // 2 → 1 → 1: W1 (1×2) = [1, 2], b1 = [0.5], W2 = [3], b2 = [-1].
+        let policy = SmallMLPPolicy([1, 2, 0.5, 3, -1], sizes: [2, 1, 1])
+        let hidden = tanh(Float(1 * 0.1 + 2 * 0.2 + 0.5))
+        #expect(abs(policy.action(for: [0.1, 0.2])[0] - tanh(3 * hidden - 1)) < 1e-6)
+    }
+
     @Test("a lander QDHF run fills its archive with policies and reports ground-truth metrics", arguments: [MeasureMethod.qdhf, .groundTruth])
     func landerRun(method: MeasureMethod) throws {
         let (experiment, _) = try exportedRun(domain: LanderStyles(), method: method, seed: 2)

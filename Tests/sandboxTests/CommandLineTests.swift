@@ -66,13 +66,13 @@ struct CommandLineTests {
     func tasks() throws {
         let output = try CommandLine.run(["tasks"])
         #expect(output.status == 0)
-        for id in ["LunarLanderContinuous-v1", "BipedalWalker-v1", "BipedalWalkerHardcore-v1", "CarRacing-v1", "PlanarArm-v1"] {
+        for id in ["LunarLanderContinuous-v1", "BipedalWalker-v1", "BipedalWalkerHardcore-v1", "CarRacing-v1", "PlanarArm-v1", "MazeNavigation-v1"] {
             #expect(output.standardOutput.contains(id))
         }
         #expect(output.standardOutput.contains("main_engine"))
         let json = try CommandLine.run(["tasks", "--json"])
         let decoded = try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [[String: Any]]
-        #expect(decoded?.count == 5)
+        #expect(decoded?.count == 6)
     }
 
     @Test("rollout prints one line per episode and writes clip, sheet and record; replay matches")

@@ -67,6 +67,8 @@ CB2Vec2 cb2_body_position(const CB2Body *body);
 float cb2_body_angle(const CB2Body *body);
 CB2Vec2 cb2_body_linear_velocity(const CB2Body *body);
 float cb2_body_angular_velocity(const CB2Body *body);
+void cb2_body_set_linear_velocity(CB2Body *body, CB2Vec2 velocity);
+void cb2_body_set_angular_velocity(CB2Body *body, float omega);
 bool cb2_body_is_awake(const CB2Body *body);
 /// Direction `local` rotated into world coordinates.
 CB2Vec2 cb2_body_world_vector(const CB2Body *body, CB2Vec2 local);

@@ -17,6 +17,7 @@ public enum TaskRegistry {
         },
         Entry(spec: CarRacing.makeSpec()) { options throws(EnvironmentError) in try CarRacing(options: options) },
         Entry(spec: PlanarArm.makeSpec()) { options throws(EnvironmentError) in try PlanarArm(options: options) },
+        Entry(spec: MazeNavigation.makeSpec()) { options throws(EnvironmentError) in try MazeNavigation(options: options) },
     ]
 
     /// Specs of every task, in listing order.

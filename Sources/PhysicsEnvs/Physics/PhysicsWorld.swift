@@ -171,6 +171,14 @@ final class PhysicsBody {
         cb2_body_apply_linear_impulse(handle, impulse.c, point.c, wake)
     }
 
+    func addCircle(radius: Float, _ material: FixtureMaterial) {
+        cb2_body_add_circle(handle, Vec2(0, 0).c, radius, material.c)
+        shapes.append(.circle(center: Vec2(0, 0), radius: radius))
+    }
+
+    func setLinearVelocity(_ velocity: Vec2) { cb2_body_set_linear_velocity(handle, velocity.c) }
+    func setAngularVelocity(_ omega: Float) { cb2_body_set_angular_velocity(handle, omega) }
+
     func applyTorque(_ torque: Float, wake: Bool = true) {
         cb2_body_apply_torque(handle, torque, wake)
     }

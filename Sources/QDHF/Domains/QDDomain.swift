@@ -38,21 +38,31 @@ public protocol QDDomain: AnyObject, Sendable {
     func episode(of solution: [Float]) throws -> EpisodeRecord
     /// A controller acting as `solution` does in `task`.
     func controller(for solution: [Float]) -> any Controller
+    /// The emitter the domain's experiments use (the paper's choice).
+    var preferredEmitter: EmitterKind { get }
+}
+
+/// Which emitter a QDHF run uses.
+public enum EmitterKind: String, Codable, Sendable {
+    case gaussian, isoLine = "iso-line"
 }
 
 extension QDDomain {
+    public var preferredEmitter: EmitterKind { .gaussian }
+
     public func randomSolution(using generator: inout SeededGenerator) -> [Float] {
         (0..<solutionSize).map { _ in Float(generator.uniform(Double(solutionBounds.lowerBound), Double(solutionBounds.upperBound))) }
     }
 }
 
 public enum QDDomains {
-    public static let names = ["arm", "lander"]
+    public static let names = ["arm", "maze", "lander"]
     /// The domain called `name`, or nil.
     public static func make(_ name: String) -> (any QDDomain)? {
         switch name {
         case "arm": return ArmDomain()
         case "lander": return LanderStyles()
+        case "maze": return MazeDomain()
         default: return nil
         }
     }

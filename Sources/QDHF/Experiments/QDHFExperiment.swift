@@ -26,6 +26,8 @@ public final class QDHFExperiment {
         public var judgments = 1000
         public var gridSize = 50
         public var sigma: Float = 0.1
+        /// nil: the domain's preferred emitter (iso-line for the maze, Gaussian otherwise).
+        public var emitter: EmitterKind?
         public init() {}
     }
 
@@ -56,7 +58,12 @@ public final class QDHFExperiment {
         archive = GridArchive(solutionSize: domain.solutionSize, dimensions: grid, ranges: domain.groundTruthRanges)
         allSolutions = GridArchive(solutionSize: domain.solutionSize, dimensions: grid, ranges: domain.groundTruthRanges)
         let settings = EmitterSettings(batchSize: configuration.batchSize, initialSolution: domain.initialSolution, bounds: domain.solutionBounds)
-        scheduler = Scheduler(archive: archive, emitters: [GaussianEmitter(archive: archive, sigma: configuration.sigma, settings: settings, seed: seed ^ 0xE)])
+        let emitter: any Emitter
+        switch configuration.emitter ?? domain.preferredEmitter {
+        case .gaussian: emitter = GaussianEmitter(archive: archive, sigma: configuration.sigma, settings: settings, seed: seed ^ 0xE)
+        case .isoLine: emitter = IsoLineEmitter(archive: archive, isoSigma: configuration.sigma / 10, lineSigma: 0.2, settings: settings, seed: seed ^ 0xE)
+        }
+        scheduler = Scheduler(archive: archive, emitters: [emitter])
         if configuration.method == .qdhf || configuration.method == .qdhfBase {
             projection = DescriptorProjection(.init(featureSize: domain.featureSize), seed: seed ^ 0xD)
         }

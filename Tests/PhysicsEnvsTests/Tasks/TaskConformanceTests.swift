@@ -98,7 +98,7 @@ struct TaskConformanceTests {
     @Test("default time limits are Gymnasium's")
     func gymnasiumTimeLimits() throws {
         let limits = Dictionary(uniqueKeysWithValues: TaskRegistry.specs.map { ($0.name, $0.maxEpisodeSteps) })
-        #expect(limits == ["LunarLanderContinuous": 1000, "BipedalWalker": 1600, "BipedalWalkerHardcore": 2000, "CarRacing": 1000, "PlanarArm": 30])
+        #expect(limits == ["LunarLanderContinuous": 1000, "BipedalWalker": 1600, "BipedalWalkerHardcore": 2000, "CarRacing": 1000, "PlanarArm": 30, "MazeNavigation": 600])
     }
 
     @Test("bad actions are errors; out-of-range actions are clipped", arguments: taskIDs)
