@@ -46,4 +46,11 @@ taskset -c 0 .build/release/sandbox-bench qd "$seconds" > bench/out/qd_sandbox.j
 "$venv/bin/python" bench/report.py "$seconds"
 echo "bench: QDHF tables (arm 10 seeds, lander 3 seeds, five methods)"
 python3 bench/qdhf_table.py 10 3
+# Preference-based RL learning curves take hours (PEBBLE is SAC-bound); BENCH_PBRL=ppo runs PrefPPO
+# instead (about an hour), BENCH_PBRL=none skips them.
+case "${BENCH_PBRL:-sac}" in
+  sac) echo "bench: PEBBLE curves against labels and teachers (hours)"; python3 bench/pbrl_curves.py sac ;;
+  ppo) echo "bench: PrefPPO curves against labels and teachers"; python3 bench/pbrl_curves.py ppo ;;
+  none) ;;
+esac
 echo "bench: wrote bench/RESULTS.md"

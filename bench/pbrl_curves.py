@@ -1,0 +1,59 @@
+"""Preference-based RL on LunarLanderContinuous: true return against labels and against teachers.
+
+Runs `sandbox pbrl` with the oracle teacher at 250, 500 and 1,000 labels and with the noisy and mistake
+teachers at 1,000 labels, then writes the curves (charts/true_return) to bench/out/pbrl_curves.png and
+a table (final deterministic evaluation, wall time, reward-training pair-updates/s) to the `pbrl`
+section of bench/RESULTS.md.
+
+Usage (from the repository root): python3 bench/pbrl_curves.py [sac|ppo] [steps] [sandbox binary]
+  sac: PEBBLE at SAC's step budget on the true reward (500k; hours on two cores)
+  ppo: PrefPPO at PPO's budget (1M)
+"""
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from results_file import write_section  # noqa: E402
+
+algo = sys.argv[1] if len(sys.argv) > 1 else "sac"
+steps = int(sys.argv[2]) if len(sys.argv) > 2 else (500_000 if algo == "sac" else 1_000_000)
+binary = sys.argv[3] if len(sys.argv) > 3 else ".build/release/sandbox"
+name = "PEBBLE" if algo == "sac" else "PrefPPO"
+out = Path(f"bench/out/pbrl-{algo}")
+configurations = [("oracle", 250), ("oracle", 500), ("oracle", 1000), ("noisy", 1000), ("mistake", 1000)]
+
+rows, folders, names = [], [], []
+for teacher, labels in configurations:
+    parent = out / f"{teacher}-{labels}"
+    started = time.time()
+    subprocess.run([binary, "pbrl", "--task", "LunarLanderContinuous-v1", "--algo", algo, "--teacher", teacher,
+                    "--labels", str(labels), "--steps", str(steps), "--seed", "1", "--out", str(parent)],
+                   check=True, stdout=subprocess.DEVNULL)
+    seconds = time.time() - started
+    run = sorted(p for p in parent.iterdir() if p.is_dir())[-1]
+    metrics = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines() if line.strip()]
+    evaluated = subprocess.run([binary, "eval", "--policy", str(run), "--episodes", "10"], check=True,
+                               capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    # "mean return 297.10 ± 4.37 over 10 episodes (...)"
+    mean, std = float(evaluated.split()[2]), float(evaluated.split()[4])
+    speeds = [m["pbrl/pair_updates_per_s"] for m in metrics if "pbrl/pair_updates_per_s" in m]
+    accuracy = next((m["pbrl/label_accuracy"] for m in reversed(metrics) if "pbrl/label_accuracy" in m), float("nan"))
+    rows.append(f"| {teacher} | {labels} | {mean:.1f} ± {std:.1f} | {accuracy:.3f} | {seconds / 60:.1f} | "
+                f"{sum(speeds) / max(len(speeds), 1):,.0f} |")
+    folders.append(str(run))
+    names.append(f"{teacher} {labels}")
+    print(f"pbrl bench: {teacher} {labels}: return {mean:.1f} ± {std:.1f} in {seconds / 60:.1f} min", file=sys.stderr)
+
+subprocess.run([binary, "plot", *folders, "--metric", "charts/true_return", "--names", ",".join(names),
+                "--title", f"{name} on LunarLanderContinuous: true return", "--out", "bench/out/pbrl_curves.png"], check=True)
+text = "\n".join([
+    f"## {name} on LunarLanderContinuous: labels and teachers", "",
+    f"`python3 bench/pbrl_curves.py {algo} {steps}`: {steps:,} steps, seed 1, B-Pref teachers, "
+    "disagreement sampling, 50-step segments. Evaluation: `sandbox eval --episodes 10` (deterministic, true reward). "
+    "Curves: bench/out/pbrl_curves.png.", "",
+    "| teacher | labels | true return (10 episodes) | held-out label accuracy | wall time (min) | reward training, pair-updates/s |",
+    "|---|---:|---:|---:|---:|---:|", *rows, ""])
+write_section(f"pbrl-{algo}", text + "\n")
