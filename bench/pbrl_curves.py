@@ -5,14 +5,16 @@ teachers at 1,000 labels, then writes the curves (charts/true_return) to bench/o
 a table (final deterministic evaluation, wall time, reward-training pair-updates/s) to the `pbrl`
 section of bench/RESULTS.md.
 
-Usage (from the repository root): python3 bench/pbrl_curves.py [sac|ppo] [steps] [sandbox binary]
+Usage (from the repository root): python3 bench/pbrl_curves.py [sac|ppo] [steps] [sandbox binary] [parallel runs]
   sac: PEBBLE at SAC's step budget on the true reward (500k; hours on two cores)
   ppo: PrefPPO at PPO's budget (1M)
 """
 import json
+import os
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -21,19 +23,31 @@ from results_file import write_section  # noqa: E402
 algo = sys.argv[1] if len(sys.argv) > 1 else "sac"
 steps = int(sys.argv[2]) if len(sys.argv) > 2 else (500_000 if algo == "sac" else 1_000_000)
 binary = sys.argv[3] if len(sys.argv) > 3 else ".build/release/sandbox"
+jobs = int(sys.argv[4]) if len(sys.argv) > 4 else 1
 name = "PEBBLE" if algo == "sac" else "PrefPPO"
 out = Path(f"bench/out/pbrl-{algo}")
 configurations = [("oracle", 250), ("oracle", 500), ("oracle", 1000), ("noisy", 1000), ("mistake", 1000)]
 
+
+def train(configuration):
+    """Runs one configuration (one BLAS thread when several run at once); returns its wall time."""
+    teacher, labels = configuration
+    environment = dict(os.environ, SANDBOX_BLAS_THREADS="1") if jobs > 1 else None
+    started = time.time()
+    subprocess.run([binary, "pbrl", "--task", "LunarLanderContinuous-v1", "--algo", algo, "--teacher", teacher,
+                    "--labels", str(labels), "--steps", str(steps), "--seed", "1", "--out", str(out / f"{teacher}-{labels}")],
+                   check=True, stdout=subprocess.DEVNULL, env=environment)
+    return time.time() - started
+
+
+with ThreadPoolExecutor(max_workers=jobs) as pool:
+    times = dict(zip(configurations, pool.map(train, configurations)))
+
 rows, folders, names = [], [], []
 for teacher, labels in configurations:
     parent = out / f"{teacher}-{labels}"
-    started = time.time()
-    subprocess.run([binary, "pbrl", "--task", "LunarLanderContinuous-v1", "--algo", algo, "--teacher", teacher,
-                    "--labels", str(labels), "--steps", str(steps), "--seed", "1", "--out", str(parent)],
-                   check=True, stdout=subprocess.DEVNULL)
-    seconds = time.time() - started
     run = sorted(p for p in parent.iterdir() if p.is_dir())[-1]
+    seconds = times[(teacher, labels)]
     metrics = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines() if line.strip()]
     evaluated = subprocess.run([binary, "eval", "--policy", str(run), "--episodes", "10"], check=True,
                                capture_output=True, text=True).stdout.strip().splitlines()[-1]

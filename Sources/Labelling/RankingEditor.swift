@@ -116,6 +116,7 @@ public final class RankingEditor: WindowContent {
             canvas.text("\(i + 1).", x: 20, y: y + 7, size: 15, color)
             canvas.text(level.term, x: 66, y: y + 7, size: 15, color)
             canvas.text(String(format: "%g", level.margin), x: 540, y: y + 7, size: 15, color, bold: false)
+            canvas.text(String(format: "step %g", step(for: level.term)), x: 620, y: y + 10, size: 11, LabelScreen.dim, bold: false)
         }
         let footer = Double(canvas.height) - 58
         canvas.text("↑/↓ select   Shift+↑/↓ or k/j move   ←/→ margin (Shift ×10)   Enter or w save   q/Esc close",
