@@ -57,7 +57,7 @@ public struct LinePlot {
     public func render() -> Frame {
         let canvas = Canvas(width: width, height: height)
         canvas.clear(.white)
-        let left = 70.0, right = 20.0, top = 40.0, bottom = 50.0
+        let left = 70.0, right = 20.0, top = 58.0, bottom = 50.0
         let plotWidth = Double(width) - left - right, plotHeight = Double(height) - top - bottom
         let all = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
         var xRange = (all.map(\.x).min() ?? 0, all.map(\.x).max() ?? 1)
@@ -86,14 +86,23 @@ public struct LinePlot {
         canvas.text(yLabel, x: 8, y: top - 22, size: 12, Color(60, 60, 60), bold: false)
 
         for (i, s) in series.enumerated() {
-            let color = Self.palette[i % Self.palette.count]
             let points = s.points.filter { $0.x.isFinite && $0.y.isFinite }.map { (px($0.x), py($0.y)) }
+            let color = Self.palette[i % Self.palette.count]
             if points.count == 1 {
                 canvas.fillCircle(center: points[0], radius: 3, color)
             } else if points.count > 1 {
                 canvas.strokePolyline(points, color, lineWidth: 2)
             }
-            // Legend, top right.
+        }
+        // Legend, top right, on a translucent box so that it stays readable over the curves.
+        let labelWidth = series.map { canvas.textWidth($0.label, size: 12, bold: false) }.max() ?? 0
+        if !series.isEmpty {
+            let x0 = left + plotWidth - labelWidth - 46, y0 = top + 4
+            canvas.fillPolygon([(x0, y0), (left + plotWidth - 4, y0), (left + plotWidth - 4, y0 + Double(series.count) * 18 + 6),
+                                (x0, y0 + Double(series.count) * 18 + 6)], .white, alpha: 0.85)
+        }
+        for (i, s) in series.enumerated() {
+            let color = Self.palette[i % Self.palette.count]
             let y = top + 8 + Double(i) * 18
             let w = canvas.textWidth(s.label, size: 12, bold: false)
             canvas.line(from: (left + plotWidth - w - 40, y + 7), to: (left + plotWidth - w - 18, y + 7), color, lineWidth: 3)
