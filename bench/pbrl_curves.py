@@ -1,7 +1,7 @@
 """Preference-based RL on LunarLanderContinuous: true return against labels and against teachers.
 
 Runs `sandbox pbrl` with the oracle teacher at 250, 500 and 1,000 labels and with the noisy and mistake
-teachers at 1,000 labels, then writes the curves (charts/true_return) to bench/out/pbrl_curves.png and
+teachers at 1,000 labels, then writes the curves (charts/true_return) to docs/pbrl-<algo>-curves.png and
 a table (final deterministic evaluation, wall time, reward-training pair-updates/s) to the `pbrl`
 section of bench/RESULTS.md.
 
@@ -62,12 +62,12 @@ for teacher, labels in configurations:
     print(f"pbrl bench: {teacher} {labels}: return {mean:.1f} ± {std:.1f} in {seconds / 60:.1f} min", file=sys.stderr)
 
 subprocess.run([binary, "plot", *folders, "--metric", "charts/true_return", "--names", ",".join(names),
-                "--title", f"{name} on LunarLanderContinuous: true return", "--out", "bench/out/pbrl_curves.png"], check=True)
+                "--title", f"{name} on LunarLanderContinuous: true return", "--out", f"docs/pbrl-{algo}-curves.png"], check=True)
 text = "\n".join([
     f"## {name} on LunarLanderContinuous: labels and teachers", "",
     f"`python3 bench/pbrl_curves.py {algo} {steps}`: {steps:,} steps, seed 1, B-Pref teachers, "
     "disagreement sampling, 50-step segments. Evaluation: `sandbox eval --episodes 10` (deterministic, true reward). "
-    "Curves: bench/out/pbrl_curves.png.", "",
+    f"Curves: docs/pbrl-{algo}-curves.png.", "",
     "| teacher | labels | true return (10 episodes) | held-out label accuracy | wall time (min) | reward training, pair-updates/s |",
     "|---|---:|---:|---:|---:|---:|", *rows, ""])
 write_section(f"pbrl-{algo}", text + "\n")
