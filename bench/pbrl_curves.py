@@ -13,7 +13,7 @@ import json
 import os
 import subprocess
 import sys
-import time
+from datetime import datetime
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -29,25 +29,48 @@ out = Path(f"bench/out/pbrl-{algo}")
 configurations = [("oracle", 250), ("oracle", 500), ("oracle", 1000), ("noisy", 1000), ("mistake", 1000)]
 
 
+def finished_run(configuration):
+    """The newest finished run of this configuration at this budget, if any (so that the bench can be
+    resumed, and runs made by hand with the same command are used)."""
+    teacher, labels = configuration
+    parent = out / f"{teacher}-{labels}"
+    if not parent.is_dir():
+        return None
+    for run in sorted((p for p in parent.iterdir() if p.is_dir()), reverse=True):
+        config = run / "config.json"
+        metrics = run / "metrics.jsonl"
+        if not (config.exists() and metrics.exists()) or json.loads(config.read_text()).get("totalSteps") != steps:
+            continue
+        last = [json.loads(line) for line in metrics.read_text().splitlines() if line.strip()][-1:]
+        if last and last[0].get("global_step", 0) >= steps:  # a run stopped early is not finished
+            return run
+    return None
+
+
+def wall_seconds(run):
+    """From the run's start (config.json's `started`) to its final policy file."""
+    started = datetime.fromisoformat(json.loads((run / "config.json").read_text())["started"].replace("Z", "+00:00"))
+    return (run / "policy.safetensors").stat().st_mtime - started.timestamp()
+
+
 def train(configuration):
-    """Runs one configuration (one BLAS thread when several run at once); returns its wall time."""
+    """Runs one configuration (one BLAS thread when several run at once) unless a finished run exists."""
+    if finished_run(configuration) is not None:
+        return
     teacher, labels = configuration
     environment = dict(os.environ, SANDBOX_BLAS_THREADS="1") if jobs > 1 else None
-    started = time.time()
     subprocess.run([binary, "pbrl", "--task", "LunarLanderContinuous-v1", "--algo", algo, "--teacher", teacher,
                     "--labels", str(labels), "--steps", str(steps), "--seed", "1", "--out", str(out / f"{teacher}-{labels}")],
                    check=True, stdout=subprocess.DEVNULL, env=environment)
-    return time.time() - started
 
 
 with ThreadPoolExecutor(max_workers=jobs) as pool:
-    times = dict(zip(configurations, pool.map(train, configurations)))
+    list(pool.map(train, configurations))
 
 rows, folders, names = [], [], []
 for teacher, labels in configurations:
-    parent = out / f"{teacher}-{labels}"
-    run = sorted(p for p in parent.iterdir() if p.is_dir())[-1]
-    seconds = times[(teacher, labels)]
+    run = finished_run((teacher, labels))
+    seconds = wall_seconds(run)
     metrics = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines() if line.strip()]
     evaluated = subprocess.run([binary, "eval", "--policy", str(run), "--episodes", "10"], check=True,
                                capture_output=True, text=True).stdout.strip().splitlines()[-1]
