@@ -6,6 +6,7 @@ a table (final deterministic evaluation, wall time, reward-training pair-updates
 section of bench/RESULTS.md.
 
 Usage (from the repository root): python3 bench/pbrl_curves.py [sac|ppo] [steps] [sandbox binary] [parallel runs]
+Finished runs of the same budget are reused; PBRL_REPORT_ONLY=1 reports without training.
   sac: PEBBLE at SAC's step budget on the true reward (500k; hours on two cores)
   ppo: PrefPPO at PPO's budget (1M)
 """
@@ -64,12 +65,17 @@ def train(configuration):
                    check=True, stdout=subprocess.DEVNULL, env=environment)
 
 
-with ThreadPoolExecutor(max_workers=jobs) as pool:
-    list(pool.map(train, configurations))
+# PBRL_REPORT_ONLY=1 trains nothing and reports the finished configurations (the others as "not run").
+if os.environ.get("PBRL_REPORT_ONLY") != "1":
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        list(pool.map(train, configurations))
 
 rows, folders, names = [], [], []
 for teacher, labels in configurations:
     run = finished_run((teacher, labels))
+    if run is None:
+        rows.append(f"| {teacher} | {labels} | not run | | | |")
+        continue
     seconds = wall_seconds(run)
     metrics = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines() if line.strip()]
     evaluated = subprocess.run([binary, "eval", "--policy", str(run), "--episodes", "10"], check=True,
