@@ -20,7 +20,7 @@ elapsed, total = {}, 0.0
 for line in (run / "metrics.jsonl").read_text().splitlines():
     row = json.loads(line)
     total += row.get("charts/iteration_seconds", 0.0)
-    if "global_step" in row:
+    if "global_step" in row and total > 0:  # PPO's metrics carry no iteration times
         elapsed[int(row["global_step"])] = total
 
 first = None
