@@ -71,9 +71,10 @@ enum QueriesCommand {
             let controller: any Controller = trained ?? (policy == "random"
                 ? RandomController(space: environment.spec.actionSpace, seed: episodeSeed ^ 0x5EED) : environment.makeHeuristic())
             let episode = try Rollout.run(environment, controller: controller, seed: episodeSeed)
-            guard episode.record.length >= length else { continue }
+            let starts = segmentStarts(episodeLength: episode.record.length, segmentLength: length, terminated: episode.record.terminated)
+            guard !starts.isEmpty else { continue }
             let id = try store.add(episode: episode.record)
-            for start in segmentStarts(episodeLength: episode.record.length, segmentLength: length) {
+            for start in starts {
                 segmentIDs.append(try store.add(segment: SegmentReference(episode: id, start: start, length: length)))
             }
         }
@@ -108,9 +109,16 @@ enum QueriesCommand {
         }
         // Segment returns over every stored query set the teacher's thresholds (B-Pref scales them).
         var cache: [Int64: Episode] = [:]
-        func terms(_ reference: SegmentReference) throws -> ArraySlice<[Double]> {
+        /// Per-step terms of a segment; steps past a terminated episode's end (absorbing) are all 0.
+        func terms(_ reference: SegmentReference) throws -> [[Double]] {
             if cache[reference.episode] == nil { cache[reference.episode] = try Rollout.replay(try store.episode(reference.episode)).episode }
-            return cache[reference.episode]!.termTrace[reference.start..<(reference.start + reference.length)]
+            let trace = cache[reference.episode]!.termTrace
+            let end = Swift.min(reference.start + reference.length, trace.count)
+            guard reference.start >= 0, reference.start < end else {
+                throw UsageError("segment \(reference.start)+\(reference.length) lies outside its episode of \(trace.count) steps")
+            }
+            let zeros = [Double](repeating: 0, count: trace[0].count)
+            return Array(trace[reference.start..<end]) + Array(repeating: zeros, count: reference.start + reference.length - end)
         }
         func rewards(_ reference: SegmentReference) throws -> [Double] { try terms(reference).map { $0.reduce(0, +) } }
         /// Per-term returns of a segment, by term name (for a hierarchy).

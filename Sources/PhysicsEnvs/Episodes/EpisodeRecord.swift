@@ -78,7 +78,7 @@ public enum RecordError: Error, CustomStringConvertible {
         case let .actionCount(path, step, expected, got):
             return "episode record \(path): action \(step) has \(got) entries, the task needs \(expected)"
         case let .segmentOutOfRange(start, length, episodeLength):
-            return "segment of \(length) steps from step \(start) does not fit an episode of \(episodeLength) steps"
+            return "segment of \(length) steps from step \(start) does not fit an episode of \(episodeLength) steps (only a terminated episode's segments may run past its end)"
         }
     }
 }

@@ -12,8 +12,12 @@ public struct SegmentClip: Sendable {
 extension Rollout {
     /// Replays steps [start, start + length) of `record` and renders only those, so that a segment of a
     /// long episode costs `length + 1` frames of memory, not the whole episode's.
+    ///
+    /// A segment may run past the end of a terminated episode: the episode has ended there (absorbing
+    /// steps), so the clip holds its last frame and those steps' reward terms are 0.
     public static func segment(of record: EpisodeRecord, start: Int, length: Int, renderSize: RenderSize) throws -> SegmentClip {
-        guard start >= 0, length >= 1, start + length <= record.actions.count else {
+        guard start >= 0, length >= 1, start < record.actions.count,
+              start + length <= record.actions.count || record.terminated else {
             throw RecordError.segmentOutOfRange(start: start, length: length, episodeLength: record.actions.count)
         }
         let spec = try TaskRegistry.spec(for: record.task)
@@ -26,7 +30,8 @@ extension Rollout {
         var frames: [Frame] = []
         var terms: [[Double]] = []
         frames.reserveCapacity(length + 1)
-        for step in 0..<(start + length) {
+        let end = Swift.min(start + length, record.actions.count)
+        for step in 0..<end {
             if step == start {
                 environment.render(into: &frame)
                 frames.append(frame)
@@ -37,6 +42,10 @@ extension Rollout {
                 frames.append(frame)
                 terms.append(result.terms)
             }
+        }
+        for _ in end..<(start + length) {
+            frames.append(frame)
+            terms.append([Double](repeating: 0, count: spec.rewardTerms.count))
         }
         return SegmentClip(frames: frames, termTrace: terms, rewardTerms: spec.rewardTerms)
     }

@@ -46,7 +46,7 @@ public final class SimulatedAnswerer: PairAnswerer {
         }
         return try queries.map { q in
             let started = Date()
-            let answer = teacher.answer(first: q.first.trueRewards, second: q.second.trueRewards, returnRange: returnRange)
+            let answer = teacher.answer(first: q.first.paddedTrueRewards, second: q.second.paddedTrueRewards, returnRange: returnRange)
             try store.add(answer: answer, to: q.id, annotator: annotator, responseTime: Date().timeIntervalSince(started))
             return answer
         }
@@ -170,9 +170,11 @@ public final class PreferenceLoop {
         var fresh: [Segment] = []
         for _ in 0..<configuration.episodesPerRound {
             let episode = try Rollout.run(environment, controller: sampled, seed: generator.next(), keepObservations: true)
-            guard episode.record.length >= configuration.segmentLength else { continue }
+            let starts = segmentStarts(episodeLength: episode.record.length, segmentLength: configuration.segmentLength,
+                                       terminated: episode.record.terminated)
+            guard !starts.isEmpty else { continue }
             let id = try store.add(episode: episode.record)
-            for start in segmentStarts(episodeLength: episode.record.length, segmentLength: configuration.segmentLength) {
+            for start in starts {
                 let reference = SegmentReference(episode: id, start: start, length: configuration.segmentLength)
                 fresh.append(Segment.cut(episode, start: start, length: configuration.segmentLength, reference: reference))
             }
@@ -215,7 +217,7 @@ public final class PreferenceLoop {
             metrics["pbrl/reward_loss"] = report.trainingLoss
             metrics["pbrl/pair_updates_per_s"] = report.pairUpdatesPerSecond
             // Learned versus true segment returns.
-            let learned = segments.map { Double(model.rewards(observations: $0.observations, actions: $0.actions).reduce(0, +)) }
+            let learned = segments.map { Double(model.segmentReturn($0)) }
             let truth = segments.map(\.trueReturn)
             metrics["pbrl/pearson"] = Correlation.pearson(learned, truth)
             metrics["pbrl/spearman"] = Correlation.spearman(learned, truth)
@@ -258,9 +260,16 @@ public final class PreferenceLoop {
     }
 }
 
-/// Starts of non-overlapping segments tiling an episode from its start, plus one ending at its last
-/// step, so that how an episode ends (a crash, a landing, a fall) appears in some segment.
-public func segmentStarts(episodeLength: Int, segmentLength: Int) -> [Int] {
+/// Starts of non-overlapping segments tiling an episode from its start, so that how an episode ends
+/// (a crash, a landing, a fall) appears in some segment.
+///
+/// - A terminated episode's last tile runs past its end, into absorbing steps (an episode shorter than
+///   a segment gives one such tile).
+/// - A truncated one (a time limit, which says nothing about the task) ends with a tile that overlaps
+///   the one before and stops at its last step; one shorter than a segment gives none.
+public func segmentStarts(episodeLength: Int, segmentLength: Int, terminated: Bool = false) -> [Int] {
+    guard episodeLength > 0, segmentLength > 0 else { return [] }
+    if terminated { return Array(stride(from: 0, to: episodeLength, by: segmentLength)) }
     guard episodeLength >= segmentLength else { return [] }
     var starts = Array(stride(from: 0, through: episodeLength - segmentLength, by: segmentLength))
     if starts.last! != episodeLength - segmentLength { starts.append(episodeLength - segmentLength) }

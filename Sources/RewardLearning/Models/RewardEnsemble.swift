@@ -48,6 +48,9 @@ public final class RewardEnsemble: RewardModel, ParameterContainer {
 
     public var configuration: Configuration
     public let members: [MLP]
+    /// Each member's raw reward for an absorbing step, after its episode terminated (shape [1]).
+    /// Learned from segments that run past a termination; see `Segment.absorbingSteps`.
+    public let absorbingRewards: [Tensor]
 
     public init<G: RandomNumberGenerator>(_ configuration: Configuration, using generator: inout G) {
         precondition(configuration.ensembleSize > 0, "an ensemble needs at least one member")
@@ -56,10 +59,29 @@ public final class RewardEnsemble: RewardModel, ParameterContainer {
             MLP(.init(inputSize: configuration.inputSize, hiddenSizes: configuration.hiddenSizes, outputSize: 1,
                       activation: configuration.activation), initializer: .pytorchDefault, using: &generator)
         }
+        absorbingRewards = members.map { _ in Tensor.zeros([1], requiresGrad: true) }
     }
 
     public var namedParameters: [(name: String, tensor: Tensor)] {
-        members.enumerated().flatMap { i, m in m.namedParameters.map { ("members.\(i).\($0.name)", $0.tensor) } }
+        members.enumerated().flatMap { i, m in
+            m.namedParameters.map { ("members.\(i).\($0.name)", $0.tensor) } + [("members.\(i).absorbing_reward", absorbingRewards[i])]
+        }
+    }
+
+    /// The parameters one member trains: its network and its absorbing-state reward.
+    func parameters(ofMember index: Int) -> [Tensor] { members[index].parameters + [absorbingRewards[index]] }
+
+    /// The reward the agent sees for an absorbing step, standardised like `rewards`. It is 0 when the
+    /// output was standardised on absorbing steps, which then agrees with agents that value a
+    /// terminated episode at 0.
+    public var absorbingReward: Float {
+        let mean = absorbingRewards.map { $0.data[0] }.reduce(0, +) / Float(absorbingRewards.count)
+        return (mean - configuration.outputMean) / configuration.outputStd
+    }
+
+    /// The learned return of a segment: its real steps' rewards plus its absorbing steps'.
+    public func segmentReturn(_ segment: Segment) -> Float {
+        rewards(observations: segment.observations, actions: segment.actions).reduce(0, +) + Float(segment.absorbingSteps) * absorbingReward
     }
 
     public var summary: String { "\(configuration.ensembleSize)×MLP\(configuration.hiddenSizes) on \(configuration.usesActions ? "(s, a)" : "s") for \(configuration.taskID)" }
@@ -96,7 +118,12 @@ public final class RewardEnsemble: RewardModel, ParameterContainer {
         let (configuration, file) = try Checkpoint.read(url, kind: checkpointKind, configuration: Configuration.self)
         var generator = SeededGenerator(seed: 0)
         let model = RewardEnsemble(configuration, using: &generator)
-        try model.load(file)
+        // Models saved before absorbing-state rewards existed have none: theirs is 0.
+        var complete = file
+        for (i, tensor) in model.absorbingRewards.enumerated() where file["members.\(i).absorbing_reward"] == nil {
+            complete.tensors.append(("members.\(i).absorbing_reward", Tensor.zeros(tensor.shape)))
+        }
+        try model.load(complete)
         return model
     }
 }

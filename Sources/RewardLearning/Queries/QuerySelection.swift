@@ -34,12 +34,14 @@ public enum QuerySampler: String, Codable, Sendable, CaseIterable {
         let all = needed.map { segments[$0] }
         let x = model.inputs(observations: all.flatMap(\.observations), actions: all.flatMap(\.actions))
         var memberReturns: [[Int: Double]] = []
-        for outputs in model.memberOutputs(x) {
+        for (m, outputs) in model.memberOutputs(x).enumerated() {
             var offset = 0
             var returns: [Int: Double] = [:]
+            let absorbing = Double(model.absorbingRewards[m].data[0])
             for (k, index) in needed.enumerated() {
-                returns[index] = outputs[offset..<(offset + all[k].length)].reduce(0) { $0 + Double($1) }
-                offset += all[k].length
+                returns[index] = outputs[offset..<(offset + all[k].realSteps)].reduce(0) { $0 + Double($1) }
+                    + Double(all[k].absorbingSteps) * absorbing
+                offset += all[k].realSteps
             }
             memberReturns.append(returns)
         }

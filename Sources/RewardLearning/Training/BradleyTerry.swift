@@ -52,8 +52,8 @@ public struct RewardFitter {
         if updateNormalization { setInputNormalization(model, from: training) }
         let start = Date()
         var lastLoss = 0.0
-        for member in model.members {
-            let adam = Adam(parameters: member.parameters, configuration: .init(learningRate: configuration.learningRate))
+        for (index, member) in model.members.enumerated() {
+            let adam = Adam(parameters: model.parameters(ofMember: index), configuration: .init(learningRate: configuration.learningRate))
             for _ in 0..<configuration.epochs {
                 var indices = Array(training.indices)
                 indices.shuffle(using: &generator)
@@ -62,7 +62,7 @@ public struct RewardFitter {
                 while batchStart < indices.count {
                     let batch = indices[batchStart..<Swift.min(batchStart + configuration.batchSize, indices.count)].map { training[$0] }
                     batchStart += configuration.batchSize
-                    let (r1, r2) = returns(member, model, batch)
+                    let (r1, r2) = returns(member: index, model, batch)
                     let loss = bradleyTerryLoss(firstReturns: r1, secondReturns: r2, firstPreferred: Tensor(batch.map(\.firstPreferred)))
                     adam.zeroGrad()
                     loss.backward()
@@ -80,17 +80,37 @@ public struct RewardFitter {
                       pairUpdatesPerSecond: Double(training.count * configuration.epochs * model.members.count) / Swift.max(seconds, 1e-9))
     }
 
-    /// One member's segment returns for a batch of pairs: ([B], [B]).
-    func returns(_ member: MLP, _ model: RewardEnsemble, _ batch: [PreferencePair]) -> (Tensor, Tensor) {
+    /// One member's segment returns for a batch of pairs: ([B], [B]). A segment's return is the sum
+    /// of the member's rewards over its real steps plus its absorbing reward times its absorbing steps.
+    func returns(member index: Int, _ model: RewardEnsemble, _ batch: [PreferencePair]) -> (Tensor, Tensor) {
+        let member = model.members[index]
         let length = batch[0].first.length
         var observations: [[Float]] = [], actions: [[Float]] = []
+        var absorbing = false
         for pair in batch {
             precondition(pair.first.length == length && pair.second.length == length, "segments in a batch must have one length")
             observations += pair.first.observations + pair.second.observations
             actions += pair.first.actions + pair.second.actions
+            absorbing = absorbing || pair.first.absorbingSteps > 0 || pair.second.absorbingSteps > 0
         }
         let x = model.inputs(observations: observations, actions: actions)
-        let perSegment = member(x).reshaped([batch.count, 2, length]).sum(axis: 2)  // [B, 2]
+        let perSegment: Tensor  // [B, 2]
+        if !absorbing {
+            perSegment = member(x).reshaped([batch.count, 2, length]).sum(axis: 2)
+        } else {
+            // Segments have different numbers of real steps: sum each one's rows with a 0/1 matrix
+            // [2B, N], and add its absorbing steps times the absorbing reward.
+            let segments = batch.flatMap { [$0.first, $0.second] }
+            var membership = [Float](repeating: 0, count: segments.count * observations.count)
+            var row = 0
+            for (s, segment) in segments.enumerated() {
+                for _ in 0..<segment.realSteps { membership[s * observations.count + row] = 1; row += 1 }
+            }
+            let sums = Tensor(shape: [segments.count, observations.count], data: membership).matmul(member(x))  // [2B, 1]
+            let counts = Tensor(shape: [segments.count, 1], data: segments.map { Float($0.absorbingSteps) })
+            let absorbingSums = counts.matmul(model.absorbingRewards[index].reshaped([1, 1]))
+            perSegment = (sums + absorbingSums).reshaped([batch.count, 2])
+        }
         let first = perSegment.matmul(Tensor(shape: [2, 1], data: [1, 0])).reshaped([batch.count])
         let second = perSegment.matmul(Tensor(shape: [2, 1], data: [0, 1])).reshaped([batch.count])
         return (first, second)
@@ -115,6 +135,11 @@ public struct RewardFitter {
         model.configuration.inputStd = zip(sum, square).map { s, q in Float(Swift.max(Swift.max(q / n - (s / n) * (s / n), 0).squareRoot(), 1e-3)) }
     }
 
+    /// Sets the reward's offset and scale for the agent. Preferences between segments of one length
+    /// leave the offset free. When some labelled segment runs past a termination, the absorbing-state
+    /// reward fixes it: the offset makes it 0, which is what agents assume a terminated episode is
+    /// worth. Otherwise the labelled states' mean reward becomes 0. The scale is the standard
+    /// deviation over the labelled states.
     func standardizeOutput(_ model: RewardEnsemble, over pairs: [PreferencePair]) {
         model.configuration.outputMean = 0
         model.configuration.outputStd = 1
@@ -123,7 +148,8 @@ public struct RewardFitter {
         guard rewards.count > 1 else { return }
         let mean = rewards.reduce(0, +) / Float(rewards.count)
         let std = (rewards.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(rewards.count)).squareRoot()
-        model.configuration.outputMean = mean
+        let seesAbsorbing = segments.contains { $0.absorbingSteps > 0 }
+        model.configuration.outputMean = seesAbsorbing ? model.absorbingReward : mean
         model.configuration.outputStd = Swift.max(std, 1e-6)
     }
 
@@ -133,8 +159,7 @@ public struct RewardFitter {
         guard !decided.isEmpty else { return .nan }
         var correct = 0
         for pair in decided {
-            let r1 = model.rewards(observations: pair.first.observations, actions: pair.first.actions).reduce(0, +)
-            let r2 = model.rewards(observations: pair.second.observations, actions: pair.second.actions).reduce(0, +)
+            let r1 = model.segmentReturn(pair.first), r2 = model.segmentReturn(pair.second)
             if (r1 > r2) == (pair.firstPreferred == 1) { correct += 1 }
         }
         return Double(correct) / Double(decided.count)

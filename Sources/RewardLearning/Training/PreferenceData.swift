@@ -3,31 +3,51 @@ import PhysicsEnvs
 
 /// A segment's data for learning: per-step reward-model inputs (observation, then action) and the
 /// task's true per-step rewards (for simulated teachers and diagnostics).
+///
+/// A segment that runs past the end of a terminated episode is padded with absorbing steps: the
+/// episode has ended, the true reward there is 0, and the reward model gives each such step its learned
+/// absorbing-state reward (Kostrikov et al. 2019, "Discriminator-Actor-Critic"). Comparing segments that
+/// end early with segments that go on is what tells the model whether ending is better than going on.
 public struct Segment: Sendable {
-    /// Observations before each step.
+    /// Observations before each real step.
     public var observations: [[Float]]
     public var actions: [[Float]]
+    /// True rewards of the real steps.
     public var trueRewards: [Double]
+    /// Steps after the episode terminated, counted in the segment's length (true reward 0).
+    public var absorbingSteps: Int
     /// Where it came from, when stored.
     public var reference: SegmentReference?
 
-    public init(observations: [[Float]], actions: [[Float]], trueRewards: [Double], reference: SegmentReference? = nil) {
+    public init(observations: [[Float]], actions: [[Float]], trueRewards: [Double], absorbingSteps: Int = 0,
+                reference: SegmentReference? = nil) {
         precondition(observations.count == actions.count && actions.count == trueRewards.count, "segment arrays differ in length")
+        precondition(absorbingSteps >= 0, "absorbing steps cannot be negative")
         self.observations = observations
         self.actions = actions
         self.trueRewards = trueRewards
+        self.absorbingSteps = absorbingSteps
         self.reference = reference
     }
 
-    public var length: Int { actions.count }
+    /// Steps in the segment, absorbing ones included (what a query compares).
+    public var length: Int { actions.count + absorbingSteps }
+    /// Steps the episode really took inside the segment.
+    public var realSteps: Int { actions.count }
     public var trueReturn: Double { trueRewards.reduce(0, +) }
+    /// True rewards over the whole length, 0 on absorbing steps (what a simulated teacher sees).
+    public var paddedTrueRewards: [Double] { trueRewards + [Double](repeating: 0, count: absorbingSteps) }
 
-    /// Cuts `[start, start + length)` from a replayed episode.
+    /// Cuts `[start, start + length)` from a replayed episode. Steps past the end of a terminated
+    /// episode become absorbing steps; a truncated episode cannot be cut past its end.
     public static func cut(_ episode: Episode, start: Int, length: Int, reference: SegmentReference? = nil) -> Segment {
-        let actions = Array(episode.record.actions[start..<(start + length)])
-        let observations = Array(episode.observations[start..<(start + length)])
-        let rewards = episode.termTrace[start..<(start + length)].map { $0.reduce(0, +) }
-        return Segment(observations: observations, actions: actions, trueRewards: rewards, reference: reference)
+        let end = Swift.min(start + length, episode.record.length)
+        precondition(end == start + length || episode.record.terminated, "only a terminated episode can be cut past its end")
+        let actions = Array(episode.record.actions[start..<end])
+        let observations = Array(episode.observations[start..<end])
+        let rewards = episode.termTrace[start..<end].map { $0.reduce(0, +) }
+        return Segment(observations: observations, actions: actions, trueRewards: rewards, absorbingSteps: start + length - end,
+                       reference: reference)
     }
 }
 
@@ -65,7 +85,8 @@ extension LabelStore {
                 episodes[reference.episode] = try Rollout.replay(record, keepObservations: true).episode
             }
             let episode = episodes[reference.episode]!
-            guard reference.start >= 0, reference.start + reference.length <= episode.record.length else {
+            guard reference.start >= 0, reference.start < episode.record.length,
+                  reference.start + reference.length <= episode.record.length || episode.record.terminated else {
                 throw LabelStoreError.sqlite(path, statement: "segment", reason: "segment \(reference.start)+\(reference.length) lies outside its episode of \(episode.record.length) steps")
             }
             return Segment.cut(episode, start: reference.start, length: reference.length, reference: reference)
