@@ -109,7 +109,8 @@ enum QueriesCommand {
         }
         // Segment returns over every stored query set the teacher's thresholds (B-Pref scales them).
         var cache: [Int64: Episode] = [:]
-        /// Per-step terms of a segment; steps past a terminated episode's end (absorbing) are all 0.
+        /// Per-step terms of a segment; steps past a terminated episode's end (absorbing) hold its last
+        /// step's terms, as the loop's simulated teachers do (`Segment.paddedTrueRewards`).
         func terms(_ reference: SegmentReference) throws -> [[Double]] {
             if cache[reference.episode] == nil { cache[reference.episode] = try Rollout.replay(try store.episode(reference.episode)).episode }
             let trace = cache[reference.episode]!.termTrace
@@ -117,8 +118,7 @@ enum QueriesCommand {
             guard reference.start >= 0, reference.start < end else {
                 throw UsageError("segment \(reference.start)+\(reference.length) lies outside its episode of \(trace.count) steps")
             }
-            let zeros = [Double](repeating: 0, count: trace[0].count)
-            return Array(trace[reference.start..<end]) + Array(repeating: zeros, count: reference.start + reference.length - end)
+            return Array(trace[reference.start..<end]) + Array(repeating: trace[end - 1], count: reference.start + reference.length - end)
         }
         func rewards(_ reference: SegmentReference) throws -> [Double] { try terms(reference).map { $0.reduce(0, +) } }
         /// Per-term returns of a segment, by term name (for a hierarchy).

@@ -167,7 +167,7 @@ struct AgentTests {
         let batch = buffer.sample(50, using: &g)
         #expect(Set(batch.observations).isSubset(of: [2, 3, 4]))
         #expect(zip(batch.observations, batch.rewards).allSatisfy { $0 == $1 })
-        buffer.relabel { observations, _, _, _ in observations.map { $0[0] * 10 } }
+        buffer.relabel { observations, _, _, _, _, _ in observations.map { $0[0] * 10 } }
         let relabelled = buffer.sample(20, using: &g)
         #expect(zip(relabelled.observations, relabelled.rewards).allSatisfy { $0 * 10 == $1 })
     }
@@ -180,5 +180,36 @@ struct AgentTests {
         rms.update(Array(data[30...]))
         #expect(abs(rms.mean[0] - 49.5) < 1e-3)
         #expect(abs(rms.variance[0] - 833.25) < 0.5)
+    }
+}
+
+/// A learned reward that is the same constant everywhere, ended states included.
+final class ConstantRewardModel: RewardModel {
+    let value: Float
+    init(_ value: Float) { self.value = value }
+    func rewards(observations: [[Float]], actions: [[Float]]) -> [Float] { observations.map { _ in value } }
+    func absorbingRewards(finalObservations: [[Float]]) -> [Float]? { finalObservations.map { _ in value } }
+    var summary: String { "constant \(value)" }
+}
+
+@Suite("Termination bonuses")
+struct TerminationBonusTests {
+    @Test("with absorbing rewards, a constant offset no longer favours longer or shorter episodes")
+    func offsetInvariance() {
+        let gamma = 0.99
+        let source = RewardSource.model(ConstantRewardModel(0.5))
+        let bonus = source.terminationBonuses(finalObservations: [[0, 0]], gamma: gamma)[0]
+        #expect(abs(bonus - 0.5 * gamma / (1 - gamma)) < 1e-9)
+        for length in [1, 5, 50, 400] {
+            // Discounted return of an episode that terminates after `length` steps.
+            var total = 0.0, discount = 1.0
+            for t in 0..<length {
+                total += discount * (0.5 + (t == length - 1 ? bonus : 0))
+                discount *= gamma
+            }
+            #expect(abs(total - 0.5 / (1 - gamma)) < 1e-6, "length \(length): \(total)")
+        }
+        // Without a model, or with one that has no absorbing rewards, ending is worth 0.
+        #expect(RewardSource.environment.terminationBonuses(finalObservations: [[0], [1]], gamma: gamma) == [0, 0])
     }
 }

@@ -79,14 +79,18 @@ public final class ReplayBuffer {
 
     /// Recomputes every stored reward with `reward(observation, action, terms, taskReward)` — e.g.
     /// after a reward model is refitted (PEBBLE relabels the whole buffer).
-    public func relabel(_ reward: (_ observations: [[Float]], _ actions: [[Float]], _ terms: [[Double]], _ taskRewards: [Double]) -> [Float]) {
+    /// Recomputes every stored reward from (observations, actions, terms, task rewards, next
+    /// observations, terminated flags), in chunks.
+    public func relabel(_ reward: (_ observations: [[Float]], _ actions: [[Float]], _ terms: [[Double]], _ taskRewards: [Double],
+                                   _ nextObservations: [[Float]], _ terminated: [Bool]) -> [Float]) {
         let chunk = 4096
         var start = 0
         while start < count {
             let end = Swift.min(start + chunk, count)
             let obs = (start..<end).map { Array(observations[($0 * observationSize)..<(($0 + 1) * observationSize)]) }
             let act = (start..<end).map { Array(actions[($0 * actionSize)..<(($0 + 1) * actionSize)]) }
-            let new = reward(obs, act, Array(terms[start..<end]), Array(taskRewards[start..<end]))
+            let next = (start..<end).map { Array(nextObservations[($0 * observationSize)..<(($0 + 1) * observationSize)]) }
+            let new = reward(obs, act, Array(terms[start..<end]), Array(taskRewards[start..<end]), next, Array(terminated[start..<end]))
             for (k, value) in new.enumerated() { rewards[start + k] = value }
             start = end
         }

@@ -8,6 +8,14 @@ public protocol RewardModel: AnyObject {
     func rewards(observations: [[Float]], actions: [[Float]]) -> [Float]
     /// A short description for logs and run configurations.
     var summary: String { get }
+    /// The reward of every step after an episode terminated in each of `finalObservations`: the
+    /// ended state held for ever (an absorbing state, as in Kostrikov et al. 2019). Nil when the model
+    /// has none, and an ended episode is worth 0.
+    func absorbingRewards(finalObservations: [[Float]]) -> [Float]?
+}
+
+extension RewardModel {
+    public func absorbingRewards(finalObservations: [[Float]]) -> [Float]? { nil }
 }
 
 /// Where an agent's reward comes from.
@@ -66,6 +74,21 @@ public enum RewardSource {
         case .model(let model):
             return model.rewards(observations: observations, actions: actions).map(Double.init)
         }
+    }
+}
+
+extension RewardSource {
+    /// What a terminated transition adds to its reward for the ended state that follows it:
+    /// Σₖ≥₁ γᵏ·r_absorbing = γ/(1 − γ)·r_absorbing for a learned model with absorbing rewards, else 0.
+    /// With it, adding a constant to every learned reward (an offset that preferences cannot fix)
+    /// no longer changes which policy is best, so a learned reward cannot pay an agent for merely
+    /// staying alive.
+    func terminationBonuses(finalObservations: [[Float]], gamma: Double) -> [Double] {
+        guard case .model(let model) = self, !finalObservations.isEmpty,
+              let absorbing = model.absorbingRewards(finalObservations: finalObservations) else {
+            return [Double](repeating: 0, count: finalObservations.count)
+        }
+        return absorbing.map { gamma / (1 - gamma) * Double($0) }
     }
 }
 

@@ -169,8 +169,13 @@ public final class PPO: Trainer {
             let step = try environments.step(actions)
             globalStep += n
 
-            let trainingRewards = rewardSource.rewards(spec: task, observations: observations, actions: actions,
+            var trainingRewards = rewardSource.rewards(spec: task, observations: observations, actions: actions,
                                                        taskRewards: step.rewards, terms: step.terms)
+            let ended = (0..<n).filter { step.terminated[$0] }
+            if !ended.isEmpty {
+                let bonuses = rewardSource.terminationBonuses(finalObservations: ended.map { step.finalObservations[$0]! }, gamma: Double(configuration.gamma))
+                for (k, i) in ended.enumerated() { trainingRewards[i] += bonuses[k] }
+            }
             var rewards = trainingRewards
             var terminalValues = Array(repeating: 0.0, count: n)
             var dones = Array(repeating: false, count: n)

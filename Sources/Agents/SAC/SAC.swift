@@ -143,8 +143,11 @@ public final class SAC: Trainer {
         let action = policy.environmentAction(raw)
         let result = try environment.step(action)
         globalStep += 1
-        let reward = rewardSource.rewards(spec: task, observations: [observation], actions: [action],
+        var reward = rewardSource.rewards(spec: task, observations: [observation], actions: [action],
                                           taskRewards: [result.reward], terms: [result.terms])[0]
+        if result.isTerminated {
+            reward += rewardSource.terminationBonuses(finalObservations: [result.observation], gamma: Double(configuration.gamma))[0]
+        }
         replayBuffer.add(observation: observation, action: raw, reward: Float(reward), nextObservation: result.observation,
                          terminated: result.isTerminated, terms: result.terms, taskReward: result.reward)
         episodeTrainingReturn += reward
@@ -267,10 +270,13 @@ public final class SAC: Trainer {
 
     /// Recomputes every stored reward with the current reward source (after a reward model is refitted).
     public func relabelReplayBuffer() {
-        replayBuffer.relabel { observations, actions, terms, taskRewards in
+        replayBuffer.relabel { observations, actions, terms, taskRewards, nextObservations, terminated in
             let envActions = actions.map { policy.environmentAction($0) }
-            return rewardSource.rewards(spec: task, observations: observations, actions: envActions, taskRewards: taskRewards, terms: terms)
-                .map(Float.init)
+            var rewards = rewardSource.rewards(spec: task, observations: observations, actions: envActions, taskRewards: taskRewards, terms: terms)
+            let ended = terminated.indices.filter { terminated[$0] }
+            let bonuses = rewardSource.terminationBonuses(finalObservations: ended.map { nextObservations[$0] }, gamma: Double(configuration.gamma))
+            for (k, i) in ended.enumerated() { rewards[i] += bonuses[k] }
+            return rewards.map(Float.init)
         }
     }
 

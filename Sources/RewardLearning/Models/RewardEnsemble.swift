@@ -48,9 +48,6 @@ public final class RewardEnsemble: RewardModel, ParameterContainer {
 
     public var configuration: Configuration
     public let members: [MLP]
-    /// Each member's raw reward for an absorbing step, after its episode terminated (shape [1]).
-    /// Learned from segments that run past a termination; see `Segment.absorbingSteps`.
-    public let absorbingRewards: [Tensor]
 
     public init<G: RandomNumberGenerator>(_ configuration: Configuration, using generator: inout G) {
         precondition(configuration.ensembleSize > 0, "an ensemble needs at least one member")
@@ -59,29 +56,38 @@ public final class RewardEnsemble: RewardModel, ParameterContainer {
             MLP(.init(inputSize: configuration.inputSize, hiddenSizes: configuration.hiddenSizes, outputSize: 1,
                       activation: configuration.activation), initializer: .pytorchDefault, using: &generator)
         }
-        absorbingRewards = members.map { _ in Tensor.zeros([1], requiresGrad: true) }
     }
 
     public var namedParameters: [(name: String, tensor: Tensor)] {
-        members.enumerated().flatMap { i, m in
-            m.namedParameters.map { ("members.\(i).\($0.name)", $0.tensor) } + [("members.\(i).absorbing_reward", absorbingRewards[i])]
-        }
+        members.enumerated().flatMap { i, m in m.namedParameters.map { ("members.\(i).\($0.name)", $0.tensor) } }
     }
 
-    /// The parameters one member trains: its network and its absorbing-state reward.
-    func parameters(ofMember index: Int) -> [Tensor] { members[index].parameters + [absorbingRewards[index]] }
+    /// The action that stands for "no action" on absorbing steps (all zeros).
+    var absorbingAction: [Float] { [Float](repeating: 0, count: configuration.actionSize) }
 
-    /// The reward the agent sees for an absorbing step, standardised like `rewards`. It is 0 when the
-    /// output was standardised on absorbing steps, which then agrees with agents that value a
-    /// terminated episode at 0.
-    public var absorbingReward: Float {
-        let mean = absorbingRewards.map { $0.data[0] }.reduce(0, +) / Float(absorbingRewards.count)
-        return (mean - configuration.outputMean) / configuration.outputStd
+    /// Rewards of the absorbing steps after episodes ended in `finalObservations`: the networks at the
+    /// final observation with a zero action (or the observation alone).
+    public func absorbingRewards(finalObservations: [[Float]]) -> [Float]? {
+        rewards(observations: finalObservations, actions: finalObservations.map { _ in absorbingAction })
     }
 
-    /// The learned return of a segment: its real steps' rewards plus its absorbing steps'.
+    /// The learned return of a segment: its real steps' rewards plus its absorbing steps', each the
+    /// reward of its final observation held.
     public func segmentReturn(_ segment: Segment) -> Float {
-        rewards(observations: segment.observations, actions: segment.actions).reduce(0, +) + Float(segment.absorbingSteps) * absorbingReward
+        let real = rewards(observations: segment.observations, actions: segment.actions).reduce(0, +)
+        guard segment.absorbingSteps > 0, let final = segment.finalObservation else { return real }
+        return real + Float(segment.absorbingSteps) * rewards(observations: [final], actions: [absorbingAction])[0]
+    }
+
+    /// A segment's network inputs and the weight of each input row in its return: its real steps
+    /// (weight 1), then, when it has absorbing steps, its final observation with the zero action
+    /// (weight: the number of absorbing steps).
+    func rows(_ segment: Segment) -> (observations: [[Float]], actions: [[Float]], weights: [Float]) {
+        guard segment.absorbingSteps > 0, let final = segment.finalObservation else {
+            return (segment.observations, segment.actions, [Float](repeating: 1, count: segment.realSteps))
+        }
+        return (segment.observations + [final], segment.actions + [absorbingAction],
+                [Float](repeating: 1, count: segment.realSteps) + [Float(segment.absorbingSteps)])
     }
 
     public var summary: String { "\(configuration.ensembleSize)×MLP\(configuration.hiddenSizes) on \(configuration.usesActions ? "(s, a)" : "s") for \(configuration.taskID)" }
@@ -118,12 +124,7 @@ public final class RewardEnsemble: RewardModel, ParameterContainer {
         let (configuration, file) = try Checkpoint.read(url, kind: checkpointKind, configuration: Configuration.self)
         var generator = SeededGenerator(seed: 0)
         let model = RewardEnsemble(configuration, using: &generator)
-        // Models saved before absorbing-state rewards existed have none: theirs is 0.
-        var complete = file
-        for (i, tensor) in model.absorbingRewards.enumerated() where file["members.\(i).absorbing_reward"] == nil {
-            complete.tensors.append(("members.\(i).absorbing_reward", Tensor.zeros(tensor.shape)))
-        }
-        try model.load(complete)
+        try model.load(file)
         return model
     }
 }

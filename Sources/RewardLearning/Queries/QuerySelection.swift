@@ -32,16 +32,15 @@ public enum QuerySampler: String, Codable, Sendable, CaseIterable {
         // Each member's return for each distinct segment in the pool.
         let needed = Array(Set(pool.flatMap { [$0.0, $0.1] })).sorted()
         let all = needed.map { segments[$0] }
-        let x = model.inputs(observations: all.flatMap(\.observations), actions: all.flatMap(\.actions))
+        let rows = all.map { model.rows($0) }
+        let x = model.inputs(observations: rows.flatMap(\.observations), actions: rows.flatMap(\.actions))
         var memberReturns: [[Int: Double]] = []
-        for (m, outputs) in model.memberOutputs(x).enumerated() {
+        for outputs in model.memberOutputs(x) {
             var offset = 0
             var returns: [Int: Double] = [:]
-            let absorbing = Double(model.absorbingRewards[m].data[0])
             for (k, index) in needed.enumerated() {
-                returns[index] = outputs[offset..<(offset + all[k].realSteps)].reduce(0) { $0 + Double($1) }
-                    + Double(all[k].absorbingSteps) * absorbing
-                offset += all[k].realSteps
+                returns[index] = zip(outputs[offset..<(offset + rows[k].weights.count)], rows[k].weights).reduce(0) { $0 + Double($1.0 * $1.1) }
+                offset += rows[k].weights.count
             }
             memberReturns.append(returns)
         }

@@ -53,7 +53,7 @@ public struct RewardFitter {
         let start = Date()
         var lastLoss = 0.0
         for (index, member) in model.members.enumerated() {
-            let adam = Adam(parameters: model.parameters(ofMember: index), configuration: .init(learningRate: configuration.learningRate))
+            let adam = Adam(parameters: member.parameters, configuration: .init(learningRate: configuration.learningRate))
             for _ in 0..<configuration.epochs {
                 var indices = Array(training.indices)
                 indices.shuffle(using: &generator)
@@ -81,35 +81,30 @@ public struct RewardFitter {
     }
 
     /// One member's segment returns for a batch of pairs: ([B], [B]). A segment's return is the sum
-    /// of the member's rewards over its real steps plus its absorbing reward times its absorbing steps.
+    /// of the member's rewards over its real steps plus, for each absorbing step, its reward at the
+    /// final observation (see `RewardEnsemble.rows`).
     func returns(member index: Int, _ model: RewardEnsemble, _ batch: [PreferencePair]) -> (Tensor, Tensor) {
         let member = model.members[index]
         let length = batch[0].first.length
-        var observations: [[Float]] = [], actions: [[Float]] = []
-        var absorbing = false
         for pair in batch {
             precondition(pair.first.length == length && pair.second.length == length, "segments in a batch must have one length")
-            observations += pair.first.observations + pair.second.observations
-            actions += pair.first.actions + pair.second.actions
-            absorbing = absorbing || pair.first.absorbingSteps > 0 || pair.second.absorbingSteps > 0
         }
-        let x = model.inputs(observations: observations, actions: actions)
+        let segments = batch.flatMap { [$0.first, $0.second] }
         let perSegment: Tensor  // [B, 2]
-        if !absorbing {
+        if segments.allSatisfy({ $0.absorbingSteps == 0 }) {
+            let x = model.inputs(observations: segments.flatMap(\.observations), actions: segments.flatMap(\.actions))
             perSegment = member(x).reshaped([batch.count, 2, length]).sum(axis: 2)
         } else {
-            // Segments have different numbers of real steps: sum each one's rows with a 0/1 matrix
-            // [2B, N], and add its absorbing steps times the absorbing reward.
-            let segments = batch.flatMap { [$0.first, $0.second] }
-            var membership = [Float](repeating: 0, count: segments.count * observations.count)
-            var row = 0
-            for (s, segment) in segments.enumerated() {
-                for _ in 0..<segment.realSteps { membership[s * observations.count + row] = 1; row += 1 }
+            // Segments have different numbers of rows: weight each one's rows with a matrix [2B, N].
+            let rows = segments.map { model.rows($0) }
+            let n = rows.reduce(0) { $0 + $1.weights.count }
+            var weights = [Float](repeating: 0, count: segments.count * n)
+            var column = 0
+            for (s, row) in rows.enumerated() {
+                for w in row.weights { weights[s * n + column] = w; column += 1 }
             }
-            let sums = Tensor(shape: [segments.count, observations.count], data: membership).matmul(member(x))  // [2B, 1]
-            let counts = Tensor(shape: [segments.count, 1], data: segments.map { Float($0.absorbingSteps) })
-            let absorbingSums = counts.matmul(model.absorbingRewards[index].reshaped([1, 1]))
-            perSegment = (sums + absorbingSums).reshaped([batch.count, 2])
+            let x = model.inputs(observations: rows.flatMap(\.observations), actions: rows.flatMap(\.actions))
+            perSegment = Tensor(shape: [segments.count, n], data: weights).matmul(member(x)).reshaped([batch.count, 2])
         }
         let first = perSegment.matmul(Tensor(shape: [2, 1], data: [1, 0])).reshaped([batch.count])
         let second = perSegment.matmul(Tensor(shape: [2, 1], data: [0, 1])).reshaped([batch.count])
@@ -135,11 +130,10 @@ public struct RewardFitter {
         model.configuration.inputStd = zip(sum, square).map { s, q in Float(Swift.max(Swift.max(q / n - (s / n) * (s / n), 0).squareRoot(), 1e-3)) }
     }
 
-    /// Sets the reward's offset and scale for the agent. Preferences between segments of one length
-    /// leave the offset free. When some labelled segment runs past a termination, the absorbing-state
-    /// reward fixes it: the offset makes it 0, which is what agents assume a terminated episode is
-    /// worth. Otherwise the labelled states' mean reward becomes 0. The scale is the standard
-    /// deviation over the labelled states.
+    /// Sets the reward's offset and scale for the agent: mean 0 and standard deviation 1 over the
+    /// labelled states. Preferences between segments of one length leave the offset free; agents
+    /// that add the absorbing reward at terminations (`RewardModel.absorbingRewards`) are not
+    /// affected by it.
     func standardizeOutput(_ model: RewardEnsemble, over pairs: [PreferencePair]) {
         model.configuration.outputMean = 0
         model.configuration.outputStd = 1
@@ -148,8 +142,7 @@ public struct RewardFitter {
         guard rewards.count > 1 else { return }
         let mean = rewards.reduce(0, +) / Float(rewards.count)
         let std = (rewards.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(rewards.count)).squareRoot()
-        let seesAbsorbing = segments.contains { $0.absorbingSteps > 0 }
-        model.configuration.outputMean = seesAbsorbing ? model.absorbingReward : mean
+        model.configuration.outputMean = mean
         model.configuration.outputStd = Swift.max(std, 1e-6)
     }
 

@@ -5,24 +5,31 @@ import PhysicsEnvs
 /// task's true per-step rewards (for simulated teachers and diagnostics).
 ///
 /// A segment that runs past the end of a terminated episode is padded with absorbing steps: the
-/// episode has ended, the true reward there is 0, and the reward model gives each such step its learned
-/// absorbing-state reward (Kostrikov et al. 2019, "Discriminator-Actor-Critic"). Comparing segments that
-/// end early with segments that go on is what tells the model whether ending is better than going on.
+/// episode has ended and its final state is held, as its clip holds the last frame. The reward model
+/// gives each such step the reward of the final observation (with a zero action), in the spirit of
+/// Kostrikov et al. 2019 ("Discriminator-Actor-Critic"); simulated teachers count the episode's last
+/// reward (its outcome: a landing, a crash) on each of them, as Christiano et al. 2017 replaced
+/// terminations with fixed-length episodes. Comparing segments that end early with segments that go on
+/// is then what tells the model whether an ending is better than going on.
 public struct Segment: Sendable {
     /// Observations before each real step.
     public var observations: [[Float]]
     public var actions: [[Float]]
     /// True rewards of the real steps.
     public var trueRewards: [Double]
-    /// Steps after the episode terminated, counted in the segment's length (true reward 0).
+    /// Steps after the episode terminated, counted in the segment's length.
     public var absorbingSteps: Int
+    /// The observation the episode ended in (after the last real step), when there are absorbing steps.
+    public var finalObservation: [Float]?
     /// Where it came from, when stored.
     public var reference: SegmentReference?
 
     public init(observations: [[Float]], actions: [[Float]], trueRewards: [Double], absorbingSteps: Int = 0,
-                reference: SegmentReference? = nil) {
+                finalObservation: [Float]? = nil, reference: SegmentReference? = nil) {
         precondition(observations.count == actions.count && actions.count == trueRewards.count, "segment arrays differ in length")
         precondition(absorbingSteps >= 0, "absorbing steps cannot be negative")
+        precondition(absorbingSteps == 0 || (finalObservation != nil && !trueRewards.isEmpty), "absorbing steps need the final observation and a real step")
+        self.finalObservation = finalObservation
         self.observations = observations
         self.actions = actions
         self.trueRewards = trueRewards
@@ -34,9 +41,11 @@ public struct Segment: Sendable {
     public var length: Int { actions.count + absorbingSteps }
     /// Steps the episode really took inside the segment.
     public var realSteps: Int { actions.count }
+    /// The true return of the real steps (the task's own measure).
     public var trueReturn: Double { trueRewards.reduce(0, +) }
-    /// True rewards over the whole length, 0 on absorbing steps (what a simulated teacher sees).
-    public var paddedTrueRewards: [Double] { trueRewards + [Double](repeating: 0, count: absorbingSteps) }
+    /// True rewards over the whole length, the episode's last reward held on absorbing steps (what a
+    /// simulated teacher judges).
+    public var paddedTrueRewards: [Double] { trueRewards + [Double](repeating: trueRewards.last ?? 0, count: absorbingSteps) }
 
     /// Cuts `[start, start + length)` from a replayed episode. Steps past the end of a terminated
     /// episode become absorbing steps; a truncated episode cannot be cut past its end.
@@ -46,8 +55,9 @@ public struct Segment: Sendable {
         let actions = Array(episode.record.actions[start..<end])
         let observations = Array(episode.observations[start..<end])
         let rewards = episode.termTrace[start..<end].map { $0.reduce(0, +) }
-        return Segment(observations: observations, actions: actions, trueRewards: rewards, absorbingSteps: start + length - end,
-                       reference: reference)
+        let absorbing = start + length - end
+        return Segment(observations: observations, actions: actions, trueRewards: rewards, absorbingSteps: absorbing,
+                       finalObservation: absorbing > 0 ? episode.observations[end] : nil, reference: reference)
     }
 }
 
