@@ -60,22 +60,10 @@ struct AbsorbingStateTests {
 
     @Test("oracle labels teach which endings are good, through the absorbing steps")
     func endingsAreLearned() throws {
-        let segments = terminatingSegments(400, length: 8, seed: 21)
-        var teacher = SimulatedTeacher(.init(), seed: 22)
-        var pairs: [PreferencePair] = []
-        for k in 0..<300 {
-            let a = segments[(2 * k) % segments.count], b = segments[(2 * k + 1) % segments.count]
-            if let pair = PreferencePair(first: a, second: b, answer: teacher.answer(first: a.paddedTrueRewards, second: b.paddedTrueRewards, returnRange: (-40, 40))) {
-                pairs.append(pair)
-            }
-        }
+        let pairs = oraclePairs(terminatingSegments(400, length: 8, seed: 21), count: 300, returnRange: (-40, 40), seed: 22)
         var g = SeededGenerator(seed: 23)
         let model = RewardEnsemble(.init(task: toySpec, usesActions: false, hiddenSizes: [16], ensembleSize: 2), using: &g)
-        var fitter = RewardFitter()
-        fitter.configuration.epochs = 80
-        fitter.configuration.batchSize = 32
-        fitter.configuration.learningRate = 3e-3
-        let report = try fitter.fit(model, pairs: pairs, seed: 24)
+        let report = try smallFitter(epochs: 80).fit(model, pairs: pairs, seed: 24)
         #expect(report.heldOutAccuracy > 0.75, "held-out accuracy \(report.heldOutAccuracy)")
         // Good endings (x1 > 0.3) are held at a higher reward than bad ones (x1 < −0.3).
         var rng = SeededGenerator(seed: 25)

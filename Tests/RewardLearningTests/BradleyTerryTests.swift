@@ -21,6 +21,24 @@ func linearSegments(_ count: Int, length: Int, seed: UInt64) -> [Segment] {
     }
 }
 
+/// `count` oracle-labelled pairs of consecutive segments (cycling through them), answered on their
+/// padded true rewards; and a fitter with small-problem settings.
+func oraclePairs(_ segments: [Segment], count: Int, returnRange: (Double, Double), seed: UInt64) -> [PreferencePair] {
+    var teacher = SimulatedTeacher(.init(), seed: seed)
+    return (0..<count).compactMap { k in
+        let a = segments[(2 * k) % segments.count], b = segments[(2 * k + 1) % segments.count]
+        return PreferencePair(first: a, second: b, answer: teacher.answer(first: a.paddedTrueRewards, second: b.paddedTrueRewards, returnRange: returnRange))
+    }
+}
+
+func smallFitter(epochs: Int) -> RewardFitter {
+    var fitter = RewardFitter()
+    fitter.configuration.epochs = epochs
+    fitter.configuration.batchSize = 32
+    fitter.configuration.learningRate = 3e-3
+    return fitter
+}
+
 @Suite("Bradley–Terry reward learning")
 struct BradleyTerryTests {
     @Test("the loss passes a gradient check")
@@ -51,22 +69,10 @@ struct BradleyTerryTests {
 
     @Test("an ensemble recovers a linear reward from oracle labels")
     func recoversLinearReward() throws {
-        let segments = linearSegments(240, length: 10, seed: 2)
-        var teacher = SimulatedTeacher(.init(), seed: 3)
-        var pairs: [PreferencePair] = []
-        for k in 0..<200 {
-            let a = segments[(2 * k) % segments.count], b = segments[(2 * k + 1) % segments.count]
-            if let pair = PreferencePair(first: a, second: b, answer: teacher.answer(first: a.trueRewards, second: b.trueRewards, returnRange: (-20, 20))) {
-                pairs.append(pair)
-            }
-        }
+        let pairs = oraclePairs(linearSegments(240, length: 10, seed: 2), count: 200, returnRange: (-20, 20), seed: 3)
         var g = SeededGenerator(seed: 4)
         let model = RewardEnsemble(.init(task: toySpec, hiddenSizes: [16], ensembleSize: 2), using: &g)
-        var fitter = RewardFitter()
-        fitter.configuration.epochs = 60
-        fitter.configuration.batchSize = 32
-        fitter.configuration.learningRate = 3e-3
-        let report = try fitter.fit(model, pairs: pairs, seed: 5)
+        let report = try smallFitter(epochs: 60).fit(model, pairs: pairs, seed: 5)
         #expect(report.heldOutAccuracy > 0.85, "held-out accuracy \(report.heldOutAccuracy)")
         // Learned and true returns correlate on fresh segments.
         let fresh = linearSegments(100, length: 10, seed: 6)

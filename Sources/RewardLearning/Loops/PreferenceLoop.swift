@@ -216,9 +216,9 @@ public final class PreferenceLoop {
             metrics["pbrl/label_accuracy"] = report.heldOutAccuracy
             metrics["pbrl/reward_loss"] = report.trainingLoss
             metrics["pbrl/pair_updates_per_s"] = report.pairUpdatesPerSecond
-            // Learned versus true segment returns.
+            // Learned versus true segment returns (absorbing steps counted as the teachers count them).
             let learned = segments.map { Double(model.segmentReturn($0)) }
-            let truth = segments.map(\.trueReturn)
+            let truth = segments.map { $0.paddedTrueRewards.reduce(0, +) }
             metrics["pbrl/pearson"] = Correlation.pearson(learned, truth)
             metrics["pbrl/spearman"] = Correlation.spearman(learned, truth)
         }
