@@ -1,15 +1,20 @@
 import Agents
 import Foundation
 import PhysicsEnvs
+import RewardLearning
 
 enum EvalCommand {
     static let help = """
     usage: sandbox eval --policy PATH [--episodes K] [--seed S] [--clip FILE.gif|FILE.mp4] [--record FILE.json]
-                        [--size WxH] [--stochastic]
+                        [--size WxH] [--stochastic] [--reward-model MODEL]
 
     Runs a trained policy (a policy.safetensors, a checkpoint, or a run folder) for K episodes with its
     deterministic actions (--stochastic samples instead) and prints each return, then the mean and
     standard deviation. --clip and --record write the first episode.
+
+    --reward-model also scores each episode with a learned reward (a reward_model.safetensors): its
+    learned return and, for an episode that terminated, the model's reward for the ended state held
+    after it (what `pbrl` agents receive, times γ/(1 − γ), at a termination).
     """
 
     /// A policy file from a path that may be a run folder.
@@ -29,10 +34,12 @@ enum EvalCommand {
         let record = arguments.string("record")
         let sizeText = arguments.string("size")
         let stochastic = arguments.flag("stochastic")
+        let rewardModelPath = arguments.string("reward-model")
         try arguments.checkAllUsed()
 
         let policy = try Policy.load(from: policyURL(path))
         let environment = try policy.makeEnvironment()
+        let rewardModel = try rewardModelPath.map { try RewardModelLoader.load(path: $0, spec: environment.spec) }
         let clipFormat = try clip.map { p -> ClipFormat in
             let format = try ClipFormat(path: p)
             try format.checkAvailable(for: p)
@@ -47,9 +54,18 @@ enum EvalCommand {
             let episodeSeed = seed &+ UInt64(e)
             let controller: any Controller = stochastic ? SampledPolicy(policy, seed: episodeSeed) : policy
             let episode = try Rollout.run(environment, controller: controller, seed: episodeSeed,
-                                          renderSize: e == 0 && clip != nil ? size : nil)
+                                          renderSize: e == 0 && clip != nil ? size : nil, keepObservations: rewardModel != nil)
             returns.append(episode.record.episodeReturn)
-            print(String(format: "episode %d seed %llu return %.2f length %d", e, episodeSeed, episode.record.episodeReturn, episode.record.length))
+            var line = String(format: "episode %d seed %llu return %.2f length %d", e, episodeSeed, episode.record.episodeReturn, episode.record.length)
+            if let rewardModel {
+                let n = episode.record.length
+                let learned = rewardModel.rewards(observations: Array(episode.observations.prefix(n)), actions: episode.record.actions).reduce(0, +)
+                line += String(format: " learned return %.2f", learned)
+                if episode.record.terminated, let ended = rewardModel.absorbingRewards(finalObservations: [episode.observations[n]]) {
+                    line += String(format: " ended-state reward %.3f", ended[0])
+                }
+            }
+            print(line)
             if e == 0 {
                 if let clip, let clipFormat { try clipFormat.write(episode.frames, to: clip, framesPerSecond: environment.spec.framesPerSecond) }
                 if let record { try episode.record.write(to: URL(fileURLWithPath: record)) }

@@ -55,7 +55,9 @@ enum PBRLCommand {
             trainer = try PPO(task: spec.id, configuration: ppo!, reward: .model(model), seed: seed, totalSteps: total)
         } else {
             sac = SAC.Configuration.tuned(for: spec.name)
-            sac!.learningStarts = Swift.min(sac!.learningStarts, loop.pretrainingSteps)
+            // PEBBLE (Lee et al. 2021) takes 1,000 random seed steps, then 9,000 of SAC on the state-entropy
+            // reward: updates must start well inside the pre-training, or it is only random steps.
+            sac!.learningStarts = Swift.min(sac!.learningStarts, Swift.max(1, loop.pretrainingSteps / 10))
             let s = try SAC(task: spec.id, configuration: sac!, reward: .model(model), seed: seed, totalSteps: total)
             s.stepsPerIteration = 1000
             trainer = s

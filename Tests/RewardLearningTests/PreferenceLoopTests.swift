@@ -109,6 +109,16 @@ struct PreferenceLoopTests {
         }
         #expect(loop.labelsUsed == 20)
         #expect(trainer.batchRewardOverride == nil)
+        // Queries are drawn from the agent's own training episodes, replayed exactly.
+        let trainingSeeds = Set(trainer.recentEpisodes.map(\.seed))
+        #expect(trainer.finishedEpisodeCount > 0 && trainer.recentEpisodes.count == min(trainer.finishedEpisodeCount, 100))
+        for query in try loop.store.queries() {
+            for reference in [query.first, query.second] {
+                let record = try loop.store.episode(reference.episode)
+                #expect(trainingSeeds.contains(record.seed))
+                #expect(trainer.recentEpisodes.first { $0.seed == record.seed }?.actions == record.actions)
+            }
+        }
     }
 
     @Test("correlations: Pearson and Spearman with ties")

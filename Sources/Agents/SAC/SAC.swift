@@ -84,6 +84,15 @@ public final class SAC: Trainer {
     private var episodeSeed: UInt64
     private var episodeTrainingReturn = 0.0, episodeTrueReturn = 0.0, episodeLength = 0
     private var finished: [EpisodeStatistics] = []
+    /// The actions (as sent to the task) of the episode being played.
+    private var episodeActions: [[Float]] = []
+    /// The most recent finished training episodes, oldest first, as (seed, actions): enough to replay
+    /// each one exactly with the task (PEBBLE draws its queries from them). At most
+    /// `recentEpisodeCapacity` are kept.
+    public private(set) var recentEpisodes: [(seed: UInt64, actions: [[Float]])] = []
+    public var recentEpisodeCapacity = 100
+    /// How many training episodes have finished since the start.
+    public private(set) var finishedEpisodeCount = 0
 
     public convenience init(task id: String, options: [String: Double] = [:], configuration: Configuration,
                             reward: RewardSource = .environment, seed: UInt64, totalSteps: Int) throws {
@@ -153,8 +162,13 @@ public final class SAC: Trainer {
         episodeTrainingReturn += reward
         episodeTrueReturn += result.reward
         episodeLength += 1
+        episodeActions.append(action)
         if result.isDone {
             finished.append(EpisodeStatistics(trainingReturn: episodeTrainingReturn, trueReturn: episodeTrueReturn, length: episodeLength))
+            recentEpisodes.append((episodeSeed, episodeActions))
+            if recentEpisodes.count > recentEpisodeCapacity { recentEpisodes.removeFirst(recentEpisodes.count - recentEpisodeCapacity) }
+            finishedEpisodeCount += 1
+            episodeActions = []
             episodeTrainingReturn = 0; episodeTrueReturn = 0; episodeLength = 0
             episodeSeed = generator.next()
             observation = environment.reset(seed: episodeSeed)

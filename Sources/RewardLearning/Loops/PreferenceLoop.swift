@@ -99,6 +99,9 @@ public final class PreferenceLoop {
     /// Standing answers received so far (answersLater only).
     public private(set) var answersReceived = 0
     private var candidates: [Segment] = []
+    /// SAC training episodes already turned into candidates, and the segments each one gave.
+    private var episodesSeen = 0
+    private var segmentsPerEpisode: [Int] = []
     private var generator: SeededGenerator
     private var fitter: RewardFitter
     private var normalized = false
@@ -163,23 +166,49 @@ public final class PreferenceLoop {
         return metrics
     }
 
-    /// One round: roll out, cut segments, choose pairs, get answers, refit, relabel.
+    /// One round: gather episodes, cut segments, choose pairs, get answers, refit, relabel.
+    ///
+    /// PEBBLE draws its queries from the agent's recent training episodes (B-Pref keeps the last 100),
+    /// so that a rare success is there to be asked about; they are replayed exactly from their seeds and
+    /// actions. PrefPPO, and SAC before its first finished episode, roll out the current policy.
     public func feedbackRound() throws -> [String: Double] {
         let environment = try trainer.policy.makeEnvironment()
-        let sampled = SampledController(trainer.policy, seed: generator.next())
         var fresh: [Segment] = []
-        for _ in 0..<configuration.episodesPerRound {
-            let episode = try Rollout.run(environment, controller: sampled, seed: generator.next(), keepObservations: true)
+        @discardableResult
+        func addSegments(of episode: Episode) throws -> Int {
             let starts = segmentStarts(episodeLength: episode.record.length, segmentLength: configuration.segmentLength,
                                        terminated: episode.record.terminated)
-            guard !starts.isEmpty else { continue }
+            guard !starts.isEmpty else { return 0 }
             let id = try store.add(episode: episode.record)
             for start in starts {
                 let reference = SegmentReference(episode: id, start: start, length: configuration.segmentLength)
                 fresh.append(Segment.cut(episode, start: start, length: configuration.segmentLength, reference: reference))
             }
+            return starts.count
         }
-        candidates = Array((candidates + fresh).suffix(Swift.max(fresh.count * 3, 2)))
+        if let sac = trainer as? SAC, !sac.recentEpisodes.isEmpty {
+            let newEpisodes = Swift.min(sac.finishedEpisodeCount - episodesSeen, sac.recentEpisodes.count)
+            episodesSeen = sac.finishedEpisodeCount
+            for played in sac.recentEpisodes.suffix(newEpisodes) {
+                let episode = try Rollout.run(environment, controller: ActionSequence(played.actions), seed: played.seed, keepObservations: true)
+                guard episode.record.length == played.actions.count else {
+                    throw AgentError.invalidConfiguration("a training episode replayed to \(episode.record.length) steps, not \(played.actions.count); the task is not deterministic")
+                }
+                segmentsPerEpisode.append(try addSegments(of: episode))
+            }
+            // The segments of the last `recentEpisodeCapacity` training episodes are the candidates.
+            segmentsPerEpisode = Array(segmentsPerEpisode.suffix(sac.recentEpisodeCapacity))
+        } else {
+            let sampled = SampledController(trainer.policy, seed: generator.next())
+            for _ in 0..<configuration.episodesPerRound {
+                try addSegments(of: try Rollout.run(environment, controller: sampled, seed: generator.next(), keepObservations: true))
+            }
+        }
+        if trainer is SAC, !segmentsPerEpisode.isEmpty {
+            candidates = Array((candidates + fresh).suffix(Swift.max(segmentsPerEpisode.reduce(0, +), 2)))
+        } else {
+            candidates = Array((candidates + fresh).suffix(Swift.max(fresh.count * 3, 2)))
+        }
         guard candidates.count >= 2 else {
             throw AgentError.invalidConfiguration("episodes are shorter than the \(configuration.segmentLength)-step segments; use --segment with a smaller length")
         }
@@ -274,6 +303,17 @@ public func segmentStarts(episodeLength: Int, segmentLength: Int, terminated: Bo
     var starts = Array(stride(from: 0, through: episodeLength - segmentLength, by: segmentLength))
     if starts.last! != episodeLength - segmentLength { starts.append(episodeLength - segmentLength) }
     return starts
+}
+
+/// Plays back recorded actions (to replay a training episode from its seed).
+final class ActionSequence: Controller {
+    let actions: [[Float]]
+    var next = 0
+    init(_ actions: [[Float]]) { self.actions = actions }
+    func action(for observation: [Float]) -> [Float] {
+        defer { next += 1 }
+        return actions[Swift.min(next, actions.count - 1)]
+    }
 }
 
 /// A policy that samples its actions, seeded (for feedback rollouts).
