@@ -146,6 +146,12 @@ struct PreferenceCommandTests {
         let train = try CommandLine.run(["train", "--task", "LunarLanderContinuous-v1", "--algo", "ppo", "--envs", "2", "--steps", "2048",
                                          "--reward", "model:\(directory)/reward.safetensors", "--out", "\(directory)/runs"])
         #expect(train.status == 0, "\(train.standardError)")
+        // The learned reward scores a policy's episodes; a model of another task is refused.
+        let runName = try FileManager.default.contentsOfDirectory(atPath: "\(directory)/runs").first { !$0.hasPrefix(".") } ?? "missing"
+        let scored = try CommandLine.run(["eval", "--policy", "\(directory)/runs/\(runName)", "--episodes", "2",
+                                          "--reward-model", "\(directory)/reward.safetensors"])
+        #expect(scored.status == 0, "\(scored.standardError)")
+        #expect(scored.standardOutput.components(separatedBy: "learned return").count == 3, "\(scored.standardOutput)")
         // Errors: an unknown teacher, a store of another task, a wrong-task model.
         let teacher = try CommandLine.run(["queries", "answer", "--store", store, "--teacher", "lazy"])
         #expect(teacher.status != 0 && teacher.standardError.contains("unknown teacher 'lazy'"))
