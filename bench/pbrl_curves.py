@@ -5,10 +5,11 @@ teachers at 1,000 labels, then writes the curves (charts/true_return) to docs/pb
 a table (final deterministic evaluation, wall time, reward-training pair-updates/s) to the `pbrl`
 section of bench/RESULTS.md.
 
-Usage (from the repository root): python3 bench/pbrl_curves.py [sac|ppo] [steps] [sandbox binary] [parallel runs]
-Finished runs of the same budget are reused; PBRL_REPORT_ONLY=1 reports without training.
-  sac: PEBBLE at SAC's step budget on the true reward (500k; hours on two cores)
-  ppo: PrefPPO at PPO's budget (1M)
+Usage (from the repository root): python3 bench/pbrl_curves.py [sac|ppo] [steps] [sandbox binary] [parallel runs] [seed]
+Finished runs of the same budget and seed are reused; PBRL_REPORT_ONLY=1 reports without training.
+  sac: PEBBLE at the step budget SAC needs on the true reward (200k with seed 2, bench/RESULTS.md;
+       about an hour per configuration per core)
+  ppo: PrefPPO at PPO's budget (1M, seed 1)
 """
 import json
 import os
@@ -22,9 +23,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from results_file import write_section  # noqa: E402
 
 algo = sys.argv[1] if len(sys.argv) > 1 else "sac"
-steps = int(sys.argv[2]) if len(sys.argv) > 2 else (500_000 if algo == "sac" else 1_000_000)
+steps = int(sys.argv[2]) if len(sys.argv) > 2 else (200_000 if algo == "sac" else 1_000_000)
 binary = sys.argv[3] if len(sys.argv) > 3 else ".build/release/sandbox"
 jobs = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+seed = int(sys.argv[5]) if len(sys.argv) > 5 else (2 if algo == "sac" else 1)
 name = "PEBBLE" if algo == "sac" else "PrefPPO"
 out = Path(f"bench/out/pbrl-{algo}")
 configurations = [("oracle", 250), ("oracle", 500), ("oracle", 1000), ("noisy", 1000), ("mistake", 1000)]
@@ -40,7 +42,10 @@ def finished_run(configuration):
     for run in sorted((p for p in parent.iterdir() if p.is_dir()), reverse=True):
         config = run / "config.json"
         metrics = run / "metrics.jsonl"
-        if not (config.exists() and metrics.exists()) or json.loads(config.read_text()).get("totalSteps") != steps:
+        if not (config.exists() and metrics.exists()):
+            continue
+        settings = json.loads(config.read_text())
+        if settings.get("totalSteps") != steps or settings.get("seed") != seed:
             continue
         last = [json.loads(line) for line in metrics.read_text().splitlines() if line.strip()][-1:]
         if last and last[0].get("global_step", 0) >= steps:  # a run stopped early is not finished
@@ -61,7 +66,7 @@ def train(configuration):
     teacher, labels = configuration
     environment = dict(os.environ, SANDBOX_BLAS_THREADS="1") if jobs > 1 else None
     subprocess.run([binary, "pbrl", "--task", "LunarLanderContinuous-v1", "--algo", algo, "--teacher", teacher,
-                    "--labels", str(labels), "--steps", str(steps), "--seed", "1", "--out", str(out / f"{teacher}-{labels}")],
+                    "--labels", str(labels), "--steps", str(steps), "--seed", str(seed), "--out", str(out / f"{teacher}-{labels}")],
                    check=True, stdout=subprocess.DEVNULL, env=environment)
 
 
@@ -94,7 +99,7 @@ subprocess.run([binary, "plot", *folders, "--metric", "charts/true_return", "--n
                 "--title", f"{name} on LunarLanderContinuous: true return", "--out", f"docs/pbrl-{algo}-curves.png"], check=True)
 text = "\n".join([
     f"## {name} on LunarLanderContinuous: labels and teachers", "",
-    f"`python3 bench/pbrl_curves.py {algo} {steps}`: {steps:,} steps, seed 1, B-Pref teachers, "
+    f"`python3 bench/pbrl_curves.py {algo} {steps}`: {steps:,} steps, seed {seed}, B-Pref teachers, "
     "disagreement sampling, 50-step segments. Evaluation: `sandbox eval --episodes 10` (deterministic, true reward). "
     f"Curves: docs/pbrl-{algo}-curves.png.", "",
     "| teacher | labels | true return (10 episodes) | held-out label accuracy | wall time (min) | reward training, pair-updates/s |",
