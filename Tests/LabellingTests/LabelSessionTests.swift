@@ -157,6 +157,45 @@ struct LabelScreenTests {
         #expect(drawnFraction(idle, x: 20..<1020, y: 200..<400) < 0.1, "no clips when nothing is pending")
     }
 
+    @Test("a clip that runs past its episode's end says so on the held frames")
+    func endedEpisodeTag() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("labelling-\(UUID().uuidString).db").path
+        let store = try LabelStore(path: path)
+        let environment = try TaskRegistry.make("LunarLanderContinuous-v1")
+        // Full throttle sideways ends the episode early (a crash or leaving the screen).
+        let episode = try Rollout.run(environment, controller: FixedAction([-1, 1]), seed: 3)
+        #expect(episode.record.terminated)
+        let id = try store.add(episode: episode.record)
+        let n = episode.record.length
+        let late = try store.add(segment: SegmentReference(episode: id, start: n - 10, length: 40))
+        let early = try store.add(segment: SegmentReference(episode: id, start: 0, length: 40))
+        try store.addQuery(kind: .pair, first: late, second: early)
+        let session = try LabelSession(store: store, annotator: "alice")
+        let clip = session.current!.clips[0]
+        #expect(clip.endFrame == 10 && clip.frames.count == 41)
+        // Where the left clip's tag goes: compare the screen with the clip's own frame there.
+        let screen = LabelScreen()
+        let slotWidth = (Double(LabelScreen.width) - 3 * LabelScreen.gap) / 2
+        let frame0 = clip.frames[0]
+        let fx = Int(LabelScreen.gap + (slotWidth - Double(frame0.width)) / 2)
+        let fy = Int(LabelScreen.header + LabelScreen.labelRow + (Double(LabelScreen.pairBox.height) - Double(frame0.height)) / 2)
+        func changed(_ rendered: Frame, _ shown: Frame) -> Double {
+            var differing = 0, total = 0
+            for y in (fy + 9)..<(fy + 25) {
+                for x in (fx + 10)..<(fx + 90) {
+                    let a = rendered[x, y], b = shown[x - fx, y - fy]
+                    if abs(Int(a.0) - Int(b.0)) + abs(Int(a.1) - Int(b.1)) + abs(Int(a.2) - Int(b.2)) > 60 { differing += 1 }
+                    total += 1
+                }
+            }
+            return Double(differing) / Double(total)
+        }
+        #expect(changed(screen.render(session), clip.frames[0]) < 0.1, "no tag while the episode runs")
+        try session.perform(.seek(1))
+        #expect(session.frameIndex == 40)
+        #expect(changed(screen.render(session), clip.frames[40]) > 0.3, "the tag covers the held frame")
+    }
+
     @Test("the arm task's clips play in the window too")
     func armClips() throws {
         let store = try makeStore(task: "PlanarArm-v1", pairs: 0, triplets: 1, seed: 7)
@@ -223,4 +262,11 @@ struct LabelScreenTests {
         let clips = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
         #expect(clips == ["query_1.gif", "query_2.gif"])
     }
+}
+
+/// Always the same action.
+final class FixedAction: Controller {
+    let action: [Float]
+    init(_ action: [Float]) { self.action = action }
+    func action(for observation: [Float]) -> [Float] { action }
 }

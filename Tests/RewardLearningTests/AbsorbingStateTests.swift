@@ -104,6 +104,7 @@ struct AbsorbingStateTests {
         #expect(clip.frames.count == 51 && clip.termTrace.count == 50)
         #expect(clip.frames.last!.pixels == clip.frames[n - start].pixels)
         #expect(clip.termTrace.last!.allSatisfy { $0 == 0 })
+        #expect(clip.endFrame == n - start)
         // A truncated episode cannot run past its end.
         var truncated = episode.record
         truncated.terminated = false

@@ -7,6 +7,9 @@ public struct SegmentClip: Sendable {
     /// Reward terms per step of the segment, aligned with the task's `rewardTerms`.
     public var termTrace: [[Double]]
     public var rewardTerms: [String]
+    /// For a segment that runs past its episode's termination: the index of the frame the episode
+    /// ended on; later frames hold it. Nil when the episode goes on past the segment.
+    public var endFrame: Int? = nil
 }
 
 extension Rollout {
@@ -47,6 +50,7 @@ extension Rollout {
             frames.append(frame)
             terms.append([Double](repeating: 0, count: spec.rewardTerms.count))
         }
-        return SegmentClip(frames: frames, termTrace: terms, rewardTerms: spec.rewardTerms)
+        return SegmentClip(frames: frames, termTrace: terms, rewardTerms: spec.rewardTerms,
+                           endFrame: end < start + length ? end - start : nil)
     }
 }
