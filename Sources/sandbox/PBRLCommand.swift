@@ -7,7 +7,7 @@ enum PBRLCommand {
     static let help = """
     usage: sandbox pbrl --task ID --algo sac|ppo --teacher oracle|noisy|myopic|skip|equal|mistake|human
                         [--labels N] [--per-round N] [--segment L] [--sampler uniform|disagreement|entropy]
-                        [--steps N] [--seed S] [--store FILE.db] [--out DIR] [--ensemble K]
+                        [--steps N] [--seed S] [--store FILE.db] [--out DIR] [--ensemble K] [--ending-bonus on|off]
 
     Preference-based RL: PEBBLE (--algo sac: state-entropy pre-training, then SAC on the learned reward,
     relabelling its replay buffer after each refit) or PrefPPO (--algo ppo). In each feedback round the
@@ -20,6 +20,8 @@ enum PBRLCommand {
     FILE.db --terminal`. The reward is refitted whenever new answers arrive (any annotator's), and a new
     round of queries waits until fewer than --per-round are unanswered. Until the first answers arrive,
     PEBBLE keeps exploring with its state-entropy reward.
+    At each termination the agent receives γ/(1 − γ) times the learned reward of the ended state held
+    for ever; --ending-bonus off leaves it out (then an ended episode is worth 0, as in earlier versions).
     """
 
     static func run(_ arguments: inout Arguments) throws -> Int32 {
@@ -37,6 +39,8 @@ enum PBRLCommand {
             loop.sampler = s
         }
         let ensembleSize = try arguments.int("ensemble", default: 3, minimum: 1)!
+        let endingBonus = arguments.string("ending-bonus") ?? "on"
+        guard ["on", "off"].contains(endingBonus) else { throw UsageError("--ending-bonus is on or off, not '\(endingBonus)'") }
         let seed = try arguments.seed()
         let out = arguments.string("out") ?? "runs"
         let storePath = arguments.string("store")
@@ -48,6 +52,7 @@ enum PBRLCommand {
         let total = stepsOverride ?? TrainCommand.defaultSteps(task: spec.name, algorithm: algorithm)
         var generator = SeededGenerator(seed: seed ^ 0xFEED)
         let model = RewardEnsemble(.init(task: spec, ensembleSize: ensembleSize), using: &generator)
+        model.configuration.endingBonus = endingBonus == "on"
         let trainer: any Trainer
         var ppo: PPO.Configuration?, sac: SAC.Configuration?
         if algorithm == "ppo" {

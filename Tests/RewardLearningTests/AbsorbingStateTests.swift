@@ -76,6 +76,9 @@ struct AbsorbingStateTests {
         }
         let ordered = good.reduce(0) { a, r in a + bad.filter { $0 < r }.count }
         #expect(Double(ordered) / Double(good.count * bad.count) > 0.9, "good endings above bad in \(ordered) of \(good.count * bad.count) pairs")
+        // With the ending bonus off, agents are given no ended-state reward.
+        model.configuration.endingBonus = false
+        #expect(model.absorbingRewards(finalObservations: [[0, 0, 0]]) == nil)
     }
 
     @Test("terminated episodes are tiled into absorbing steps; truncated ones are not")

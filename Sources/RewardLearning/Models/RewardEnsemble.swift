@@ -24,6 +24,10 @@ public final class RewardEnsemble: RewardModel, ParameterContainer {
         /// Input normalisation (per input dimension), applied before the networks.
         public var inputMean: [Float]
         public var inputStd: [Float]
+        /// Whether agents receive the ended state's reward at terminations (`absorbingRewards`); nil
+        /// (models saved before the option existed) means yes. Off, a terminated episode is worth 0
+        /// and the reward's free offset decides whether ending early pays.
+        public var endingBonus: Bool?
 
         public init(task: TaskSpec, usesActions: Bool = true, hiddenSizes: [Int] = [256, 256, 256], activation: Activation = .leakyRelu,
                     ensembleSize: Int = 3) {
@@ -68,7 +72,8 @@ public final class RewardEnsemble: RewardModel, ParameterContainer {
     /// Rewards of the absorbing steps after episodes ended in `finalObservations`: the networks at the
     /// final observation with a zero action (or the observation alone).
     public func absorbingRewards(finalObservations: [[Float]]) -> [Float]? {
-        rewards(observations: finalObservations, actions: finalObservations.map { _ in absorbingAction })
+        guard configuration.endingBonus ?? true else { return nil }
+        return rewards(observations: finalObservations, actions: finalObservations.map { _ in absorbingAction })
     }
 
     /// The learned return of a segment: its real steps' rewards plus its absorbing steps', each the
