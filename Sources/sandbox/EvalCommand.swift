@@ -62,7 +62,12 @@ enum EvalCommand {
                 let learned = rewardModel.rewards(observations: Array(episode.observations.prefix(n)), actions: episode.record.actions).reduce(0, +)
                 line += String(format: " learned return %.2f", learned)
                 if episode.record.terminated, let ended = rewardModel.absorbingRewards(finalObservations: [episode.observations[n]]) {
-                    line += String(format: " ended-state reward %.3f", ended[0])
+                    // (`absorbingRewards` is nil unless the ended state's reward is learned.)
+                    let members = rewardModel.memberRewards(observations: [episode.observations[n]], actions: [rewardModel.absorbingAction])
+                        .map { $0[0] }
+                    let memberMean = members.reduce(0, +) / Float(members.count)
+                    let spread = (members.map { ($0 - memberMean) * ($0 - memberMean) }.reduce(0, +) / Float(members.count)).squareRoot()
+                    line += String(format: " ended-state reward %.3f (ensemble spread %.3f)", ended[0], spread)
                 }
             }
             print(line)

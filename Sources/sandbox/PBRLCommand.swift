@@ -7,7 +7,7 @@ enum PBRLCommand {
     static let help = """
     usage: sandbox pbrl --task ID --algo sac|ppo --teacher oracle|noisy|myopic|skip|equal|mistake|human
                         [--labels N] [--per-round N] [--segment L] [--sampler uniform|disagreement|entropy]
-                        [--steps N] [--seed S] [--store FILE.db] [--out DIR] [--ensemble K] [--ending-bonus on|off]
+                        [--steps N] [--seed S] [--store FILE.db] [--out DIR] [--ensemble K] [--endings learned|zero|off]
 
     Preference-based RL: PEBBLE (--algo sac: state-entropy pre-training, then SAC on the learned reward,
     relabelling its replay buffer after each refit) or PrefPPO (--algo ppo). In each feedback round the
@@ -20,8 +20,13 @@ enum PBRLCommand {
     FILE.db --terminal`. The reward is refitted whenever new answers arrive (any annotator's), and a new
     round of queries waits until fewer than --per-round are unanswered. Until the first answers arrive,
     PEBBLE keeps exploring with its state-entropy reward.
-    At each termination the agent receives γ/(1 − γ) times the learned reward of the ended state held
-    for ever; --ending-bonus off leaves it out (then an ended episode is worth 0, as in earlier versions).
+    --endings says what the steps after a termination are worth (a segment can run past an episode's end):
+      learned  the model learns the ended state's reward and the teacher counts the last reward on each
+               such step; at a termination the agent receives γ/(1 − γ) times the ended state's reward
+               (the default);
+      zero     they are worth 0, to the model, the teacher and the agent (the task's own convention);
+               the reward is scaled for the agent but not shifted;
+      off      as learned, but the agent receives nothing at a termination (as in earlier versions).
     """
 
     static func run(_ arguments: inout Arguments) throws -> Int32 {
@@ -39,8 +44,10 @@ enum PBRLCommand {
             loop.sampler = s
         }
         let ensembleSize = try arguments.int("ensemble", default: 3, minimum: 1)!
-        let endingBonus = arguments.string("ending-bonus") ?? "on"
-        guard ["on", "off"].contains(endingBonus) else { throw UsageError("--ending-bonus is on or off, not '\(endingBonus)'") }
+        let endingsName = arguments.string("endings") ?? Endings.learned.rawValue
+        guard let endings = Endings(rawValue: endingsName) else {
+            throw UsageError("--endings is learned, zero or off, not '\(endingsName)'")
+        }
         let seed = try arguments.seed()
         let out = arguments.string("out") ?? "runs"
         let storePath = arguments.string("store")
@@ -52,7 +59,7 @@ enum PBRLCommand {
         let total = stepsOverride ?? TrainCommand.defaultSteps(task: spec.name, algorithm: algorithm)
         var generator = SeededGenerator(seed: seed ^ 0xFEED)
         let model = RewardEnsemble(.init(task: spec, ensembleSize: ensembleSize), using: &generator)
-        model.configuration.endingBonus = endingBonus == "on"
+        model.configuration.endings = endings
         let trainer: any Trainer
         var ppo: PPO.Configuration?, sac: SAC.Configuration?
         if algorithm == "ppo" {
@@ -70,7 +77,7 @@ enum PBRLCommand {
         let name = algorithm == "sac" ? "pebble" : "prefppo"
         let run = try RunDirectory.create(under: URL(fileURLWithPath: out), task: spec.name, algorithm: name, seed: seed)
         let store = try LabelStore(path: storePath ?? run.url.appendingPathComponent("labels.db").path)
-        let answerer: any PairAnswerer = teacherName == "human" ? StoreAnswerer() : try SimulatedAnswerer(name: teacherName, seed: seed)
+        let answerer: any PairAnswerer = teacherName == "human" ? StoreAnswerer() : try SimulatedAnswerer(name: teacherName, seed: seed, endings: endings)
         var configuration = RunConfiguration(task: spec.id, algorithm: algorithm, seed: seed, totalSteps: total,
                                              reward: "model:preference-loop", taskOptions: [:], ppo: ppo, sac: sac,
                                              checkpointInterval: Swift.max(total / 10, 1), started: ISO8601DateFormatter().string(from: Date()))

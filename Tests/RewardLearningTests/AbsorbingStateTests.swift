@@ -77,8 +77,39 @@ struct AbsorbingStateTests {
         let ordered = good.reduce(0) { a, r in a + bad.filter { $0 < r }.count }
         #expect(Double(ordered) / Double(good.count * bad.count) > 0.9, "good endings above bad in \(ordered) of \(good.count * bad.count) pairs")
         // With the ending bonus off, agents are given no ended-state reward.
-        model.configuration.endingBonus = false
+        model.configuration.endings = .off
         #expect(model.absorbingRewards(finalObservations: [[0, 0, 0]]) == nil)
+    }
+
+    @Test("zero endings pin the reward's offset: being alive is learned as costly or as paying", arguments: [-0.6, 0.6])
+    func zeroEndingsPinTheOffset(offset: Double) throws {
+        // True reward x0 + offset on every real step, nothing after the end: with offset < 0 ending
+        // early is better, with offset > 0 going on is; only the segments' real lengths tell them apart.
+        let segments = terminatingSegments(400, length: 8, seed: 31).map { s in
+            Segment(observations: s.observations, actions: s.actions, trueRewards: s.observations.map { Double($0[0]) + offset },
+                    absorbingSteps: s.absorbingSteps, finalObservation: s.finalObservation)
+        }
+        let pairs = oraclePairs(segments, count: 300, returnRange: (-16, 16), seed: 32, endings: .zero)
+        var g = SeededGenerator(seed: 33)
+        var configuration = RewardEnsemble.Configuration(task: toySpec, usesActions: false, hiddenSizes: [16], ensembleSize: 2)
+        configuration.endings = .zero
+        let model = RewardEnsemble(configuration, using: &g)
+        let report = try smallFitter(epochs: 80).fit(model, pairs: pairs, seed: 34)
+        #expect(report.heldOutAccuracy > 0.75, "held-out accuracy \(report.heldOutAccuracy)")
+        // Scaled, not shifted; absorbing steps add nothing, to the model or to agents.
+        #expect(model.configuration.outputMean == 0)
+        #expect(model.absorbingRewards(finalObservations: [[0, 0, 0]]) == nil)
+        let ended = segments.first { $0.absorbingSteps > 0 }!
+        #expect(model.rows(ended).weights.count == ended.realSteps)
+        #expect(abs(model.segmentReturn(ended) - model.rewards(observations: ended.observations, actions: ended.actions).reduce(0, +)) < 1e-4)
+        // The learned reward has the true offset's sign where x0 = 0, and the true reward's sign on most states.
+        var rng = SeededGenerator(seed: 35)
+        let states = (0..<200).map { _ in (0..<3).map { _ in Float.random(in: -1...1, using: &rng) } }
+        let atZero = model.rewards(observations: states.map { [0, $0[1], $0[2]] }, actions: states.map { _ in [0] })
+        #expect(atZero.filter { (Double($0) > 0) == (offset > 0) }.count > 180, "learned rewards at x0 = 0: mean \(atZero.reduce(0, +) / 200)")
+        let learned = model.rewards(observations: states, actions: states.map { _ in [0] })
+        let agreeing = zip(states, learned).filter { ($0[0] + Float(offset) > 0) == ($1 > 0) }.count
+        #expect(agreeing > 160, "sign agrees on \(agreeing) of 200 states")
     }
 
     @Test("terminated episodes are tiled into absorbing steps; truncated ones are not")

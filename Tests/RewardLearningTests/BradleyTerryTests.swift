@@ -23,11 +23,11 @@ func linearSegments(_ count: Int, length: Int, seed: UInt64) -> [Segment] {
 
 /// `count` oracle-labelled pairs of consecutive segments (cycling through them), answered on their
 /// padded true rewards; and a fitter with small-problem settings.
-func oraclePairs(_ segments: [Segment], count: Int, returnRange: (Double, Double), seed: UInt64) -> [PreferencePair] {
+func oraclePairs(_ segments: [Segment], count: Int, returnRange: (Double, Double), seed: UInt64, endings: Endings = .learned) -> [PreferencePair] {
     var teacher = SimulatedTeacher(.init(), seed: seed)
     return (0..<count).compactMap { k in
         let a = segments[(2 * k) % segments.count], b = segments[(2 * k + 1) % segments.count]
-        return PreferencePair(first: a, second: b, answer: teacher.answer(first: a.paddedTrueRewards, second: b.paddedTrueRewards, returnRange: returnRange))
+        return PreferencePair(first: a, second: b, answer: teacher.answer(first: endings.teacherRewards(a), second: endings.teacherRewards(b), returnRange: returnRange))
     }
 }
 

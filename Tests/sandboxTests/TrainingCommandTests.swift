@@ -160,7 +160,7 @@ struct PreferenceCommandTests {
         let wrongModel = try CommandLine.run(["train", "--task", "BipedalWalker-v1", "--algo", "ppo", "--reward", "model:\(directory)/reward.safetensors",
                                               "--out", "\(directory)/runs2"])
         #expect(wrongModel.status != 0 && wrongModel.standardError.contains("fitted for LunarLanderContinuous-v1"))
-        let bonus = try CommandLine.run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "ppo", "--teacher", "oracle", "--ending-bonus", "maybe"])
-        #expect(bonus.status != 0 && bonus.standardError.contains("--ending-bonus is on or off"))
+        let bonus = try CommandLine.run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "ppo", "--teacher", "oracle", "--endings", "maybe"])
+        #expect(bonus.status != 0 && bonus.standardError.contains("--endings is learned, zero or off"))
     }
 }

@@ -32,11 +32,14 @@ public final class StoreAnswerer: PairAnswerer {
 public final class SimulatedAnswerer: PairAnswerer {
     public let annotator: String
     private var teacher: SimulatedTeacher
+    /// What the teacher counts on absorbing steps: held last rewards, or 0 under `.zero`.
+    public let endings: Endings
     private var returnRange = (min: Double.infinity, max: -Double.infinity)
 
-    public init(name: String, seed: UInt64) throws {
+    public init(name: String, seed: UInt64, endings: Endings = .learned) throws {
         teacher = SimulatedTeacher(try SimulatedTeacher.preset(name), seed: seed)
         annotator = "teacher:\(name)"
+        self.endings = endings
     }
 
     public func answer(_ queries: [(id: Int64, first: Segment, second: Segment)], store: LabelStore) throws -> [Answer] {
@@ -46,7 +49,7 @@ public final class SimulatedAnswerer: PairAnswerer {
         }
         return try queries.map { q in
             let started = Date()
-            let answer = teacher.answer(first: q.first.paddedTrueRewards, second: q.second.paddedTrueRewards, returnRange: returnRange)
+            let answer = teacher.answer(first: endings.teacherRewards(q.first), second: endings.teacherRewards(q.second), returnRange: returnRange)
             try store.add(answer: answer, to: q.id, annotator: annotator, responseTime: Date().timeIntervalSince(started))
             return answer
         }
@@ -247,7 +250,7 @@ public final class PreferenceLoop {
             metrics["pbrl/pair_updates_per_s"] = report.pairUpdatesPerSecond
             // Learned versus true segment returns (absorbing steps counted as the teachers count them).
             let learned = segments.map { Double(model.segmentReturn($0)) }
-            let truth = segments.map { $0.paddedTrueRewards.reduce(0, +) }
+            let truth = segments.map { model.configuration.endingRule.teacherRewards($0).reduce(0, +) }
             metrics["pbrl/pearson"] = Correlation.pearson(learned, truth)
             metrics["pbrl/spearman"] = Correlation.spearman(learned, truth)
         }

@@ -24,10 +24,13 @@ public final class RewardEnsemble: RewardModel, ParameterContainer {
         /// Input normalisation (per input dimension), applied before the networks.
         public var inputMean: [Float]
         public var inputStd: [Float]
-        /// Whether agents receive the ended state's reward at terminations (`absorbingRewards`); nil
-        /// (models saved before the option existed) means yes. Off, a terminated episode is worth 0
-        /// and the reward's free offset decides whether ending early pays.
+        /// How terminations are valued (`Endings`); nil in models saved before the option, which
+        /// follow `endingBonus`. Read it through `endingRule`.
+        public var endings: Endings?
+        /// Older models' switch: false means `.off`. Not written by new models.
         public var endingBonus: Bool?
+        /// The rule in force: `endings`, else what an older model's `endingBonus` meant.
+        public var endingRule: Endings { endings ?? ((endingBonus ?? true) ? .learned : .off) }
 
         public init(task: TaskSpec, usesActions: Bool = true, hiddenSizes: [Int] = [256, 256, 256], activation: Activation = .leakyRelu,
                     ensembleSize: Int = 3) {
@@ -67,28 +70,32 @@ public final class RewardEnsemble: RewardModel, ParameterContainer {
     }
 
     /// The action that stands for "no action" on absorbing steps (all zeros).
-    var absorbingAction: [Float] { [Float](repeating: 0, count: configuration.actionSize) }
+    public var absorbingAction: [Float] { [Float](repeating: 0, count: configuration.actionSize) }
 
     /// Rewards of the absorbing steps after episodes ended in `finalObservations`: the networks at the
     /// final observation with a zero action (or the observation alone).
+    /// Only `.learned` endings give agents anything at a termination: under `.zero` the ended state is
+    /// worth 0 and the reward is not shifted (see `BradleyTerry.standardizeOutput`), so nothing is
+    /// owed; under `.off` the ended state is left out.
     public func absorbingRewards(finalObservations: [[Float]]) -> [Float]? {
-        guard configuration.endingBonus ?? true else { return nil }
+        guard configuration.endingRule == .learned else { return nil }
         return rewards(observations: finalObservations, actions: finalObservations.map { _ in absorbingAction })
     }
 
     /// The learned return of a segment: its real steps' rewards plus its absorbing steps', each the
-    /// reward of its final observation held.
+    /// reward of its final observation held (0 under `.zero` endings).
     public func segmentReturn(_ segment: Segment) -> Float {
         let real = rewards(observations: segment.observations, actions: segment.actions).reduce(0, +)
-        guard segment.absorbingSteps > 0, let final = segment.finalObservation else { return real }
+        guard segment.absorbingSteps > 0, let final = segment.finalObservation, configuration.endingRule != .zero else { return real }
         return real + Float(segment.absorbingSteps) * rewards(observations: [final], actions: [absorbingAction])[0]
     }
 
     /// A segment's network inputs and the weight of each input row in its return: its real steps
-    /// (weight 1), then, when it has absorbing steps, its final observation with the zero action
-    /// (weight: the number of absorbing steps).
+    /// (weight 1), then, when it has absorbing steps and the ended state is learned, its final
+    /// observation with the zero action (weight: the number of absorbing steps). Under `.zero` endings
+    /// the absorbing steps add nothing, so the rows are the real steps only.
     func rows(_ segment: Segment) -> (observations: [[Float]], actions: [[Float]], weights: [Float]) {
-        guard segment.absorbingSteps > 0, let final = segment.finalObservation else {
+        guard segment.absorbingSteps > 0, let final = segment.finalObservation, configuration.endingRule != .zero else {
             return (segment.observations, segment.actions, [Float](repeating: 1, count: segment.realSteps))
         }
         return (segment.observations + [final], segment.actions + [absorbingAction],
@@ -112,6 +119,15 @@ public final class RewardEnsemble: RewardModel, ParameterContainer {
     /// Each member's raw output for a batch: [member][N].
     public func memberOutputs(_ x: Tensor) -> [[Float]] { members.map { $0(x).data } }
 
+    /// Each member's standardised reward for a batch, [member][N]: their spread is the ensemble's
+    /// disagreement, in the same units as `rewards`.
+    public func memberRewards(observations: [[Float]], actions: [[Float]]) -> [[Float]] {
+        guard !observations.isEmpty else { return members.map { _ in [] } }
+        return memberOutputs(inputs(observations: observations, actions: actions)).map { outputs in
+            outputs.map { ($0 - configuration.outputMean) / configuration.outputStd }
+        }
+    }
+
     public func rewards(observations: [[Float]], actions: [[Float]]) -> [Float] {
         guard !observations.isEmpty else { return [] }
         let outputs = memberOutputs(inputs(observations: observations, actions: actions))
@@ -131,6 +147,28 @@ public final class RewardEnsemble: RewardModel, ParameterContainer {
         let model = RewardEnsemble(configuration, using: &generator)
         try model.load(file)
         return model
+    }
+}
+
+/// How a learned reward values the end of a terminated episode. A segment that runs past a
+/// termination has absorbing steps, and the rule decides what they are worth to the model, to
+/// simulated teachers and to agents.
+public enum Endings: String, Codable, Sendable, CaseIterable {
+    /// The ended state has a learned reward, held on every absorbing step (Kostrikov et al. 2019);
+    /// teachers hold the episode's last reward there (Christiano et al. 2017), and agents are paid
+    /// γ/(1 − γ)·r(ended state) at a termination, which makes the reward's free offset harmless.
+    case learned
+    /// Absorbing steps are worth exactly 0, to the model and to teachers: the task's own convention
+    /// (nothing after the end). Segments that end early then have fewer rewarded steps, which pins the
+    /// reward's offset; the reward is scaled but not shifted for the agent, and no bonus is needed.
+    case zero
+    /// As `.learned` for the model and teachers, but agents are given nothing at terminations (the
+    /// loop's behaviour before absorbing steps existed), so the offset decides whether ending pays.
+    case off
+
+    /// What a simulated teacher counts on a segment's absorbing steps, given its real steps' rewards.
+    public func teacherRewards(_ segment: Segment) -> [Double] {
+        self == .zero ? segment.trueRewards + [Double](repeating: 0, count: segment.absorbingSteps) : segment.paddedTrueRewards
     }
 }
 

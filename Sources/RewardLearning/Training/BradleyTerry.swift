@@ -133,7 +133,8 @@ public struct RewardFitter {
     /// Sets the reward's offset and scale for the agent: mean 0 and standard deviation 1 over the
     /// labelled states. Preferences between segments of one length leave the offset free; agents
     /// that add the absorbing reward at terminations (`RewardModel.absorbingRewards`) are not
-    /// affected by it.
+    /// affected by it. Under `.zero` endings the offset is pinned by the absorbing steps' 0, so the
+    /// reward is only scaled (standard deviation 1), never shifted.
     func standardizeOutput(_ model: RewardEnsemble, over pairs: [PreferencePair]) {
         model.configuration.outputMean = 0
         model.configuration.outputStd = 1
@@ -142,7 +143,7 @@ public struct RewardFitter {
         guard rewards.count > 1 else { return }
         let mean = rewards.reduce(0, +) / Float(rewards.count)
         let std = (rewards.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(rewards.count)).squareRoot()
-        model.configuration.outputMean = mean
+        model.configuration.outputMean = model.configuration.endingRule == .zero ? 0 : mean
         model.configuration.outputStd = Swift.max(std, 1e-6)
     }
 
