@@ -44,10 +44,7 @@ enum PBRLCommand {
             loop.sampler = s
         }
         let ensembleSize = try arguments.int("ensemble", default: 3, minimum: 1)!
-        let endingsName = arguments.string("endings") ?? Endings.learned.rawValue
-        guard let endings = Endings(rawValue: endingsName) else {
-            throw UsageError("--endings is learned, zero or off, not '\(endingsName)'")
-        }
+        let endings = try arguments.endings()
         let seed = try arguments.seed()
         let out = arguments.string("out") ?? "runs"
         let storePath = arguments.string("store")
@@ -115,5 +112,14 @@ enum PBRLCommand {
                      accuracy, evaluation))
         print("reward model \(run.url.appendingPathComponent("reward_model.safetensors").path)")
         return 0
+    }
+}
+
+extension Arguments {
+    /// `--endings learned|zero|off` (default learned): how steps after a termination are valued.
+    mutating func endings() throws -> Endings {
+        let name = string("endings") ?? Endings.learned.rawValue
+        guard let endings = Endings(rawValue: name) else { throw UsageError("--endings is learned, zero or off, not '\(name)'") }
+        return endings
     }
 }

@@ -8,14 +8,15 @@ enum QueriesCommand {
     usage: sandbox queries make --store FILE.db --task ID [--policy random|heuristic|PATH] [--episodes K]
                                 [--segment L] [--pairs N] [--seed S]
            sandbox queries answer --store FILE.db --teacher oracle|noisy|myopic|skip|equal|mistake|hierarchy:FILE.json
-                                  [--annotator NAME] [--seed S]
+                                  [--annotator NAME] [--seed S] [--endings learned|zero]
            sandbox queries export --store FILE.db FILE.jsonl
            sandbox queries import --store FILE.db FILE.jsonl
            sandbox queries show --store FILE.db
 
     make    records K episodes with the policy, cuts segments of L steps and stores N uniformly drawn pairs
     answer  answers every pending pair query with a simulated teacher (B-Pref), each answer saved at once;
-            hierarchy:FILE.json answers as HERON does, by a ranking of reward terms (sandbox label --ranking)
+            hierarchy:FILE.json answers as HERON does, by a ranking of reward terms (sandbox label --ranking);
+            steps past a terminated episode's end count its last step again, or 0 with --endings zero
     export  writes every query with its segments (episode records inline) and answers as JSON Lines
     import  adds the queries of a JSON Lines export (all or nothing)
     show    counts of episodes, queries, answers and pending queries
@@ -95,6 +96,7 @@ enum QueriesCommand {
         guard let teacherName = arguments.string("teacher") else { throw UsageError("queries answer needs --teacher NAME") }
         let annotator = arguments.string("annotator") ?? "teacher:\(teacherName)"
         let seed = try arguments.seed()
+        let endings = try arguments.endings()
         try arguments.checkAllUsed()
         var hierarchy: RewardHierarchy?
         if teacherName.hasPrefix("hierarchy:") {
@@ -110,7 +112,8 @@ enum QueriesCommand {
         // Segment returns over every stored query set the teacher's thresholds (B-Pref scales them).
         var cache: [Int64: Episode] = [:]
         /// Per-step terms of a segment; steps past a terminated episode's end (absorbing) hold its last
-        /// step's terms, as the loop's simulated teachers do (`Segment.paddedTrueRewards`).
+        /// step's terms, or are 0 under `--endings zero`, as the loop's simulated teachers do
+        /// (`Endings.teacherRewards`).
         func terms(_ reference: SegmentReference) throws -> [[Double]] {
             if cache[reference.episode] == nil { cache[reference.episode] = try Rollout.replay(try store.episode(reference.episode)).episode }
             let trace = cache[reference.episode]!.termTrace
@@ -118,7 +121,8 @@ enum QueriesCommand {
             guard reference.start >= 0, reference.start < end else {
                 throw UsageError("segment \(reference.start)+\(reference.length) lies outside its episode of \(trace.count) steps")
             }
-            return Array(trace[reference.start..<end]) + Array(repeating: trace[end - 1], count: reference.start + reference.length - end)
+            let held = endings == .zero ? trace[end - 1].map { _ in 0.0 } : trace[end - 1]
+            return Array(trace[reference.start..<end]) + Array(repeating: held, count: reference.start + reference.length - end)
         }
         func rewards(_ reference: SegmentReference) throws -> [Double] { try terms(reference).map { $0.reduce(0, +) } }
         /// Per-term returns of a segment, by term name (for a hierarchy).
@@ -146,10 +150,12 @@ enum QueriesCommand {
 enum FitRewardCommand {
     static let help = """
     usage: sandbox fit-reward --store FILE.db --task ID [--ensemble K] [--hidden 256,256,256] [--epochs N]
-                              [--observation-only] [--seed S] --out MODEL.safetensors
+                              [--observation-only] [--seed S] [--endings learned|zero|off] --out MODEL.safetensors
 
     Fits a Bradley–Terry reward ensemble (equal answers as 0.5) to the store's answered pair queries,
     prints the held-out label accuracy, and saves the model for `sandbox train --reward model:MODEL`.
+    --endings values the steps of segments that run past a termination, as in `sandbox pbrl`; answers
+    given with `queries answer --endings zero` are fitted with --endings zero.
     """
 
     static func run(_ arguments: inout Arguments) throws -> Int32 {
@@ -164,6 +170,7 @@ enum FitRewardCommand {
             return n
         }
         let observationOnly = arguments.flag("observation-only")
+        let endings = try arguments.endings()
         try arguments.checkAllUsed()
         guard FileManager.default.fileExists(atPath: storePath) else { throw UsageError("no label store at \(storePath)") }
         try prepareOutput(out)
@@ -175,6 +182,7 @@ enum FitRewardCommand {
         let pairs = try store.labelledPairs()
         var generator = SeededGenerator(seed: seed)
         let model = RewardEnsemble(.init(task: spec, usesActions: !observationOnly, hiddenSizes: hidden, ensembleSize: ensemble), using: &generator)
+        model.configuration.endings = endings
         var fitter = RewardFitter()
         fitter.configuration.epochs = epochs
         let report = try fitter.fit(model, pairs: pairs, seed: seed)

@@ -152,6 +152,17 @@ struct PreferenceCommandTests {
                                           "--reward-model", "\(directory)/reward.safetensors"])
         #expect(scored.status == 0, "\(scored.standardError)")
         #expect(scored.standardOutput.components(separatedBy: "learned return").count == 3, "\(scored.standardOutput)")
+        // Zero endings: answers and fit count steps past an episode's end as 0, and an ended state earns nothing.
+        #expect(try CommandLine.run(["queries", "answer", "--store", store, "--teacher", "oracle", "--annotator", "zero",
+                                     "--endings", "zero"]).standardOutput.contains("40 queries answered"))
+        let zeroFit = try CommandLine.run(["fit-reward", "--store", store, "--task", "LunarLanderContinuous-v1", "--hidden", "16",
+                                           "--epochs", "5", "--endings", "zero", "--out", "\(directory)/zero.safetensors"])
+        #expect(zeroFit.status == 0, "\(zeroFit.standardError)")
+        let zeroScored = try CommandLine.run(["eval", "--policy", "\(directory)/runs/\(runName)", "--episodes", "2",
+                                              "--reward-model", "\(directory)/zero.safetensors"])
+        #expect(zeroScored.status == 0 && !zeroScored.standardOutput.contains("ended-state"), "\(zeroScored.standardOutput)")
+        let badEndings = try CommandLine.run(["queries", "answer", "--store", store, "--teacher", "oracle", "--endings", "sideways"])
+        #expect(badEndings.status != 0 && badEndings.standardError.contains("--endings is learned, zero or off"))
         // Errors: an unknown teacher, a store of another task, a wrong-task model.
         let teacher = try CommandLine.run(["queries", "answer", "--store", store, "--teacher", "lazy"])
         #expect(teacher.status != 0 && teacher.standardError.contains("unknown teacher 'lazy'"))
