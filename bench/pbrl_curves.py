@@ -5,8 +5,11 @@ teachers at 1,000 labels, then writes the curves (charts/true_return) to docs/pb
 a table (final deterministic evaluation, wall time, reward-training pair-updates/s) to the `pbrl`
 section of bench/RESULTS.md.
 
-Usage (from the repository root): python3 bench/pbrl_curves.py [sac|ppo] [steps] [sandbox binary] [parallel runs] [seed]
+Usage (from the repository root):
+  python3 bench/pbrl_curves.py [sac|ppo] [steps] [sandbox binary] [parallel runs] [seed] [endings]
 Finished runs of the same budget and seed are reused; PBRL_REPORT_ONLY=1 reports without training.
+endings is `sandbox pbrl --endings` (default zero); runs go to bench/out/pbrl-<algo>-<endings>/, the plot
+to docs/pbrl-<algo>-curves.png and the table to the section pbrl-<algo>.
   sac: PEBBLE at the step budget SAC needs on the true reward (200k with seed 2, bench/RESULTS.md;
        about an hour per configuration per core)
   ppo: PrefPPO at PPO's budget (1M, seed 1)
@@ -27,8 +30,9 @@ steps = int(sys.argv[2]) if len(sys.argv) > 2 else (200_000 if algo == "sac" els
 binary = sys.argv[3] if len(sys.argv) > 3 else ".build/release/sandbox"
 jobs = int(sys.argv[4]) if len(sys.argv) > 4 else 1
 seed = int(sys.argv[5]) if len(sys.argv) > 5 else (2 if algo == "sac" else 1)
+endings = sys.argv[6] if len(sys.argv) > 6 else "zero"
 name = "PEBBLE" if algo == "sac" else "PrefPPO"
-out = Path(f"bench/out/pbrl-{algo}")
+out = Path(f"bench/out/pbrl-{algo}-{endings}")
 configurations = [("oracle", 250), ("oracle", 500), ("oracle", 1000), ("noisy", 1000), ("mistake", 1000)]
 
 
@@ -66,7 +70,8 @@ def train(configuration):
     teacher, labels = configuration
     environment = dict(os.environ, SANDBOX_BLAS_THREADS="1") if jobs > 1 else None
     subprocess.run([binary, "pbrl", "--task", "LunarLanderContinuous-v1", "--algo", algo, "--teacher", teacher,
-                    "--labels", str(labels), "--steps", str(steps), "--seed", str(seed), "--out", str(out / f"{teacher}-{labels}")],
+                    "--labels", str(labels), "--steps", str(steps), "--seed", str(seed), "--endings", endings,
+                    "--out", str(out / f"{teacher}-{labels}")],
                    check=True, stdout=subprocess.DEVNULL, env=environment)
 
 
@@ -99,7 +104,8 @@ subprocess.run([binary, "plot", *folders, "--metric", "charts/true_return", "--n
                 "--title", f"{name} on LunarLanderContinuous: true return", "--out", f"docs/pbrl-{algo}-curves.png"], check=True)
 text = "\n".join([
     f"## {name} on LunarLanderContinuous: labels and teachers", "",
-    f"`python3 bench/pbrl_curves.py {algo} {steps}`: {steps:,} steps, seed {seed}, B-Pref teachers, "
+    f"`python3 bench/pbrl_curves.py {algo} {steps} .build/release/sandbox 1 {seed} {endings}`: {steps:,} steps, seed {seed}, "
+    f"`--endings {endings}`, B-Pref teachers, "
     "disagreement sampling, 50-step segments. Evaluation: `sandbox eval --episodes 10` (deterministic, true reward). "
     f"Curves: docs/pbrl-{algo}-curves.png.", "",
     "| teacher | labels | true return (10 episodes) | held-out label accuracy | wall time (min) | reward training, pair-updates/s |",
