@@ -13,8 +13,9 @@ enum EvalCommand {
     standard deviation. --clip and --record write the first episode.
 
     --reward-model also scores each episode with a learned reward (a reward_model.safetensors): its
-    learned return and, for an episode that terminated, the model's reward for the ended state held
-    after it (what `pbrl` agents receive, times γ/(1 − γ), at a termination).
+    learned return and, for an episode that terminated, the model's reward for the ended state: held
+    after it (--endings learned: `pbrl` agents receive it times γ/(1 − γ) at a termination) or
+    received once (--endings terminal), with the spread of the ensemble's members there.
     """
 
     /// A policy file from a path that may be a run folder.
@@ -61,13 +62,15 @@ enum EvalCommand {
                 let n = episode.record.length
                 let learned = rewardModel.rewards(observations: Array(episode.observations.prefix(n)), actions: episode.record.actions).reduce(0, +)
                 line += String(format: " learned return %.2f", learned)
-                if episode.record.terminated, let ended = rewardModel.absorbingRewards(finalObservations: [episode.observations[n]]) {
-                    // (`absorbingRewards` is nil unless the ended state's reward is learned.)
-                    let members = rewardModel.memberRewards(observations: [episode.observations[n]], actions: [rewardModel.absorbingAction])
-                        .map { $0[0] }
+                let final = [episode.observations[n]]
+                // The ended state's reward: held (learned endings) or received once (terminal endings).
+                let ended = rewardModel.absorbingRewards(finalObservations: final).map { ("ended-state reward", $0[0]) }
+                    ?? rewardModel.terminalRewards(finalObservations: final).map { ("terminal reward", $0[0]) }
+                if episode.record.terminated, let (name, value) = ended {
+                    let members = rewardModel.memberRewards(observations: final, actions: [rewardModel.absorbingAction], ended: [true]).map { $0[0] }
                     let memberMean = members.reduce(0, +) / Float(members.count)
                     let spread = (members.map { ($0 - memberMean) * ($0 - memberMean) }.reduce(0, +) / Float(members.count)).squareRoot()
-                    line += String(format: " ended-state reward %.3f (ensemble spread %.3f)", ended[0], spread)
+                    line += " \(name)" + String(format: " %.3f (ensemble spread %.3f)", value, spread)
                 }
             }
             print(line)

@@ -7,7 +7,7 @@ enum PBRLCommand {
     static let help = """
     usage: sandbox pbrl --task ID --algo sac|ppo --teacher oracle|noisy|myopic|skip|equal|mistake|human
                         [--labels N] [--per-round N] [--segment L] [--sampler uniform|disagreement|entropy]
-                        [--steps N] [--seed S] [--store FILE.db] [--out DIR] [--ensemble K] [--endings learned|zero|off]
+                        [--steps N] [--seed S] [--store FILE.db] [--out DIR] [--ensemble K] [--endings learned|zero|terminal|off]
 
     Preference-based RL: PEBBLE (--algo sac: state-entropy pre-training, then SAC on the learned reward,
     relabelling its replay buffer after each refit) or PrefPPO (--algo ppo). In each feedback round the
@@ -26,6 +26,8 @@ enum PBRLCommand {
                (the default);
       zero     they are worth 0, to the model, the teacher and the agent (the task's own convention);
                the reward is scaled for the agent but not shifted;
+      terminal as zero, plus a learned reward for reaching the ended state, counted once where a segment
+               reaches its episode's termination and paid to the agent once at each termination;
       off      as learned, but the agent receives nothing at a termination (as in earlier versions).
     """
 
@@ -55,8 +57,7 @@ enum PBRLCommand {
         let spec = try TaskRegistry.spec(for: taskID)
         let total = stepsOverride ?? TrainCommand.defaultSteps(task: spec.name, algorithm: algorithm)
         var generator = SeededGenerator(seed: seed ^ 0xFEED)
-        let model = RewardEnsemble(.init(task: spec, ensembleSize: ensembleSize), using: &generator)
-        model.configuration.endings = endings
+        let model = RewardEnsemble(.init(task: spec, ensembleSize: ensembleSize, endings: endings), using: &generator)
         let trainer: any Trainer
         var ppo: PPO.Configuration?, sac: SAC.Configuration?
         if algorithm == "ppo" {
@@ -116,10 +117,10 @@ enum PBRLCommand {
 }
 
 extension Arguments {
-    /// `--endings learned|zero|off` (default learned): how steps after a termination are valued.
+    /// `--endings learned|zero|terminal|off` (default learned): how steps after a termination are valued.
     mutating func endings() throws -> Endings {
         let name = string("endings") ?? Endings.learned.rawValue
-        guard let endings = Endings(rawValue: name) else { throw UsageError("--endings is learned, zero or off, not '\(name)'") }
+        guard let endings = Endings(rawValue: name) else { throw UsageError("--endings is learned, zero, terminal or off, not '\(name)'") }
         return endings
     }
 }

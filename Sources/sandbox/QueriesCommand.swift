@@ -8,7 +8,7 @@ enum QueriesCommand {
     usage: sandbox queries make --store FILE.db --task ID [--policy random|heuristic|PATH] [--episodes K]
                                 [--segment L] [--pairs N] [--seed S]
            sandbox queries answer --store FILE.db --teacher oracle|noisy|myopic|skip|equal|mistake|hierarchy:FILE.json
-                                  [--annotator NAME] [--seed S] [--endings learned|zero]
+                                  [--annotator NAME] [--seed S] [--endings learned|zero|terminal]
            sandbox queries export --store FILE.db FILE.jsonl
            sandbox queries import --store FILE.db FILE.jsonl
            sandbox queries show --store FILE.db
@@ -16,7 +16,7 @@ enum QueriesCommand {
     make    records K episodes with the policy, cuts segments of L steps and stores N uniformly drawn pairs
     answer  answers every pending pair query with a simulated teacher (B-Pref), each answer saved at once;
             hierarchy:FILE.json answers as HERON does, by a ranking of reward terms (sandbox label --ranking);
-            steps past a terminated episode's end count its last step again, or 0 with --endings zero
+            steps past a terminated episode's end count its last step again, or 0 with --endings zero|terminal
     export  writes every query with its segments (episode records inline) and answers as JSON Lines
     import  adds the queries of a JSON Lines export (all or nothing)
     show    counts of episodes, queries, answers and pending queries
@@ -112,7 +112,7 @@ enum QueriesCommand {
         // Segment returns over every stored query set the teacher's thresholds (B-Pref scales them).
         var cache: [Int64: Episode] = [:]
         /// Per-step terms of a segment; steps past a terminated episode's end (absorbing) hold its last
-        /// step's terms, or are 0 under `--endings zero`, as the loop's simulated teachers do
+        /// step's terms, or are 0 under `--endings zero|terminal`, as the loop's simulated teachers do
         /// (`Endings.teacherRewards`).
         func terms(_ reference: SegmentReference) throws -> [[Double]] {
             if cache[reference.episode] == nil { cache[reference.episode] = try Rollout.replay(try store.episode(reference.episode)).episode }
@@ -121,7 +121,7 @@ enum QueriesCommand {
             guard reference.start >= 0, reference.start < end else {
                 throw UsageError("segment \(reference.start)+\(reference.length) lies outside its episode of \(trace.count) steps")
             }
-            let held = endings == .zero ? trace[end - 1].map { _ in 0.0 } : trace[end - 1]
+            let held = endings.pinsOffset ? trace[end - 1].map { _ in 0.0 } : trace[end - 1]
             return Array(trace[reference.start..<end]) + Array(repeating: held, count: reference.start + reference.length - end)
         }
         func rewards(_ reference: SegmentReference) throws -> [Double] { try terms(reference).map { $0.reduce(0, +) } }
@@ -150,7 +150,8 @@ enum QueriesCommand {
 enum FitRewardCommand {
     static let help = """
     usage: sandbox fit-reward --store FILE.db --task ID [--ensemble K] [--hidden 256,256,256] [--epochs N]
-                              [--observation-only] [--seed S] [--endings learned|zero|off] --out MODEL.safetensors
+                              [--observation-only] [--seed S] [--endings learned|zero|terminal|off]
+                              --out MODEL.safetensors
 
     Fits a Bradley–Terry reward ensemble (equal answers as 0.5) to the store's answered pair queries,
     prints the held-out label accuracy, and saves the model for `sandbox train --reward model:MODEL`.
@@ -181,8 +182,8 @@ enum FitRewardCommand {
         }
         let pairs = try store.labelledPairs()
         var generator = SeededGenerator(seed: seed)
-        let model = RewardEnsemble(.init(task: spec, usesActions: !observationOnly, hiddenSizes: hidden, ensembleSize: ensemble), using: &generator)
-        model.configuration.endings = endings
+        let model = RewardEnsemble(.init(task: spec, usesActions: !observationOnly, hiddenSizes: hidden, ensembleSize: ensemble,
+                                         endings: endings), using: &generator)
         var fitter = RewardFitter()
         fitter.configuration.epochs = epochs
         let report = try fitter.fit(model, pairs: pairs, seed: seed)

@@ -192,6 +192,13 @@ final class ConstantRewardModel: RewardModel {
     var summary: String { "constant \(value)" }
 }
 
+/// Pays the final observation's first coordinate once at a termination.
+final class TerminalRewardModel: RewardModel {
+    func rewards(observations: [[Float]], actions: [[Float]]) -> [Float] { observations.map { _ in 0 } }
+    func terminalRewards(finalObservations: [[Float]]) -> [Float]? { finalObservations.map { $0[0] } }
+    var summary: String { "terminal" }
+}
+
 @Suite("Termination bonuses")
 struct TerminationBonusTests {
     @Test("with absorbing rewards, a constant offset no longer favours longer or shorter episodes")
@@ -211,5 +218,11 @@ struct TerminationBonusTests {
         }
         // Without a model, or with one that has no absorbing rewards, ending is worth 0.
         #expect(RewardSource.environment.terminationBonuses(finalObservations: [[0], [1]], gamma: gamma) == [0, 0])
+    }
+
+    @Test("a terminal reward is paid once, at the termination")
+    func terminalRewardOnce() {
+        let source = RewardSource.model(TerminalRewardModel())
+        #expect(source.terminationBonuses(finalObservations: [[2, 0], [-3, 1]], gamma: 0.99) == [2, -3])
     }
 }

@@ -162,7 +162,7 @@ struct PreferenceCommandTests {
                                               "--reward-model", "\(directory)/zero.safetensors"])
         #expect(zeroScored.status == 0 && !zeroScored.standardOutput.contains("ended-state"), "\(zeroScored.standardOutput)")
         let badEndings = try CommandLine.run(["queries", "answer", "--store", store, "--teacher", "oracle", "--endings", "sideways"])
-        #expect(badEndings.status != 0 && badEndings.standardError.contains("--endings is learned, zero or off"))
+        #expect(badEndings.status != 0 && badEndings.standardError.contains("--endings is learned, zero, terminal or off"))
         // Errors: an unknown teacher, a store of another task, a wrong-task model.
         let teacher = try CommandLine.run(["queries", "answer", "--store", store, "--teacher", "lazy"])
         #expect(teacher.status != 0 && teacher.standardError.contains("unknown teacher 'lazy'"))
@@ -172,6 +172,6 @@ struct PreferenceCommandTests {
                                               "--out", "\(directory)/runs2"])
         #expect(wrongModel.status != 0 && wrongModel.standardError.contains("fitted for LunarLanderContinuous-v1"))
         let bonus = try CommandLine.run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "ppo", "--teacher", "oracle", "--endings", "maybe"])
-        #expect(bonus.status != 0 && bonus.standardError.contains("--endings is learned, zero or off"))
+        #expect(bonus.status != 0 && bonus.standardError.contains("--endings is learned, zero, terminal or off"))
     }
 }

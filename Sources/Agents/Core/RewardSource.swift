@@ -12,10 +12,14 @@ public protocol RewardModel: AnyObject {
     /// ended state held for ever (an absorbing state, as in Kostrikov et al. 2019). Nil when the model
     /// has none, and an ended episode is worth 0.
     func absorbingRewards(finalObservations: [[Float]]) -> [Float]?
+    /// A reward received once, on the transition into each of `finalObservations` (as a task pays
+    /// +100 for a landing or −100 for a crash at its last step). Nil when the model has none.
+    func terminalRewards(finalObservations: [[Float]]) -> [Float]?
 }
 
 extension RewardModel {
     public func absorbingRewards(finalObservations: [[Float]]) -> [Float]? { nil }
+    public func terminalRewards(finalObservations: [[Float]]) -> [Float]? { nil }
 }
 
 /// Where an agent's reward comes from.
@@ -79,16 +83,20 @@ public enum RewardSource {
 
 extension RewardSource {
     /// What a terminated transition adds to its reward for the ended state that follows it:
-    /// Σₖ≥₁ γᵏ·r_absorbing = γ/(1 − γ)·r_absorbing for a learned model with absorbing rewards, else 0.
-    /// With it, adding a constant to every learned reward (an offset that preferences cannot fix)
-    /// no longer changes which policy is best, so a learned reward cannot pay an agent for merely
-    /// staying alive.
+    /// Σₖ≥₁ γᵏ·r_absorbing = γ/(1 − γ)·r_absorbing for a learned model with absorbing rewards, plus
+    /// the model's terminal reward, else 0. With absorbing rewards, adding a constant to every learned
+    /// reward (an offset that preferences cannot fix) no longer changes which policy is best, so a
+    /// learned reward cannot pay an agent for merely staying alive.
     func terminationBonuses(finalObservations: [[Float]], gamma: Double) -> [Double] {
-        guard case .model(let model) = self, !finalObservations.isEmpty,
-              let absorbing = model.absorbingRewards(finalObservations: finalObservations) else {
-            return [Double](repeating: 0, count: finalObservations.count)
+        var bonuses = [Double](repeating: 0, count: finalObservations.count)
+        guard case .model(let model) = self, !finalObservations.isEmpty else { return bonuses }
+        if let absorbing = model.absorbingRewards(finalObservations: finalObservations) {
+            for (i, r) in absorbing.enumerated() { bonuses[i] += gamma / (1 - gamma) * Double(r) }
         }
-        return absorbing.map { gamma / (1 - gamma) * Double($0) }
+        if let terminal = model.terminalRewards(finalObservations: finalObservations) {
+            for (i, r) in terminal.enumerated() { bonuses[i] += Double(r) }
+        }
+        return bonuses
     }
 }
 

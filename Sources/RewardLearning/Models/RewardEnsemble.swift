@@ -21,7 +21,7 @@ public final class RewardEnsemble: RewardModel, ParameterContainer {
         /// Output standardisation for the agent: r = (mean output − outputMean) / outputStd.
         public var outputMean: Float
         public var outputStd: Float
-        /// Input normalisation (per input dimension), applied before the networks.
+        /// Input normalisation (per feature: observation, then action), applied before the networks.
         public var inputMean: [Float]
         public var inputStd: [Float]
         /// How terminations are valued (`Endings`); nil in models saved before the option, which
@@ -33,7 +33,8 @@ public final class RewardEnsemble: RewardModel, ParameterContainer {
         public var endingRule: Endings { endings ?? ((endingBonus ?? true) ? .learned : .off) }
 
         public init(task: TaskSpec, usesActions: Bool = true, hiddenSizes: [Int] = [256, 256, 256], activation: Activation = .leakyRelu,
-                    ensembleSize: Int = 3) {
+                    ensembleSize: Int = 3, endings: Endings? = nil) {
+            self.endings = endings
             self.task = task.name
             taskVersion = task.version
             observationSize = task.observationSpace.count
@@ -44,12 +45,18 @@ public final class RewardEnsemble: RewardModel, ParameterContainer {
             self.ensembleSize = ensembleSize
             outputMean = 0
             outputStd = 1
-            let inputs = observationSize + (usesActions ? actionSize : 0)
-            inputMean = Array(repeating: 0, count: inputs)
-            inputStd = Array(repeating: 1, count: inputs)
+            let features = observationSize + (usesActions ? actionSize : 0)
+            inputMean = Array(repeating: 0, count: features)
+            inputStd = Array(repeating: 1, count: features)
         }
 
-        public var inputSize: Int { observationSize + (usesActions ? actionSize : 0) }
+        /// Observation and action features (what the input normalisation covers).
+        public var featureSize: Int { observationSize + (usesActions ? actionSize : 0) }
+        /// The networks' input: the features, then, under `.terminal` endings, an "ended" flag (1 on an
+        /// ended-state row, 0 on real steps), so that an ending's reward cannot blur into the states
+        /// before it (Kostrikov et al. 2019 mark absorbing states the same way). Fixed when the model
+        /// is made.
+        public var inputSize: Int { featureSize + (endingRule == .terminal ? 1 : 0) }
         public var taskID: String { "\(task)-v\(taskVersion)" }
     }
 
@@ -74,44 +81,63 @@ public final class RewardEnsemble: RewardModel, ParameterContainer {
 
     /// Rewards of the absorbing steps after episodes ended in `finalObservations`: the networks at the
     /// final observation with a zero action (or the observation alone).
-    /// Only `.learned` endings give agents anything at a termination: under `.zero` the ended state is
-    /// worth 0 and the reward is not shifted (see `BradleyTerry.standardizeOutput`), so nothing is
-    /// owed; under `.off` the ended state is left out.
+    /// The reward of each absorbing step after an ended state, under `.learned` endings only: under
+    /// `.zero` and `.terminal` absorbing steps are worth 0 and the reward is not shifted (see
+    /// `RewardFitter.standardizeOutput`), so nothing is owed; under `.off` the ended state is left out.
     public func absorbingRewards(finalObservations: [[Float]]) -> [Float]? {
         guard configuration.endingRule == .learned else { return nil }
         return rewards(observations: finalObservations, actions: finalObservations.map { _ in absorbingAction })
     }
 
-    /// The learned return of a segment: its real steps' rewards plus its absorbing steps', each the
-    /// reward of its final observation held (0 under `.zero` endings).
+    /// The reward of reaching an ended state, received once at the termination, under `.terminal`
+    /// endings: the networks at the final observation with a zero action.
+    public func terminalRewards(finalObservations: [[Float]]) -> [Float]? {
+        guard configuration.endingRule == .terminal else { return nil }
+        return rewards(observations: finalObservations, actions: finalObservations.map { _ in absorbingAction },
+                       ended: finalObservations.map { _ in true })
+    }
+
+    /// The learned return of a segment, the same sum as `rows` weighs: its real steps' rewards, plus
+    /// its final observation's reward held on each absorbing step (`.learned`, `.off`) or counted
+    /// once where the segment reaches its episode's termination (`.terminal`).
     public func segmentReturn(_ segment: Segment) -> Float {
-        let real = rewards(observations: segment.observations, actions: segment.actions).reduce(0, +)
-        guard segment.absorbingSteps > 0, let final = segment.finalObservation, configuration.endingRule != .zero else { return real }
-        return real + Float(segment.absorbingSteps) * rewards(observations: [final], actions: [absorbingAction])[0]
+        let r = rows(segment)
+        return zip(rewards(observations: r.observations, actions: r.actions, ended: r.ended), r.weights).reduce(0) { $0 + $1.0 * $1.1 }
     }
 
     /// A segment's network inputs and the weight of each input row in its return: its real steps
-    /// (weight 1), then, when it has absorbing steps and the ended state is learned, its final
-    /// observation with the zero action (weight: the number of absorbing steps). Under `.zero` endings
-    /// the absorbing steps add nothing, so the rows are the real steps only.
-    func rows(_ segment: Segment) -> (observations: [[Float]], actions: [[Float]], weights: [Float]) {
-        guard segment.absorbingSteps > 0, let final = segment.finalObservation, configuration.endingRule != .zero else {
-            return (segment.observations, segment.actions, [Float](repeating: 1, count: segment.realSteps))
+    /// (weight 1), then its final observation with the zero action, weighted by the number of
+    /// absorbing steps (`.learned`, `.off`: the ended state held) or by 1 when the segment reaches the
+    /// termination (`.terminal`). Under `.zero` the rows are the real steps only.
+    /// `ended` marks the final observation's row.
+    func rows(_ segment: Segment) -> (observations: [[Float]], actions: [[Float]], weights: [Float], ended: [Bool]) {
+        let real = [Float](repeating: 1, count: segment.realSteps)
+        let notEnded = [Bool](repeating: false, count: segment.realSteps)
+        guard let final = segment.finalObservation else { return (segment.observations, segment.actions, real, notEnded) }
+        switch configuration.endingRule {
+        case .learned, .off:
+            guard segment.absorbingSteps > 0 else { return (segment.observations, segment.actions, real, notEnded) }
+            return (segment.observations + [final], segment.actions + [absorbingAction], real + [Float(segment.absorbingSteps)], notEnded + [true])
+        case .terminal:
+            return (segment.observations + [final], segment.actions + [absorbingAction], real + [1], notEnded + [true])
+        case .zero:
+            return (segment.observations, segment.actions, real, notEnded)
         }
-        return (segment.observations + [final], segment.actions + [absorbingAction],
-                [Float](repeating: 1, count: segment.realSteps) + [Float(segment.absorbingSteps)])
     }
 
     public var summary: String { "\(configuration.ensembleSize)×MLP\(configuration.hiddenSizes) on \(configuration.usesActions ? "(s, a)" : "s") for \(configuration.taskID)" }
 
-    /// Normalised network inputs [N, inputSize].
-    public func inputs(observations: [[Float]], actions: [[Float]]) -> Tensor {
+    /// Normalised network inputs [N, inputSize]; `ended` marks ended-state rows (nil: none), which
+    /// only `.terminal` models take as an input.
+    public func inputs(observations: [[Float]], actions: [[Float]], ended: [Bool]? = nil) -> Tensor {
         let c = configuration
+        let flagged = c.inputSize > c.featureSize
         var data = [Float]()
         data.reserveCapacity(observations.count * c.inputSize)
         for (n, observation) in observations.enumerated() {
             let row = c.usesActions ? observation + actions[n] : observation
-            for i in 0..<c.inputSize { data.append((row[i] - c.inputMean[i]) / c.inputStd[i]) }
+            for i in 0..<c.featureSize { data.append((row[i] - c.inputMean[i]) / c.inputStd[i]) }
+            if flagged { data.append(ended?[n] == true ? 1 : 0) }
         }
         return Tensor(shape: [observations.count, c.inputSize], data: data)
     }
@@ -121,16 +147,21 @@ public final class RewardEnsemble: RewardModel, ParameterContainer {
 
     /// Each member's standardised reward for a batch, [member][N]: their spread is the ensemble's
     /// disagreement, in the same units as `rewards`.
-    public func memberRewards(observations: [[Float]], actions: [[Float]]) -> [[Float]] {
+    public func memberRewards(observations: [[Float]], actions: [[Float]], ended: [Bool]? = nil) -> [[Float]] {
         guard !observations.isEmpty else { return members.map { _ in [] } }
-        return memberOutputs(inputs(observations: observations, actions: actions)).map { outputs in
+        return memberOutputs(inputs(observations: observations, actions: actions, ended: ended)).map { outputs in
             outputs.map { ($0 - configuration.outputMean) / configuration.outputStd }
         }
     }
 
     public func rewards(observations: [[Float]], actions: [[Float]]) -> [Float] {
+        rewards(observations: observations, actions: actions, ended: nil)
+    }
+
+    /// Rewards of rows, some of which may be ended-state rows.
+    func rewards(observations: [[Float]], actions: [[Float]], ended: [Bool]?) -> [Float] {
         guard !observations.isEmpty else { return [] }
-        let outputs = memberOutputs(inputs(observations: observations, actions: actions))
+        let outputs = memberOutputs(inputs(observations: observations, actions: actions, ended: ended))
         let k = Float(outputs.count)
         return (0..<observations.count).map { n in
             (outputs.map { $0[n] }.reduce(0, +) / k - configuration.outputMean) / configuration.outputStd
@@ -165,10 +196,19 @@ public enum Endings: String, Codable, Sendable, CaseIterable {
     /// As `.learned` for the model and teachers, but agents are given nothing at terminations (the
     /// loop's behaviour before absorbing steps existed), so the offset decides whether ending pays.
     case off
+    /// As `.zero`, plus a learned reward for reaching the ended state, counted once where a segment
+    /// reaches its episode's termination (the networks at the final observation with a zero action)
+    /// and paid to agents once at each termination. It gives the model a place for an ending's worth
+    /// (the task's +100 or −100 on its last step) other than the states before it.
+    case terminal
+
+    /// Whether absorbing steps are worth exactly 0 to the model, which pins the reward's offset (the
+    /// reward is then scaled for agents, not shifted).
+    public var pinsOffset: Bool { self == .zero || self == .terminal }
 
     /// What a simulated teacher counts on a segment's absorbing steps, given its real steps' rewards.
     public func teacherRewards(_ segment: Segment) -> [Double] {
-        self == .zero ? segment.trueRewards + [Double](repeating: 0, count: segment.absorbingSteps) : segment.paddedTrueRewards
+        pinsOffset ? segment.trueRewards + [Double](repeating: 0, count: segment.absorbingSteps) : segment.paddedTrueRewards
     }
 }
 

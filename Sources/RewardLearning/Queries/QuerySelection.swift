@@ -33,7 +33,7 @@ public enum QuerySampler: String, Codable, Sendable, CaseIterable {
         let needed = Array(Set(pool.flatMap { [$0.0, $0.1] })).sorted()
         let all = needed.map { segments[$0] }
         let rows = all.map { model.rows($0) }
-        let x = model.inputs(observations: rows.flatMap(\.observations), actions: rows.flatMap(\.actions))
+        let x = model.inputs(observations: rows.flatMap(\.observations), actions: rows.flatMap(\.actions), ended: rows.flatMap(\.ended))
         var memberReturns: [[Int: Double]] = []
         for outputs in model.memberOutputs(x) {
             var offset = 0

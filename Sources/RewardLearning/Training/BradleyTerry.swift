@@ -91,7 +91,7 @@ public struct RewardFitter {
         }
         let segments = batch.flatMap { [$0.first, $0.second] }
         let perSegment: Tensor  // [B, 2]
-        if segments.allSatisfy({ $0.absorbingSteps == 0 }) {
+        if segments.allSatisfy({ $0.realSteps == length && model.rows($0).weights.count == length }) {
             let x = model.inputs(observations: segments.flatMap(\.observations), actions: segments.flatMap(\.actions))
             perSegment = member(x).reshaped([batch.count, 2, length]).sum(axis: 2)
         } else {
@@ -103,7 +103,7 @@ public struct RewardFitter {
             for (s, row) in rows.enumerated() {
                 for w in row.weights { weights[s * n + column] = w; column += 1 }
             }
-            let x = model.inputs(observations: rows.flatMap(\.observations), actions: rows.flatMap(\.actions))
+            let x = model.inputs(observations: rows.flatMap(\.observations), actions: rows.flatMap(\.actions), ended: rows.flatMap(\.ended))
             perSegment = Tensor(shape: [segments.count, n], data: weights).matmul(member(x)).reshaped([batch.count, 2])
         }
         let first = perSegment.matmul(Tensor(shape: [2, 1], data: [1, 0])).reshaped([batch.count])
@@ -113,13 +113,13 @@ public struct RewardFitter {
 
     func setInputNormalization(_ model: RewardEnsemble, from pairs: [PreferencePair]) {
         let c = model.configuration
-        var sum = [Double](repeating: 0, count: c.inputSize), square = sum
+        var sum = [Double](repeating: 0, count: c.featureSize), square = sum
         var n = 0.0
         for pair in pairs {
             for segment in [pair.first, pair.second] {
                 for (o, a) in zip(segment.observations, segment.actions) {
                     let row = c.usesActions ? o + a : o
-                    for i in 0..<c.inputSize { sum[i] += Double(row[i]); square[i] += Double(row[i]) * Double(row[i]) }
+                    for i in 0..<c.featureSize { sum[i] += Double(row[i]); square[i] += Double(row[i]) * Double(row[i]) }
                     n += 1
                 }
             }
@@ -133,7 +133,7 @@ public struct RewardFitter {
     /// Sets the reward's offset and scale for the agent: mean 0 and standard deviation 1 over the
     /// labelled states. Preferences between segments of one length leave the offset free; agents
     /// that add the absorbing reward at terminations (`RewardModel.absorbingRewards`) are not
-    /// affected by it. Under `.zero` endings the offset is pinned by the absorbing steps' 0, so the
+    /// affected by it. Under `.zero` and `.terminal` endings the offset is pinned by the absorbing steps' 0, so the
     /// reward is only scaled (standard deviation 1), never shifted.
     func standardizeOutput(_ model: RewardEnsemble, over pairs: [PreferencePair]) {
         model.configuration.outputMean = 0
@@ -143,7 +143,7 @@ public struct RewardFitter {
         guard rewards.count > 1 else { return }
         let mean = rewards.reduce(0, +) / Float(rewards.count)
         let std = (rewards.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(rewards.count)).squareRoot()
-        model.configuration.outputMean = model.configuration.endingRule == .zero ? 0 : mean
+        model.configuration.outputMean = model.configuration.endingRule.pinsOffset ? 0 : mean
         model.configuration.outputStd = Swift.max(std, 1e-6)
     }
 

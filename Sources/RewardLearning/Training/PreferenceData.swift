@@ -19,7 +19,8 @@ public struct Segment: Sendable {
     public var trueRewards: [Double]
     /// Steps after the episode terminated, counted in the segment's length.
     public var absorbingSteps: Int
-    /// The observation the episode ended in (after the last real step), when there are absorbing steps.
+    /// The observation a terminated episode ended in (after the last real step), when the segment
+    /// reaches the termination (always when it has absorbing steps).
     public var finalObservation: [Float]?
     /// Where it came from, when stored.
     public var reference: SegmentReference?
@@ -48,7 +49,8 @@ public struct Segment: Sendable {
     public var paddedTrueRewards: [Double] { trueRewards + [Double](repeating: trueRewards.last ?? 0, count: absorbingSteps) }
 
     /// Cuts `[start, start + length)` from a replayed episode. Steps past the end of a terminated
-    /// episode become absorbing steps; a truncated episode cannot be cut past its end.
+    /// episode become absorbing steps; a truncated episode cannot be cut past its end. A segment that
+    /// reaches a termination keeps the final observation.
     public static func cut(_ episode: Episode, start: Int, length: Int, reference: SegmentReference? = nil) -> Segment {
         let end = Swift.min(start + length, episode.record.length)
         precondition(end == start + length || episode.record.terminated, "only a terminated episode can be cut past its end")
@@ -57,7 +59,8 @@ public struct Segment: Sendable {
         let rewards = episode.termTrace[start..<end].map { $0.reduce(0, +) }
         let absorbing = start + length - end
         return Segment(observations: observations, actions: actions, trueRewards: rewards, absorbingSteps: absorbing,
-                       finalObservation: absorbing > 0 ? episode.observations[end] : nil, reference: reference)
+                       finalObservation: end == episode.record.length && episode.record.terminated ? episode.observations[end] : nil,
+                       reference: reference)
     }
 }
 
