@@ -22,10 +22,10 @@ enum PBRLCommand {
     PEBBLE keeps exploring with its state-entropy reward.
     --endings says what the steps after a termination are worth (a segment can run past an episode's end):
       learned  the model learns the ended state's reward and the teacher counts the last reward on each
-               such step; at a termination the agent receives γ/(1 − γ) times the ended state's reward
-               (the default);
+               such step; at a termination the agent receives γ/(1 − γ) times the ended state's reward;
       zero     they are worth 0, to the model, the teacher and the agent (the task's own convention);
-               the reward is scaled for the agent but not shifted;
+               the reward is scaled for the agent but not shifted (the default: the best measured on
+               the lander, bench/RESULTS.md);
       terminal as zero, plus a learned reward for reaching the ended state, counted once where a segment
                reaches its episode's termination and paid to the agent once at each termination;
       off      as learned, but the agent receives nothing at a termination (as in earlier versions).
@@ -117,9 +117,9 @@ enum PBRLCommand {
 }
 
 extension Arguments {
-    /// `--endings learned|zero|terminal|off` (default learned): how steps after a termination are valued.
+    /// `--endings learned|zero|terminal|off` (default zero): how steps after a termination are valued.
     mutating func endings() throws -> Endings {
-        let name = string("endings") ?? Endings.learned.rawValue
+        let name = string("endings") ?? Endings.zero.rawValue
         guard let endings = Endings(rawValue: name) else { throw UsageError("--endings is learned, zero, terminal or off, not '\(name)'") }
         return endings
     }

@@ -36,7 +36,7 @@ public final class SimulatedAnswerer: PairAnswerer {
     public let endings: Endings
     private var returnRange = (min: Double.infinity, max: -Double.infinity)
 
-    public init(name: String, seed: UInt64, endings: Endings = .learned) throws {
+    public init(name: String, seed: UInt64, endings: Endings = .zero) throws {
         teacher = SimulatedTeacher(try SimulatedTeacher.preset(name), seed: seed)
         annotator = "teacher:\(name)"
         self.endings = endings

@@ -33,7 +33,7 @@ public final class RewardEnsemble: RewardModel, ParameterContainer {
         public var endingRule: Endings { endings ?? ((endingBonus ?? true) ? .learned : .off) }
 
         public init(task: TaskSpec, usesActions: Bool = true, hiddenSizes: [Int] = [256, 256, 256], activation: Activation = .leakyRelu,
-                    ensembleSize: Int = 3, endings: Endings? = nil) {
+                    ensembleSize: Int = 3, endings: Endings = .zero) {
             self.endings = endings
             self.task = task.name
             taskVersion = task.version
