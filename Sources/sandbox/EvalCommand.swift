@@ -6,7 +6,7 @@ import RewardLearning
 enum EvalCommand {
     static let help = """
     usage: sandbox eval --policy PATH [--episodes K] [--seed S] [--clip FILE.gif|FILE.mp4] [--record FILE.json]
-                        [--size WxH] [--stochastic] [--reward-model MODEL]
+                        [--size WxH] [--stochastic] [--reward-model MODEL [--trace FILE.csv]]
 
     Runs a trained policy (a policy.safetensors, a checkpoint, or a run folder) for K episodes with its
     deterministic actions (--stochastic samples instead) and prints each return, then the mean and
@@ -15,7 +15,9 @@ enum EvalCommand {
     --reward-model also scores each episode with a learned reward (a reward_model.safetensors): its
     learned return and, for an episode that terminated, the model's reward for the ended state: held
     after it (--endings learned: `pbrl` agents receive it times γ/(1 − γ) at a termination) or
-    received once (--endings terminal), with the spread of the ensemble's members there.
+    received once (--endings terminal), with the spread of the ensemble's members there. --trace writes
+    every step of every episode as CSV (episode, step, true reward, learned reward, then the observation)
+    to see where the two rewards part, and a PNG of both rewards over the first episode beside it.
     """
 
     /// A policy file from a path that may be a run folder.
@@ -36,7 +38,14 @@ enum EvalCommand {
         let sizeText = arguments.string("size")
         let stochastic = arguments.flag("stochastic")
         let rewardModelPath = arguments.string("reward-model")
+        let tracePath = arguments.string("trace")
         try arguments.checkAllUsed()
+        if tracePath != nil && rewardModelPath == nil {
+            throw UsageError("--trace compares the true reward with a learned one; add --reward-model MODEL")
+        }
+        if let tracePath { try prepareOutput(tracePath) }
+        var trace = ""
+        var firstEpisodeRewards: (truth: [Double], learned: [Double]) = ([], [])
 
         let policy = try Policy.load(from: policyURL(path))
         let environment = try policy.makeEnvironment()
@@ -60,7 +69,20 @@ enum EvalCommand {
             var line = String(format: "episode %d seed %llu return %.2f length %d", e, episodeSeed, episode.record.episodeReturn, episode.record.length)
             if let rewardModel {
                 let n = episode.record.length
-                let learned = rewardModel.rewards(observations: Array(episode.observations.prefix(n)), actions: episode.record.actions).reduce(0, +)
+                let stepRewards = rewardModel.rewards(observations: Array(episode.observations.prefix(n)), actions: episode.record.actions)
+                let trueRewards = episode.termTrace.map { $0.reduce(0, +) }
+                let learned = stepRewards.reduce(0, +)
+                if tracePath != nil {
+                    if trace.isEmpty {
+                        trace = "episode,step,true_reward,learned_reward,"
+                            + (0..<episode.observations[0].count).map { "observation_\($0)" }.joined(separator: ",") + "\n"
+                    }
+                    for t in 0..<n {
+                        trace += "\(e),\(t),\(trueRewards[t]),\(stepRewards[t]),"
+                            + episode.observations[t].map { "\($0)" }.joined(separator: ",") + "\n"
+                    }
+                    if e == 0 { firstEpisodeRewards = (trueRewards, stepRewards.map(Double.init)) }
+                }
                 line += String(format: " learned return %.2f", learned)
                 let final = [episode.observations[n]]
                 // The ended state's reward: held (learned endings) or received once (terminal endings).
@@ -78,6 +100,16 @@ enum EvalCommand {
                 if let clip, let clipFormat { try clipFormat.write(episode.frames, to: clip, framesPerSecond: environment.spec.framesPerSecond) }
                 if let record { try episode.record.write(to: URL(fileURLWithPath: record)) }
             }
+        }
+        if let tracePath {
+            try Data(trace.utf8).write(to: URL(fileURLWithPath: tracePath), options: .atomic)
+            let plotPath = URL(fileURLWithPath: tracePath).deletingPathExtension().appendingPathExtension("png").path
+            let series = [("true", firstEpisodeRewards.truth), ("learned", firstEpisodeRewards.learned)].map { name, values in
+                LinePlot.Series(label: name, points: values.enumerated().map { (x: Double($0.offset), y: $0.element) })
+            }
+            try LinePlot(title: "Episode 0: true and learned reward per step", xLabel: "step", yLabel: "reward", series: series)
+                .writePNG(to: plotPath)
+            print("wrote \(tracePath) and \(plotPath)")
         }
         let mean = returns.reduce(0, +) / Double(returns.count)
         let std = (returns.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(returns.count)).squareRoot()

@@ -8,6 +8,7 @@ enum PBRLCommand {
     usage: sandbox pbrl --task ID --algo sac|ppo --teacher oracle|noisy|myopic|skip|equal|mistake|human
                         [--labels N] [--per-round N] [--segment L] [--sampler uniform|disagreement|entropy]
                         [--steps N] [--seed S] [--store FILE.db] [--out DIR] [--ensemble K] [--endings learned|zero|terminal|off]
+                        [--demonstrations K]
 
     Preference-based RL: PEBBLE (--algo sac: state-entropy pre-training, then SAC on the learned reward,
     relabelling its replay buffer after each refit) or PrefPPO (--algo ppo). In each feedback round the
@@ -29,6 +30,11 @@ enum PBRLCommand {
       terminal as zero, plus a learned reward for reaching the ended state, counted once where a segment
                reaches its episode's termination and paid to the agent once at each termination;
       off      as learned, but the agent receives nothing at a termination (as in earlier versions).
+    --demonstrations K adds K episodes of the task's built-in heuristic controller to each round's query
+    pool (default 0), so that the teacher also compares the agent's clips with successful ones, as Ibarz
+    et al. 2018 add demonstrations to preference queries. Their queries count against --labels; the
+    pbrl/demonstration_queries metric says how many each round asked. This is no longer plain PEBBLE or
+    PrefPPO: report it apart.
     """
 
     static func run(_ arguments: inout Arguments) throws -> Int32 {
@@ -45,6 +51,7 @@ enum PBRLCommand {
             guard let s = QuerySampler(rawValue: sampler) else { throw UsageError("unknown sampler '\(sampler)'; use uniform, disagreement or entropy") }
             loop.sampler = s
         }
+        loop.demonstrationsPerRound = try arguments.int("demonstrations", default: 0, minimum: 0)!
         let ensembleSize = try arguments.int("ensemble", default: 3, minimum: 1)!
         let endings = try arguments.endings()
         let seed = try arguments.seed()

@@ -22,23 +22,34 @@ struct PreferenceLoopTests {
         try LabelStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("loop-\(UUID().uuidString).db").path)
     }
 
-    @Test("PrefPPO asks its labels on schedule, stores every answer and logs diagnostics")
-    func prefPPO() throws {
+    /// A small PrefPPO on the lander (2 × 256-step rollouts, 2,048 steps) with a 2-member ensemble.
+    func smallPrefPPO(seed: UInt64) throws -> (model: RewardEnsemble, trainer: PPO) {
         let spec = try TaskRegistry.spec(for: "LunarLanderContinuous-v1")
-        var g = SeededGenerator(seed: 1)
+        var g = SeededGenerator(seed: seed)
         let model = RewardEnsemble(.init(task: spec, hiddenSizes: [16], ensembleSize: 2), using: &g)
         var ppo = PPO.Configuration()
         ppo.environmentCount = 2; ppo.stepsPerEnvironment = 256; ppo.epochs = 1; ppo.hiddenSizes = [16]
-        let trainer = try PPO(task: spec.id, configuration: ppo, reward: .model(model), seed: 1, totalSteps: 2048)
-        let store = try temporaryStore()
-        let loop = try PreferenceLoop(trainer: trainer, model: model, store: store, answerer: try SimulatedAnswerer(name: "oracle", seed: 2),
-                                      configuration: loopConfiguration(), totalSteps: 2048, seed: 3)
+        return (model, try PPO(task: spec.id, configuration: ppo, reward: .model(model), seed: seed, totalSteps: 2048))
+    }
+
+    /// Runs `loop` alongside `trainer` to its step budget; returns the metrics of each round.
+    func runToEnd(_ loop: PreferenceLoop, _ trainer: PPO) throws -> [[String: Double]] {
         var rounds: [[String: Double]] = []
         while trainer.globalStep < 2048 {
             let metrics = try loop.beforeIteration()
             if !metrics.isEmpty { rounds.append(metrics) }
             _ = try trainer.iterate()
         }
+        return rounds
+    }
+
+    @Test("PrefPPO asks its labels on schedule, stores every answer and logs diagnostics")
+    func prefPPO() throws {
+        let (model, trainer) = try smallPrefPPO(seed: 1)
+        let store = try temporaryStore()
+        let loop = try PreferenceLoop(trainer: trainer, model: model, store: store, answerer: try SimulatedAnswerer(name: "oracle", seed: 2),
+                                      configuration: loopConfiguration(), totalSteps: 2048, seed: 3)
+        let rounds = try runToEnd(loop, trainer)
         #expect(rounds.count == 2)
         #expect(loop.labelsUsed == 20)
         #expect(try store.counts.answers == 20)
@@ -46,6 +57,25 @@ struct PreferenceLoopTests {
         #expect(rounds.allSatisfy { $0["pbrl/label_accuracy"] != nil && $0["pbrl/spearman"] != nil })
         // The learned reward is what the agent was trained on: it changed after the refits.
         #expect(model.configuration.outputStd != 1)
+    }
+
+    @Test("demonstrations: the heuristic controller's segments join the query pool and are asked about")
+    func demonstrations() throws {
+        let (model, trainer) = try smallPrefPPO(seed: 4)
+        let store = try temporaryStore()
+        var configuration = loopConfiguration()
+        configuration.demonstrationsPerRound = 2
+        let loop = try PreferenceLoop(trainer: trainer, model: model, store: store, answerer: try SimulatedAnswerer(name: "oracle", seed: 5),
+                                      configuration: configuration, totalSteps: 2048, seed: 6)
+        let rounds = try runToEnd(loop, trainer)
+        #expect(loop.labelsUsed == 20, "demonstration queries count against the budget")
+        // Each round stores 3 agent episodes and 2 heuristic ones; the heuristic's replay from its
+        // record lands (the lander's heuristic scores well above 100).
+        let episodes = try (1...Int64(try store.counts.episodes)).map { try store.episode($0) }
+        #expect(episodes.count == 10)
+        #expect(episodes.filter { $0.episodeReturn > 100 }.count >= 3, "\(episodes.map(\.episodeReturn))")
+        let asked = rounds.compactMap { $0["pbrl/demonstration_queries"] }
+        #expect(asked.count == 2 && asked.reduce(0, +) > 0, "\(asked)")
     }
 
     @Test("with a person answering later, the loop keeps training and refits as answers (and undos) arrive")

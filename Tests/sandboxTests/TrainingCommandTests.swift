@@ -152,6 +152,19 @@ struct PreferenceCommandTests {
                                           "--reward-model", "\(directory)/reward.safetensors"])
         #expect(scored.status == 0, "\(scored.standardError)")
         #expect(scored.standardOutput.components(separatedBy: "learned return").count == 3, "\(scored.standardOutput)")
+        // --trace: one CSV row per step of each episode (the true and learned rewards), and a plot.
+        let traced = try CommandLine.run(["eval", "--policy", "\(directory)/runs/\(runName)", "--episodes", "2",
+                                          "--reward-model", "\(directory)/reward.safetensors", "--trace", "\(directory)/trace.csv"])
+        #expect(traced.status == 0, "\(traced.standardError)")
+        let lengths = traced.standardOutput.split(separator: "\n").filter { $0.hasPrefix("episode ") }.compactMap { line in
+            line.split(separator: " ").split(separator: "length").dropFirst().first?.first.flatMap { Int($0) }
+        }
+        let rows = try String(contentsOfFile: "\(directory)/trace.csv", encoding: .utf8).split(separator: "\n")
+        #expect(rows.first?.hasPrefix("episode,step,true_reward,learned_reward,observation_0") == true)
+        #expect(lengths.count == 2 && rows.count == 1 + lengths.reduce(0, +), "\(lengths) \(rows.count)")
+        #expect(FileManager.default.fileExists(atPath: "\(directory)/trace.png"))
+        let untraced = try CommandLine.run(["eval", "--policy", "\(directory)/runs/\(runName)", "--trace", "\(directory)/t.csv"])
+        #expect(untraced.status != 0 && untraced.standardError.contains("add --reward-model MODEL"))
         // Zero endings: answers and fit count steps past an episode's end as 0, and an ended state earns nothing.
         #expect(try CommandLine.run(["queries", "answer", "--store", store, "--teacher", "oracle", "--annotator", "zero",
                                      "--endings", "zero"]).standardOutput.contains("40 queries answered"))

@@ -78,6 +78,11 @@ public final class PreferenceLoop {
         public var episodesPerRound = 10
         /// All labels are asked within this fraction of the step budget (rounds evenly spaced).
         public var feedbackFraction = 0.5
+        /// Episodes of the task's built-in heuristic controller added to each round's query pool, so that
+        /// the teacher compares the agent's clips with successful ones (as Ibarz et al. 2018 add
+        /// demonstrations to preference queries). Their segments stay candidates for three rounds and
+        /// their queries count against `totalLabels`. 0 (the default) is plain PEBBLE / PrefPPO.
+        public var demonstrationsPerRound = 0
         /// PEBBLE's unsupervised pre-training steps (SAC only).
         public var pretrainingSteps = 10_000
         /// k of the k-NN state-entropy estimate (PEBBLE: 5).
@@ -102,6 +107,9 @@ public final class PreferenceLoop {
     /// Standing answers received so far (answersLater only).
     public private(set) var answersReceived = 0
     private var candidates: [Segment] = []
+    /// Segments of the heuristic controller's episodes from the last three rounds, with the number each round gave.
+    private var demonstrations: [Segment] = []
+    private var demonstrationsPerRoundCount: [Int] = []
     /// SAC training episodes already turned into candidates, and the segments each one gave.
     private var episodesSeen = 0
     private var segmentsPerEpisode: [Int] = []
@@ -212,20 +220,32 @@ public final class PreferenceLoop {
         } else {
             candidates = Array((candidates + fresh).suffix(Swift.max(fresh.count * 3, 2)))
         }
-        guard candidates.count >= 2 else {
+        if configuration.demonstrationsPerRound > 0 {
+            let agentSegments = fresh
+            for _ in 0..<configuration.demonstrationsPerRound {
+                try addSegments(of: try Rollout.run(environment, controller: environment.makeHeuristic(), seed: generator.next(), keepObservations: true))
+            }
+            demonstrationsPerRoundCount = Array((demonstrationsPerRoundCount + [fresh.count - agentSegments.count]).suffix(3))
+            demonstrations = Array((demonstrations + fresh.suffix(fresh.count - agentSegments.count)).suffix(demonstrationsPerRoundCount.reduce(0, +)))
+            fresh = agentSegments
+        }
+        let pool = candidates + demonstrations
+        guard pool.count >= 2 else {
             throw AgentError.invalidConfiguration("episodes are shorter than the \(configuration.segmentLength)-step segments; use --segment with a smaller length")
         }
         let count = Swift.min(configuration.labelsPerRound, configuration.totalLabels - labelsUsed)
         let sampler = pairs.isEmpty ? QuerySampler.uniform : configuration.sampler
-        let chosen = sampler.select(count, from: candidates, model: pairs.isEmpty ? nil : model, using: &generator)
+        let chosen = sampler.select(count, from: pool, model: pairs.isEmpty ? nil : model, using: &generator)
         var queries: [(id: Int64, first: Segment, second: Segment)] = []
         for (i, j) in chosen {
-            let a = try store.add(segment: candidates[i].reference!), b = try store.add(segment: candidates[j].reference!)
-            queries.append((try store.addQuery(kind: .pair, first: a, second: b, round: round + 1), candidates[i], candidates[j]))
+            let a = try store.add(segment: pool[i].reference!), b = try store.add(segment: pool[j].reference!)
+            queries.append((try store.addQuery(kind: .pair, first: a, second: b, round: round + 1), pool[i], pool[j]))
         }
+        let demonstrationQueries = chosen.filter { $0.0 >= candidates.count || $0.1 >= candidates.count }.count
         labelsUsed += queries.count
         round += 1
         var metrics: [String: Double] = ["pbrl/labels": Double(labelsUsed), "pbrl/round": Double(round)]
+        if configuration.demonstrationsPerRound > 0 { metrics["pbrl/demonstration_queries"] = Double(demonstrationQueries) }
         if answerer.answersLater {
             for q in queries { asked[q.id] = (q.first, q.second) }
             return metrics
