@@ -17,7 +17,7 @@ enum EvalCommand {
     after it (--endings learned: `pbrl` agents receive it times γ/(1 − γ) at a termination) or
     received once (--endings terminal), with the spread of the ensemble's members there. --trace writes
     every step of every episode as CSV (episode, step, true reward, learned reward, then the observation)
-    to see where the two rewards part, and a PNG of both rewards over the first episode beside it.
+    to see where the two rewards part, and a PNG of both returns so far over the first episode beside it.
     """
 
     /// A policy file from a path that may be a run folder.
@@ -104,10 +104,12 @@ enum EvalCommand {
         if let tracePath {
             try Data(trace.utf8).write(to: URL(fileURLWithPath: tracePath), options: .atomic)
             let plotPath = URL(fileURLWithPath: tracePath).deletingPathExtension().appendingPathExtension("png").path
+            // Returns so far rather than per-step rewards: a +100 on the last step would flatten the rest.
             let series = [("true", firstEpisodeRewards.truth), ("learned", firstEpisodeRewards.learned)].map { name, values in
-                LinePlot.Series(label: name, points: values.enumerated().map { (x: Double($0.offset), y: $0.element) })
+                var sum = 0.0
+                return LinePlot.Series(label: name, points: values.enumerated().map { sum += $0.element; return (x: Double($0.offset + 1), y: sum) })
             }
-            try LinePlot(title: "Episode 0: true and learned reward per step", xLabel: "step", yLabel: "reward", series: series)
+            try LinePlot(title: "Episode 0: true and learned return so far", xLabel: "step", yLabel: "return", series: series)
                 .writePNG(to: plotPath)
             print("wrote \(tracePath) and \(plotPath)")
         }
