@@ -6,10 +6,12 @@ a table (final deterministic evaluation, wall time, reward-training pair-updates
 section of bench/RESULTS.md.
 
 Usage (from the repository root):
-  python3 bench/pbrl_curves.py [sac|ppo] [steps] [sandbox binary] [parallel runs] [seed] [endings]
+  python3 bench/pbrl_curves.py [sac|ppo] [steps] [sandbox binary] [parallel runs] [seed] [endings] [demonstrations]
 Finished runs of the same budget and seed are reused; PBRL_REPORT_ONLY=1 reports without training.
 endings is `sandbox pbrl --endings` (default zero); runs go to bench/out/pbrl-<algo>-<endings>/, the plot
-to docs/pbrl-<algo>-curves.png and the table to the section pbrl-<algo>.
+to docs/pbrl-<algo>-curves.png and the table to the section pbrl-<algo>. With demonstrations K > 0
+(`--demonstrations K`, heuristic episodes in the query pool; not plain PEBBLE/PrefPPO) the folder, plot
+and section names end in -demos<K>.
   sac: PEBBLE at the step budget SAC needs on the true reward (200k with seed 2, bench/RESULTS.md;
        about an hour per configuration per core)
   ppo: PrefPPO at PPO's budget (1M, seed 1)
@@ -31,8 +33,10 @@ binary = sys.argv[3] if len(sys.argv) > 3 else ".build/release/sandbox"
 jobs = int(sys.argv[4]) if len(sys.argv) > 4 else 1
 seed = int(sys.argv[5]) if len(sys.argv) > 5 else (2 if algo == "sac" else 1)
 endings = sys.argv[6] if len(sys.argv) > 6 else "zero"
-name = "PEBBLE" if algo == "sac" else "PrefPPO"
-out = Path(f"bench/out/pbrl-{algo}-{endings}")
+demonstrations = int(sys.argv[7]) if len(sys.argv) > 7 else 0
+suffix = f"-demos{demonstrations}" if demonstrations > 0 else ""
+name = ("PEBBLE" if algo == "sac" else "PrefPPO") + (f" with {demonstrations} demonstrations per round" if demonstrations else "")
+out = Path(f"bench/out/pbrl-{algo}-{endings}{suffix}")
 configurations = [("oracle", 250), ("oracle", 500), ("oracle", 1000), ("noisy", 1000), ("mistake", 1000)]
 
 
@@ -71,6 +75,7 @@ def train(configuration):
     environment = dict(os.environ, SANDBOX_BLAS_THREADS="1") if jobs > 1 else None
     subprocess.run([binary, "pbrl", "--task", "LunarLanderContinuous-v1", "--algo", algo, "--teacher", teacher,
                     "--labels", str(labels), "--steps", str(steps), "--seed", str(seed), "--endings", endings,
+                    "--demonstrations", str(demonstrations),
                     "--out", str(out / f"{teacher}-{labels}")],
                    check=True, stdout=subprocess.DEVNULL, env=environment)
 
@@ -101,13 +106,14 @@ for teacher, labels in configurations:
     print(f"pbrl bench: {teacher} {labels}: return {mean:.1f} ± {std:.1f} in {seconds / 60:.1f} min", file=sys.stderr)
 
 subprocess.run([binary, "plot", *folders, "--metric", "charts/true_return", "--names", ",".join(names),
-                "--title", f"{name} on LunarLanderContinuous: true return", "--out", f"docs/pbrl-{algo}-curves.png"], check=True)
+                "--title", f"{name} on LunarLanderContinuous: true return", "--out", f"docs/pbrl-{algo}{suffix}-curves.png"], check=True)
 text = "\n".join([
     f"## {name} on LunarLanderContinuous: labels and teachers", "",
-    f"`python3 bench/pbrl_curves.py {algo} {steps} .build/release/sandbox 1 {seed} {endings}`: {steps:,} steps, seed {seed}, "
-    f"`--endings {endings}`, B-Pref teachers, "
+    f"`python3 bench/pbrl_curves.py {algo} {steps} .build/release/sandbox 1 {seed} {endings}"
+    + (f" {demonstrations}" if demonstrations else "") + f"`: {steps:,} steps, seed {seed}, "
+    f"`--endings {endings}`" + (f", `--demonstrations {demonstrations}`" if demonstrations else "") + ", B-Pref teachers, "
     "disagreement sampling, 50-step segments. Evaluation: `sandbox eval --episodes 10` (deterministic, true reward). "
-    f"Curves: docs/pbrl-{algo}-curves.png.", "",
+    f"Curves: docs/pbrl-{algo}{suffix}-curves.png.", "",
     "| teacher | labels | true return (10 episodes) | held-out label accuracy | wall time (min) | reward training, pair-updates/s |",
     "|---|---:|---:|---:|---:|---:|", *rows, ""])
-write_section(f"pbrl-{algo}", text + "\n")
+write_section(f"pbrl-{algo}{suffix}", text + "\n")
