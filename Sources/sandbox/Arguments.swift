@@ -70,6 +70,15 @@ struct Arguments {
         return value
     }
 
+    /// A number in (lower, upper], e.g. a fraction in (0, 1].
+    mutating func fraction(_ name: String, default fallback: Double, above lower: Double = 0, atMost upper: Double = 1) throws -> Double {
+        guard let text = string(name) else { return fallback }
+        guard let value = Double(text), value > lower, value <= upper else {
+            throw UsageError("--\(name) must be a number above \(format(lower)) and at most \(format(upper)), got '\(text)'")
+        }
+        return value
+    }
+
     mutating func seed(_ name: String = "seed", default fallback: UInt64 = 0) throws -> UInt64 {
         guard let text = string(name) else { return fallback }
         guard let value = UInt64(text) else { throw UsageError("--\(name) must be a whole number from 0 to \(UInt64.max), got '\(text)'") }

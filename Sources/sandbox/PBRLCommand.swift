@@ -8,13 +8,13 @@ enum PBRLCommand {
     usage: sandbox pbrl --task ID --algo sac|ppo --teacher oracle|noisy|myopic|skip|equal|mistake|human
                         [--labels N] [--per-round N] [--segment L] [--sampler uniform|disagreement|entropy]
                         [--steps N] [--seed S] [--store FILE.db] [--out DIR] [--ensemble K] [--endings learned|zero|terminal|off]
-                        [--demonstrations K]
+                        [--demonstrations K] [--feedback-fraction F]
 
     Preference-based RL: PEBBLE (--algo sac: state-entropy pre-training, then SAC on the learned reward,
     relabelling its replay buffer after each refit) or PrefPPO (--algo ppo). In each feedback round the
     current policy's episodes are stored, cut into segments, paired by the sampler and answered; the
     Bradley–Terry ensemble is refitted on every answer so far. Labels are asked within the first half of
-    training. Writes a run folder as `sandbox train` does, with pbrl/* metrics (labels, label accuracy,
+    training (--feedback-fraction). Writes a run folder as `sandbox train` does, with pbrl/* metrics (labels, label accuracy,
     Pearson and Spearman correlation of learned and true segment returns) and charts/true_return.
     With --teacher human the queries are written to the label store and training goes on; answer them
     in another terminal with `sandbox label --store FILE.db` (the window) or `sandbox label --store
@@ -35,6 +35,8 @@ enum PBRLCommand {
     et al. 2018 add demonstrations to preference queries. Their queries count against --labels; the
     pbrl/demonstration_queries metric says how many each round asked. This is no longer plain PEBBLE or
     PrefPPO: report it apart.
+    --feedback-fraction F (default 0.5, as B-Pref) asks every label within the first F of training (after
+    PEBBLE's pre-training), in evenly spaced rounds; the agent then trains on the final reward.
     """
 
     static func run(_ arguments: inout Arguments) throws -> Int32 {
@@ -52,6 +54,7 @@ enum PBRLCommand {
             loop.sampler = s
         }
         loop.demonstrationsPerRound = try arguments.int("demonstrations", default: 0, minimum: 0)!
+        loop.feedbackFraction = try arguments.fraction("feedback-fraction", default: loop.feedbackFraction)
         let ensembleSize = try arguments.int("ensemble", default: 3, minimum: 1)!
         let endings = try arguments.endings()
         let seed = try arguments.seed()

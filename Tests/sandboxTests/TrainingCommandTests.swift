@@ -185,6 +185,8 @@ struct PreferenceCommandTests {
                                               "--out", "\(directory)/runs2"])
         #expect(wrongModel.status != 0 && wrongModel.standardError.contains("fitted for LunarLanderContinuous-v1"))
         let bonus = try CommandLine.run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "ppo", "--teacher", "oracle", "--endings", "maybe"])
+        let fraction = try CommandLine.run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "ppo", "--teacher", "oracle", "--feedback-fraction", "1.5"])
+        #expect(fraction.status != 0 && fraction.standardError.contains("--feedback-fraction must be a number above 0 and at most 1, got '1.5'"))
         #expect(bonus.status != 0 && bonus.standardError.contains("--endings is learned, zero, terminal or off"))
     }
 }
