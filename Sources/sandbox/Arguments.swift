@@ -70,11 +70,11 @@ struct Arguments {
         return value
     }
 
-    /// A number in (lower, upper], e.g. a fraction in (0, 1].
-    mutating func fraction(_ name: String, default fallback: Double, above lower: Double = 0, atMost upper: Double = 1) throws -> Double {
+    /// A fraction in (0, 1].
+    mutating func fraction(_ name: String, default fallback: Double) throws -> Double {
         guard let text = string(name) else { return fallback }
-        guard let value = Double(text), value > lower, value <= upper else {
-            throw UsageError("--\(name) must be a number above \(format(lower)) and at most \(format(upper)), got '\(text)'")
+        guard let value = Double(text), value > 0, value <= 1 else {
+            throw UsageError("--\(name) must be a number above 0 and at most 1, got '\(text)'")
         }
         return value
     }

@@ -70,9 +70,9 @@ enum EvalCommand {
             if let rewardModel {
                 let n = episode.record.length
                 let stepRewards = rewardModel.rewards(observations: Array(episode.observations.prefix(n)), actions: episode.record.actions)
-                let trueRewards = episode.termTrace.map { $0.reduce(0, +) }
                 let learned = stepRewards.reduce(0, +)
                 if tracePath != nil {
+                    let trueRewards = episode.termTrace.map { $0.reduce(0, +) }
                     if trace.isEmpty {
                         trace = "episode,step,true_reward,learned_reward,"
                             + (0..<episode.observations[0].count).map { "observation_\($0)" }.joined(separator: ",") + "\n"

@@ -107,9 +107,8 @@ public final class PreferenceLoop {
     /// Standing answers received so far (answersLater only).
     public private(set) var answersReceived = 0
     private var candidates: [Segment] = []
-    /// Segments of the heuristic controller's episodes from the last three rounds, with the number each round gave.
-    private var demonstrations: [Segment] = []
-    private var demonstrationsPerRoundCount: [Int] = []
+    /// Segments of the heuristic controller's episodes, one entry per round, for the last three rounds.
+    private var demonstrationRounds: [[Segment]] = []
     /// SAC training episodes already turned into candidates, and the segments each one gave.
     private var episodesSeen = 0
     private var segmentsPerEpisode: [Int] = []
@@ -185,17 +184,16 @@ public final class PreferenceLoop {
     public func feedbackRound() throws -> [String: Double] {
         let environment = try trainer.policy.makeEnvironment()
         var fresh: [Segment] = []
-        @discardableResult
-        func addSegments(of episode: Episode) throws -> Int {
+        /// Stores an episode that gives segments and returns them.
+        func segments(of episode: Episode) throws -> [Segment] {
             let starts = segmentStarts(episodeLength: episode.record.length, segmentLength: configuration.segmentLength,
                                        terminated: episode.record.terminated)
-            guard !starts.isEmpty else { return 0 }
+            guard !starts.isEmpty else { return [] }
             let id = try store.add(episode: episode.record)
-            for start in starts {
+            return starts.map { start in
                 let reference = SegmentReference(episode: id, start: start, length: configuration.segmentLength)
-                fresh.append(Segment.cut(episode, start: start, length: configuration.segmentLength, reference: reference))
+                return Segment.cut(episode, start: start, length: configuration.segmentLength, reference: reference)
             }
-            return starts.count
         }
         if let sac = trainer as? SAC, !sac.recentEpisodes.isEmpty {
             let newEpisodes = Swift.min(sac.finishedEpisodeCount - episodesSeen, sac.recentEpisodes.count)
@@ -205,14 +203,16 @@ public final class PreferenceLoop {
                 guard episode.record.length == played.actions.count else {
                     throw AgentError.invalidConfiguration("a training episode replayed to \(episode.record.length) steps, not \(played.actions.count); the task is not deterministic")
                 }
-                segmentsPerEpisode.append(try addSegments(of: episode))
+                let cut = try segments(of: episode)
+                segmentsPerEpisode.append(cut.count)
+                fresh += cut
             }
             // The segments of the last `recentEpisodeCapacity` training episodes are the candidates.
             segmentsPerEpisode = Array(segmentsPerEpisode.suffix(sac.recentEpisodeCapacity))
         } else {
             let sampled = SampledController(trainer.policy, seed: generator.next())
             for _ in 0..<configuration.episodesPerRound {
-                try addSegments(of: try Rollout.run(environment, controller: sampled, seed: generator.next(), keepObservations: true))
+                fresh += try segments(of: try Rollout.run(environment, controller: sampled, seed: generator.next(), keepObservations: true))
             }
         }
         if trainer is SAC, !segmentsPerEpisode.isEmpty {
@@ -221,15 +221,12 @@ public final class PreferenceLoop {
             candidates = Array((candidates + fresh).suffix(Swift.max(fresh.count * 3, 2)))
         }
         if configuration.demonstrationsPerRound > 0 {
-            let agentSegments = fresh
-            for _ in 0..<configuration.demonstrationsPerRound {
-                try addSegments(of: try Rollout.run(environment, controller: environment.makeHeuristic(), seed: generator.next(), keepObservations: true))
+            let demonstrated = try (0..<configuration.demonstrationsPerRound).flatMap { _ in
+                try segments(of: try Rollout.run(environment, controller: environment.makeHeuristic(), seed: generator.next(), keepObservations: true))
             }
-            demonstrationsPerRoundCount = Array((demonstrationsPerRoundCount + [fresh.count - agentSegments.count]).suffix(3))
-            demonstrations = Array((demonstrations + fresh.suffix(fresh.count - agentSegments.count)).suffix(demonstrationsPerRoundCount.reduce(0, +)))
-            fresh = agentSegments
+            demonstrationRounds = Array((demonstrationRounds + [demonstrated]).suffix(3))
         }
-        let pool = candidates + demonstrations
+        let pool = candidates + demonstrationRounds.joined()
         guard pool.count >= 2 else {
             throw AgentError.invalidConfiguration("episodes are shorter than the \(configuration.segmentLength)-step segments; use --segment with a smaller length")
         }
