@@ -125,7 +125,9 @@ final class StoreTripletJudge: TripletJudge {
 final class MetricsFile {
     let handle: FileHandle
     init(_ url: URL) throws {
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw UsageError("cannot create \(url.path); check that its folder exists and is writable, or pass another --out")
+        }
         handle = try FileHandle(forWritingTo: url)
     }
     func append(_ metrics: [String: Double]) throws {
