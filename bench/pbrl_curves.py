@@ -35,7 +35,7 @@ seed = int(sys.argv[5]) if len(sys.argv) > 5 else (2 if algo == "sac" else 1)
 endings = sys.argv[6] if len(sys.argv) > 6 else "zero"
 demonstrations = int(sys.argv[7]) if len(sys.argv) > 7 else 0
 suffix = f"-demos{demonstrations}" if demonstrations > 0 else ""
-name = ("PEBBLE" if algo == "sac" else "PrefPPO") + (f" with {demonstrations} demonstrations per round" if demonstrations else "")
+name = ("PEBBLE" if algo == "sac" else "PrefPPO") + (f" with {demonstrations} demonstration{'s' if demonstrations > 1 else ''} per round" if demonstrations else "")
 out = Path(f"bench/out/pbrl-{algo}-{endings}{suffix}")
 configurations = [("oracle", 250), ("oracle", 500), ("oracle", 1000), ("noisy", 1000), ("mistake", 1000)]
 

@@ -27,7 +27,8 @@ public struct Heatmap {
         let width = Swift.max(columns * cellSize + 2 * margin, 240), height = rows * cellSize + top + margin + 20
         let canvas = Canvas(width: width, height: height)
         canvas.clear(.white)
-        canvas.text(title, x: Double(margin), y: 6, size: 13, Color(30, 30, 30))
+        let titleSize = canvas.fittingSize(title, width: Double(width - 2 * margin), size: 13)
+        canvas.text(title, x: Double(margin), y: 6, size: titleSize, Color(30, 30, 30))
         let filled = values.flatMap { $0 }.compactMap { $0 }
         let low = filled.min() ?? 0, high = filled.max() ?? 1
         for r in 0..<rows {

@@ -69,7 +69,8 @@ public struct LinePlot {
         func px(_ x: Double) -> Double { left + (x - xRange.0) / (xRange.1 - xRange.0) * plotWidth }
         func py(_ y: Double) -> Double { top + (1 - (y - yRange.0) / (yRange.1 - yRange.0)) * plotHeight }
 
-        canvas.text(title, x: left, y: 10, size: 16, Color(30, 30, 30))
+        let titleSize = canvas.fittingSize(title, width: Double(width) - left - right, size: 16)
+        canvas.text(title, x: left, y: 10, size: titleSize, Color(30, 30, 30))
         for t in Self.ticks(yRange.0, yRange.1) {
             canvas.line(from: (left, py(t)), to: (left + plotWidth, py(t)), Color(225, 225, 225))
             let label = Self.format(t)

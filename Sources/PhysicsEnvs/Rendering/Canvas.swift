@@ -152,6 +152,17 @@ public final class Canvas {
         return extents.x_advance
     }
 
+    /// The largest font size, at most `size` and at least `minimumSize`, at which `string` is no wider
+    /// than `width` device pixels: titles shrink to fit instead of running off the image.
+    public func fittingSize(_ string: String, width: Double, size: Double, minimumSize: Double = 8,
+                            bold: Bool = true) -> Double {
+        var fitted = size
+        while fitted > minimumSize, textWidth(string, size: fitted, bold: bold) > width {
+            fitted = Swift.max(minimumSize, fitted - 0.5)
+        }
+        return fitted
+    }
+
     /// Draws a frame scaled into the device rectangle (x, y, w, h).
     public func draw(_ frame: Frame, x: Double, y: Double, width w: Double, height h: Double) {
         let image = Canvas.surface(from: frame)

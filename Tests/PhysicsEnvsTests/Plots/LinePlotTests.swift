@@ -1,0 +1,27 @@
+import Testing
+@testable import PhysicsEnvs
+
+@Suite("Line plots")
+struct LinePlotTests {
+    /// Whether every pixel in columns `xs` of rows `ys` is white.
+    func isBlank(_ frame: Frame, xs: Range<Int>, ys: Range<Int>) -> Bool {
+        ys.allSatisfy { y in xs.allSatisfy { x in frame[x, y] == (255, 255, 255) } }
+    }
+
+    @Test("a long title shrinks to fit inside the image instead of being cut off")
+    func longTitleFits() {
+        var generator = SeededGenerator(seed: 7)
+        let points = (0..<20).map { (x: Double($0), y: Double.random(in: -1...1, using: &generator)) }
+        let title = "PrefPPO with 1 demonstration per round on LunarLanderContinuous: true return against environment steps"
+        let plot = LinePlot(title: title, xLabel: "steps", yLabel: "return", series: [.init(label: "run", points: points)])
+        let canvas = Canvas(width: plot.width, height: plot.height)
+        let size = canvas.fittingSize(title, width: Double(plot.width) - 90, size: 16)
+        #expect(size < 16)
+        #expect(canvas.textWidth(title, size: size) <= Double(plot.width) - 90)
+        #expect(canvas.fittingSize("short", width: 200, size: 16) == 16)
+        // The title band's last 15 columns stay white, and its text is drawn.
+        let frame = plot.render()
+        #expect(isBlank(frame, xs: plot.width - 15..<plot.width, ys: 8..<32))
+        #expect(!isBlank(frame, xs: 70..<plot.width - 20, ys: 8..<32))
+    }
+}
