@@ -118,7 +118,7 @@ enum PBRLCommand {
         let last = run.readMetrics()
         let accuracy = last.last(where: { $0["pbrl/label_accuracy"] != nil })?["pbrl/label_accuracy"] ?? .nan
         let evaluation = last.last(where: { $0["eval/return"] != nil })?["eval/return"] ?? .nan
-        print(String(format: "done: %d steps, %d labels asked, %d answered, label accuracy %.3f, evaluation return (true) %.2f",
+        print(String(format: "done: %d steps, %d labels asked, %d answered, label accuracy %.3f, evaluation episode true return %.2f (one deterministic episode; sandbox eval --policy RUN --episodes 10 for a mean)",
                      trainer.globalStep, preference.labelsUsed, answerer.answersLater ? preference.answersReceived : preference.labelsUsed,
                      accuracy, evaluation))
         print("reward model \(run.url.appendingPathComponent("reward_model.safetensors").path)")

@@ -111,7 +111,7 @@ enum TrainCommand {
         }
         let metrics = runDirectory.readMetrics()
         if let evaluation = metrics.last(where: { $0["eval/return"] != nil })?["eval/return"] {
-            print(String(format: "done: %d steps; evaluation return %.2f", trainer.globalStep, evaluation))
+            print(String(format: "done: %d steps; evaluation episode return %.2f (one deterministic episode; sandbox eval --policy RUN --episodes 10 for a mean)", trainer.globalStep, evaluation))
         }
         print("policy  \(runDirectory.policyFile.path)")
         print("curve   \(runDirectory.learningCurve.path)")
