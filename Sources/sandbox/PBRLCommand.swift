@@ -115,12 +115,11 @@ enum PBRLCommand {
             print("\nstopped at step \(trainer.globalStep) with \(preference.labelsUsed) labels; checkpoint written")
             return 130
         }
-        let last = run.readMetrics()
-        let accuracy = last.last(where: { $0["pbrl/label_accuracy"] != nil })?["pbrl/label_accuracy"] ?? .nan
-        let evaluation = last.last(where: { $0["eval/return"] != nil })?["eval/return"] ?? .nan
-        print(String(format: "done: %d steps, %d labels asked, %d answered, label accuracy %.3f, evaluation episode true return %.2f (one deterministic episode; sandbox eval --policy RUN --episodes 10 for a mean)",
+        let metrics = run.readMetrics()
+        let accuracy = metrics.last(where: { $0["pbrl/label_accuracy"] != nil })?["pbrl/label_accuracy"] ?? .nan
+        print(String(format: "done: %d steps, %d labels asked, %d answered, label accuracy %.3f, ",
                      trainer.globalStep, preference.labelsUsed, answerer.answersLater ? preference.answersReceived : preference.labelsUsed,
-                     accuracy, evaluation))
+                     accuracy) + (run.evaluationSummary(from: metrics) ?? "no evaluation episode"))
         print("reward model \(run.url.appendingPathComponent("reward_model.safetensors").path)")
         return 0
     }

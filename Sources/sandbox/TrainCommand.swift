@@ -109,9 +109,8 @@ enum TrainCommand {
             print("\nstopped at step \(trainer.globalStep); checkpoint written. Continue with: sandbox train --resume \(runDirectory.url.path)")
             return 130
         }
-        let metrics = runDirectory.readMetrics()
-        if let evaluation = metrics.last(where: { $0["eval/return"] != nil })?["eval/return"] {
-            print(String(format: "done: %d steps; evaluation episode return %.2f (one deterministic episode; sandbox eval --policy RUN --episodes 10 for a mean)", trainer.globalStep, evaluation))
+        if let evaluation = runDirectory.evaluationSummary(from: runDirectory.readMetrics()) {
+            print("done: \(trainer.globalStep) steps; \(evaluation)")
         }
         print("policy  \(runDirectory.policyFile.path)")
         print("curve   \(runDirectory.learningCurve.path)")
@@ -140,5 +139,15 @@ enum TrainCommand {
             return sac
         }
         throw UsageError("config.json names algorithm '\(configuration.algorithm)' without its settings")
+    }
+}
+
+extension RunDirectory {
+    /// The closing report of `train` and `pbrl`: the true return of the run's last evaluation episode in
+    /// `metrics` (this run's `readMetrics()`), and the command that gives a mean over episodes; nil before any evaluation.
+    func evaluationSummary(from metrics: [[String: Double]]) -> String? {
+        guard let value = metrics.last(where: { $0["eval/return"] != nil })?["eval/return"] else { return nil }
+        return String(format: "evaluation episode true return %.2f", value)
+            + " (one deterministic episode; for a mean: sandbox eval --policy \(url.path) --episodes 10)"
     }
 }
