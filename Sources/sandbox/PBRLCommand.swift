@@ -8,7 +8,7 @@ enum PBRLCommand {
     usage: sandbox pbrl --task ID --algo sac|ppo --teacher oracle|noisy|myopic|skip|equal|mistake|human
                         [--labels N] [--per-round N] [--segment L] [--sampler uniform|disagreement|entropy]
                         [--steps N] [--seed S] [--store FILE.db] [--out DIR] [--ensemble K] [--endings learned|zero|terminal|off]
-                        [--demonstrations K] [--feedback-fraction F]
+                        [--demonstrations K] [--demonstration-share F] [--feedback-fraction F]
 
     Preference-based RL: PEBBLE (--algo sac: state-entropy pre-training, then SAC on the learned reward,
     relabelling its replay buffer after each refit) or PrefPPO (--algo ppo). In each feedback round the
@@ -35,6 +35,10 @@ enum PBRLCommand {
     et al. 2018 add demonstrations to preference queries. Their queries count against --labels; the
     pbrl/demonstration_queries metric says how many each round asked. This is no longer plain PEBBLE or
     PrefPPO: report it apart.
+    --demonstration-share F (with --demonstrations) makes a fixed fraction F of each round's queries pair
+    a demonstration segment with one of the agent's, chosen by the sampler among such pairs; the rest
+    pair the agent's own segments. Without it the demonstration segments only join the pool, and
+    PEBBLE, whose pool holds its last 100 episodes, asks about them in about 3% of its queries.
     --feedback-fraction F (default 0.5, as B-Pref) asks every label within the first F of training (after
     PEBBLE's pre-training), in evenly spaced rounds; the agent then trains on the final reward.
     """
@@ -54,6 +58,10 @@ enum PBRLCommand {
             loop.sampler = s
         }
         loop.demonstrationsPerRound = try arguments.int("demonstrations", default: 0, minimum: 0)!
+        loop.demonstrationShare = try arguments.fraction("demonstration-share", default: 0)
+        if loop.demonstrationShare > 0, loop.demonstrationsPerRound == 0 {
+            throw UsageError("--demonstration-share needs demonstrations to pair with: add --demonstrations K (for example 1)")
+        }
         loop.feedbackFraction = try arguments.fraction("feedback-fraction", default: loop.feedbackFraction)
         let ensembleSize = try arguments.int("ensemble", default: 3, minimum: 1)!
         let endings = try arguments.endings()

@@ -115,5 +115,11 @@ struct BradleyTerryTests {
         #expect(Set([picked[0].0, picked[0].1]) == [2, 3])
         let uniform = QuerySampler.uniform.select(20, from: segments, model: nil, using: &generator)
         #expect(uniform.count == 20 && uniform.allSatisfy { $0.0 != $0.1 })
+        // `between` joins one segment of each range, in either order; the informed sampler still ranks.
+        let across = QuerySampler.uniform.select(40, from: segments, model: nil, between: (0..<2, 2..<6), using: &generator)
+        #expect(across.count == 40 && across.allSatisfy { ($0.0 < 2) != ($0.1 < 2) })
+        #expect(across.contains { $0.0 < 2 } && across.contains { $0.1 < 2 }, "both orders occur")
+        let informed = QuerySampler.disagreement.select(1, from: segments, model: model, poolFactor: 50, between: (0..<3, 3..<6), using: &generator)
+        #expect(Set([informed[0].0, informed[0].1]) == [2, 3])
     }
 }

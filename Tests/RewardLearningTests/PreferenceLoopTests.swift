@@ -59,15 +59,22 @@ struct PreferenceLoopTests {
         #expect(model.configuration.outputStd != 1)
     }
 
-    @Test("demonstrations: the heuristic controller's segments join the query pool and are asked about")
-    func demonstrations() throws {
+    /// Runs a small PrefPPO loop with `perRound` heuristic episodes in each round's pool (and `share`);
+    /// returns the loop, its store and its rounds' metrics.
+    func demonstrationRun(perRound: Int, share: Double = 0) throws -> (loop: PreferenceLoop, store: LabelStore, rounds: [[String: Double]]) {
         let (model, trainer) = try smallPrefPPO(seed: 4)
         let store = try temporaryStore()
         var configuration = loopConfiguration()
-        configuration.demonstrationsPerRound = 2
+        configuration.demonstrationsPerRound = perRound
+        configuration.demonstrationShare = share
         let loop = try PreferenceLoop(trainer: trainer, model: model, store: store, answerer: try SimulatedAnswerer(name: "oracle", seed: 5),
                                       configuration: configuration, totalSteps: 2048, seed: 6)
-        let rounds = try runToEnd(loop, trainer)
+        return (loop, store, try runToEnd(loop, trainer))
+    }
+
+    @Test("demonstrations: the heuristic controller's segments join the query pool and are asked about")
+    func demonstrations() throws {
+        let (loop, store, rounds) = try demonstrationRun(perRound: 2)
         #expect(loop.labelsUsed == 20, "demonstration queries count against the budget")
         // Each round stores 3 agent episodes and 2 heuristic ones; the heuristic's replay from its
         // record lands (the lander's heuristic scores well above 100).
@@ -76,6 +83,13 @@ struct PreferenceLoopTests {
         #expect(episodes.filter { $0.episodeReturn > 100 }.count >= 3, "\(episodes.map(\.episodeReturn))")
         let asked = rounds.compactMap { $0["pbrl/demonstration_queries"] }
         #expect(asked.count == 2 && asked.reduce(0, +) > 0, "\(asked)")
+    }
+
+    @Test("a demonstration share fixes the fraction of each round's queries that pair a demonstration with the agent")
+    func demonstrationShare() throws {
+        let (loop, _, rounds) = try demonstrationRun(perRound: 1, share: 0.3)
+        #expect(loop.labelsUsed == 20)
+        #expect(rounds.compactMap { $0["pbrl/demonstration_queries"] } == [3, 3], "3 of each round's 10 queries, no more, no fewer")
     }
 
     @Test("with a person answering later, the loop keeps training and refits as answers (and undos) arrive")

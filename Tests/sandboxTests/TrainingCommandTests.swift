@@ -188,5 +188,7 @@ struct PreferenceCommandTests {
         let fraction = try CommandLine.run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "ppo", "--teacher", "oracle", "--feedback-fraction", "1.5"])
         #expect(fraction.status != 0 && fraction.standardError.contains("--feedback-fraction must be a number above 0 and at most 1, got '1.5'"))
         #expect(bonus.status != 0 && bonus.standardError.contains("--endings is learned, zero, terminal or off"))
+        let share = try CommandLine.run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "ppo", "--teacher", "oracle", "--demonstration-share", "0.1"])
+        #expect(share.status != 0 && share.standardError.contains("add --demonstrations K"))
     }
 }

@@ -83,6 +83,11 @@ public final class PreferenceLoop {
         /// demonstrations to preference queries). Their segments stay candidates for three rounds and
         /// their queries count against `totalLabels`. 0 (the default) is plain PEBBLE / PrefPPO.
         public var demonstrationsPerRound = 0
+        /// Fraction of each round's queries that pair a demonstration segment with one of the agent's
+        /// (the sampler choosing among such pairs); the rest pair the agent's segments only. 0 (the
+        /// default): demonstration segments just join the pool, so their share of the queries shrinks as
+        /// the pool grows (PEBBLE's pool holds 100 episodes: about 3% of the queries with one per round).
+        public var demonstrationShare = 0.0
         /// PEBBLE's unsupervised pre-training steps (SAC only).
         public var pretrainingSteps = 10_000
         /// k of the k-NN state-entropy estimate (PEBBLE: 5).
@@ -232,7 +237,16 @@ public final class PreferenceLoop {
         }
         let count = Swift.min(configuration.labelsPerRound, configuration.totalLabels - labelsUsed)
         let sampler = pairs.isEmpty ? QuerySampler.uniform : configuration.sampler
-        let chosen = sampler.select(count, from: pool, model: pairs.isEmpty ? nil : model, using: &generator)
+        let informed = pairs.isEmpty ? nil : model
+        var chosen: [(Int, Int)]
+        if configuration.demonstrationShare > 0, pool.count > candidates.count, !candidates.isEmpty {
+            let paired = Swift.min(count, Int((Double(count) * configuration.demonstrationShare).rounded()))
+            chosen = sampler.select(paired, from: pool, model: informed, between: (0..<candidates.count, candidates.count..<pool.count), using: &generator)
+            // The pool lists the agent's candidates first, so their indices are the pool's.
+            chosen += sampler.select(count - paired, from: candidates, model: informed, using: &generator)
+        } else {
+            chosen = sampler.select(count, from: pool, model: informed, using: &generator)
+        }
         var queries: [(id: Int64, first: Segment, second: Segment)] = []
         for (i, j) in chosen {
             let a = try store.add(segment: pool[i].reference!), b = try store.add(segment: pool[j].reference!)

@@ -12,10 +12,21 @@ public enum QuerySampler: String, Codable, Sendable, CaseIterable {
 
     /// Picks `count` pairs of segment indices from `segments`. Informed samplers score a pool of
     /// `poolFactor × count` uniformly drawn candidate pairs with `model` and keep the best.
+    ///
+    /// With `between`, every pair joins one segment of each range (in either order, at random): for
+    /// example the agent's segments with demonstration segments.
     public func select(_ count: Int, from segments: [Segment], model: RewardEnsemble?, poolFactor: Int = 10,
-                       using generator: inout SeededGenerator) -> [(Int, Int)] {
+                       between: (Range<Int>, Range<Int>)? = nil, using generator: inout SeededGenerator) -> [(Int, Int)] {
         guard segments.count >= 2, count > 0 else { return [] }
+        if let (a, b) = between {
+            precondition(!a.isEmpty && !b.isEmpty && a.upperBound <= segments.count && b.upperBound <= segments.count && !a.overlaps(b),
+                         "select(between:) needs two disjoint, non-empty ranges of segment indices")
+        }
         func randomPair() -> (Int, Int) {
+            if let (a, b) = between {
+                let i = generator.integer(a.lowerBound, a.upperBound), j = generator.integer(b.lowerBound, b.upperBound)
+                return generator.integer(0, 2) == 0 ? (i, j) : (j, i)
+            }
             let i = generator.integer(0, segments.count)
             var j = generator.integer(0, segments.count - 1)
             if j >= i { j += 1 }
