@@ -54,10 +54,14 @@ public struct LinePlot {
         return String(format: "%.3g", v)
     }
 
+    /// Room around the plot area, in pixels: tick labels on the left, the title above, tick labels and
+    /// the x label below.
+    static let margins = (left: 70.0, right: 20.0, top: 58.0, bottom: 50.0)
+
     public func render() -> Frame {
         let canvas = Canvas(width: width, height: height)
         canvas.clear(.white)
-        let left = 70.0, right = 20.0, top = 58.0, bottom = 50.0
+        let (left, right, top, bottom) = Self.margins
         let plotWidth = Double(width) - left - right, plotHeight = Double(height) - top - bottom
         let all = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
         var xRange = (all.map(\.x).min() ?? 0, all.map(\.x).max() ?? 1)

@@ -15,13 +15,14 @@ struct LinePlotTests {
         let title = "PrefPPO with 1 demonstration per round on LunarLanderContinuous: true return against environment steps"
         let plot = LinePlot(title: title, xLabel: "steps", yLabel: "return", series: [.init(label: "run", points: points)])
         let canvas = Canvas(width: plot.width, height: plot.height)
-        let size = canvas.fittingSize(title, width: Double(plot.width) - 90, size: 16)
+        let room = Double(plot.width) - LinePlot.margins.left - LinePlot.margins.right
+        let size = canvas.fittingSize(title, width: room, size: 16)
         #expect(size < 16)
-        #expect(canvas.textWidth(title, size: size) <= Double(plot.width) - 90)
+        #expect(canvas.textWidth(title, size: size) <= room)
         #expect(canvas.fittingSize("short", width: 200, size: 16) == 16)
         // The title band's last 15 columns stay white, and its text is drawn.
         let frame = plot.render()
         #expect(isBlank(frame, xs: plot.width - 15..<plot.width, ys: 8..<32))
-        #expect(!isBlank(frame, xs: 70..<plot.width - 20, ys: 8..<32))
+        #expect(!isBlank(frame, xs: Int(LinePlot.margins.left)..<plot.width - Int(LinePlot.margins.right), ys: 8..<32))
     }
 }
