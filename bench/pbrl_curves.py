@@ -6,12 +6,13 @@ a table (final deterministic evaluation, wall time, reward-training pair-updates
 section of bench/RESULTS.md.
 
 Usage (from the repository root):
-  python3 bench/pbrl_curves.py [sac|ppo] [steps] [sandbox binary] [parallel runs] [seed] [endings] [demonstrations]
+  python3 bench/pbrl_curves.py [sac|ppo] [steps] [sandbox binary] [parallel runs] [seed] [endings] [demonstrations] [share]
 Finished runs of the same budget and seed are reused; PBRL_REPORT_ONLY=1 reports without training.
 endings is `sandbox pbrl --endings` (default zero); runs go to bench/out/pbrl-<algo>-<endings>/, the plot
 to docs/pbrl-<algo>-curves.png and the table to the section pbrl-<algo>. With demonstrations K > 0
 (`--demonstrations K`, heuristic episodes in the query pool; not plain PEBBLE/PrefPPO) the folder, plot
-and section names end in -demos<K>.
+and section names end in -demos<K>. share F (`--demonstration-share F`, needs K > 0) fixes the fraction of each
+round's queries that pair a demonstration with the agent's segment; the names then end in -demos<K>-share<F>.
   sac: PEBBLE at the step budget SAC needs on the true reward (200k with seed 2, bench/RESULTS.md;
        about an hour per configuration per core)
   ppo: PrefPPO at PPO's budget (1M, seed 1)
@@ -34,8 +35,12 @@ jobs = int(sys.argv[4]) if len(sys.argv) > 4 else 1
 seed = int(sys.argv[5]) if len(sys.argv) > 5 else (2 if algo == "sac" else 1)
 endings = sys.argv[6] if len(sys.argv) > 6 else "zero"
 demonstrations = int(sys.argv[7]) if len(sys.argv) > 7 else 0
-suffix = f"-demos{demonstrations}" if demonstrations > 0 else ""
-name = ("PEBBLE" if algo == "sac" else "PrefPPO") + (f" with {demonstrations} demonstration{'s' if demonstrations > 1 else ''} per round" if demonstrations else "")
+share = float(sys.argv[8]) if len(sys.argv) > 8 else 0.0
+if share > 0 and demonstrations == 0:
+    sys.exit("pbrl_curves.py: a demonstration share needs demonstrations; pass the 7th argument (e.g. 1) as well")
+suffix = (f"-demos{demonstrations}" if demonstrations > 0 else "") + (f"-share{share:g}" if share > 0 else "")
+name = ("PEBBLE" if algo == "sac" else "PrefPPO") + (f" with {demonstrations} demonstration{'s' if demonstrations > 1 else ''} per round" if demonstrations else "") + (
+    f" (share {share:g})" if share > 0 else "")
 out = Path(f"bench/out/pbrl-{algo}-{endings}{suffix}")
 configurations = [("oracle", 250), ("oracle", 500), ("oracle", 1000), ("noisy", 1000), ("mistake", 1000)]
 
@@ -76,6 +81,7 @@ def train(configuration):
     subprocess.run([binary, "pbrl", "--task", "LunarLanderContinuous-v1", "--algo", algo, "--teacher", teacher,
                     "--labels", str(labels), "--steps", str(steps), "--seed", str(seed), "--endings", endings,
                     "--demonstrations", str(demonstrations),
+                    *(["--demonstration-share", f"{share:g}"] if share > 0 else []),
                     "--out", str(out / f"{teacher}-{labels}")],
                    check=True, stdout=subprocess.DEVNULL, env=environment)
 
@@ -110,8 +116,9 @@ subprocess.run([binary, "plot", *folders, "--metric", "charts/true_return", "--n
 text = "\n".join([
     f"## {name} on LunarLanderContinuous: labels and teachers", "",
     f"`python3 bench/pbrl_curves.py {algo} {steps} .build/release/sandbox 1 {seed} {endings}"
-    + (f" {demonstrations}" if demonstrations else "") + f"`: {steps:,} steps, seed {seed}, "
-    f"`--endings {endings}`" + (f", `--demonstrations {demonstrations}`" if demonstrations else "") + ", B-Pref teachers, "
+    + (f" {demonstrations}" if demonstrations else "") + (f" {share:g}" if share > 0 else "") + f"`: {steps:,} steps, seed {seed}, "
+    f"`--endings {endings}`" + (f", `--demonstrations {demonstrations}`" if demonstrations else "")
+    + (f", `--demonstration-share {share:g}`" if share > 0 else "") + ", B-Pref teachers, "
     "disagreement sampling, 50-step segments. Evaluation: `sandbox eval --episodes 10` (deterministic, true reward). "
     f"Curves: docs/pbrl-{algo}{suffix}-curves.png.", "",
     "| teacher | labels | true return (10 episodes) | held-out label accuracy | wall time (min) | reward training, pair-updates/s |",
