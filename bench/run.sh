@@ -48,7 +48,7 @@ echo "bench: QDHF tables (arm 10 seeds, lander 3 seeds, five methods)"
 python3 bench/qdhf_table.py 10 3
 # Preference-based RL learning curves take hours (PEBBLE is SAC-bound); BENCH_PBRL=ppo runs PrefPPO
 # instead (about an hour), BENCH_PBRL=sac-demos runs PEBBLE with one demonstration per round at share
-# 0.5 (seed 2, two runs at once; about 100 min per run per core), BENCH_PBRL=none skips them.
+# 0.5 (seed 2, two runs at once; about 70 min per run per core), BENCH_PBRL=none skips them.
 case "${BENCH_PBRL:-sac}" in
   sac) echo "bench: PEBBLE curves against labels and teachers (hours)"; python3 bench/pbrl_curves.py sac ;;
   sac-demos) echo "bench: PEBBLE with a demonstration share of 0.5, curves against labels and teachers (hours)"
