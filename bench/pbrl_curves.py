@@ -45,6 +45,20 @@ out = Path(f"bench/out/pbrl-{algo}-{endings}{suffix}")
 configurations = [("oracle", 250), ("oracle", 500), ("oracle", 1000), ("noisy", 1000), ("mistake", 1000)]
 
 
+def matches_recipe(run, teacher, labels):
+    """Whether the run's pbrl.json (written by `sandbox pbrl` since it records its settings) names this
+    teacher, label budget, endings, demonstrations and share. Older runs have no pbrl.json; their folder
+    name is all there is to go by."""
+    recorded = run / "pbrl.json"
+    if not recorded.exists():
+        return True
+    settings = json.loads(recorded.read_text())
+    loop = settings.get("loop", {})
+    return (settings.get("teacher") == teacher and loop.get("totalLabels") == labels and settings.get("endings") == endings
+            and loop.get("demonstrationsPerRound", 0) == demonstrations
+            and abs(loop.get("demonstrationShare", 0.0) - share) < 1e-9)
+
+
 def finished_run(configuration):
     """The newest finished run of this configuration at this budget, if any (so that the bench can be
     resumed, and runs made by hand with the same command are used)."""
@@ -59,6 +73,8 @@ def finished_run(configuration):
             continue
         settings = json.loads(config.read_text())
         if settings.get("totalSteps") != steps or settings.get("seed") != seed:
+            continue
+        if not matches_recipe(run, teacher, labels):
             continue
         last = [json.loads(line) for line in metrics.read_text().splitlines() if line.strip()][-1:]
         if last and last[0].get("global_step", 0) >= steps:  # a run stopped early is not finished

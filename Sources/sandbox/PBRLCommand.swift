@@ -15,7 +15,8 @@ enum PBRLCommand {
     current policy's episodes are stored, cut into segments, paired by the sampler and answered; the
     Bradley–Terry ensemble is refitted on every answer so far. Labels are asked within the first half of
     training (--feedback-fraction). Writes a run folder as `sandbox train` does, with pbrl/* metrics (labels, label accuracy,
-    Pearson and Spearman correlation of learned and true segment returns) and charts/true_return.
+    Pearson and Spearman correlation of learned and true segment returns) and charts/true_return, plus
+    pbrl.json (teacher, endings, ensemble size, label store and the loop's settings) and reward_model.safetensors.
     With --teacher human the queries are written to the label store and training goes on; answer them
     in another terminal with `sandbox label --store FILE.db` (the window) or `sandbox label --store
     FILE.db --terminal`. The reward is refitted whenever new answers arrive (any annotator's), and a new
@@ -99,6 +100,8 @@ enum PBRLCommand {
                                              checkpointInterval: Swift.max(total / 10, 1), started: ISO8601DateFormatter().string(from: Date()))
         configuration.reward = "pbrl:\(teacherName):\(loop.totalLabels)"
         try run.write(configuration)
+        try PreferenceRunSettings(teacher: teacherName, endings: endings, ensembleSize: ensembleSize, store: store.path, loop: loop)
+            .write(to: run.url)
         let preference = try PreferenceLoop(trainer: trainer, model: model, store: store, answerer: answerer,
                                             configuration: loop, totalSteps: total, seed: seed)
         print("\(name) on \(spec.id): \(loop.totalLabels) labels from \(answerer.annotator), \(total) steps → \(run.url.path)")

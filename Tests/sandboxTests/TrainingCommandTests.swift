@@ -127,6 +127,12 @@ struct PreferenceCommandTests {
         #expect(output.status == 0, "\(output.standardError)")
         #expect(output.standardOutput.contains("sandbox label --store \(store)"))
         #expect(output.standardOutput.contains("3 labels asked, 0 answered"), "\(output.standardOutput)")
+        // pbrl.json records the loop's recipe next to config.json.
+        let runName = try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.contains("__prefppo__") } ?? "missing"
+        let settings = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(directory)/\(runName)/pbrl.json"))) as? [String: Any]
+        #expect(settings?["teacher"] as? String == "human")
+        #expect(settings?["store"] as? String == store)
+        #expect((settings?["loop"] as? [String: Any])?["totalLabels"] as? Int == 3)
         let shown = try CommandLine.run(["queries", "show", "--store", store])
         #expect(shown.standardOutput.contains("3 queries, 0 answers, 3 pending"), "\(shown.standardOutput)")
     }

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+import PhysicsEnvs
+@testable import RewardLearning
+
+@Suite("pbrl.json run settings")
+struct PreferenceRunSettingsTests {
+    func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pbrl-settings-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test("the recipe written to pbrl.json reads back field for field")
+    func roundTrip() throws {
+        var generator = SeededGenerator(seed: 11)
+        var loop = PreferenceLoop.Configuration()
+        loop.totalLabels = Int.random(in: 100...2000, using: &generator)
+        loop.demonstrationsPerRound = 1
+        loop.demonstrationShare = 0.5
+        loop.sampler = .entropy
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try PreferenceRunSettings(teacher: "mistake", endings: .terminal, ensembleSize: 5, store: "/tmp/x.db", loop: loop).write(to: folder)
+        let read = try PreferenceRunSettings.read(from: folder)
+        #expect(read.teacher == "mistake")
+        #expect(read.endings == .terminal)
+        #expect(read.ensembleSize == 5)
+        #expect(read.store == "/tmp/x.db")
+        #expect(read.loop.totalLabels == loop.totalLabels)
+        #expect(read.loop.demonstrationsPerRound == 1)
+        #expect(read.loop.demonstrationShare == 0.5)
+        #expect(read.loop.sampler == .entropy)
+        #expect(read.format == 1)
+    }
+
+    @Test("a folder without pbrl.json, a damaged file and a newer format are refused with the fix")
+    func refusals() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(throws: PreferenceRunSettingsError.missing(folder.path)) { try PreferenceRunSettings.read(from: folder) }
+        let file = folder.appendingPathComponent(PreferenceRunSettings.fileName)
+        try Data("{\"teacher\": ".utf8).write(to: file)
+        do {
+            _ = try PreferenceRunSettings.read(from: folder)
+            Issue.record("a damaged pbrl.json was read")
+        } catch let error as PreferenceRunSettingsError {
+            guard case .malformed = error else { Issue.record("wrong error \(error)"); return }
+            #expect(error.description.contains("damaged"))
+        }
+        try PreferenceRunSettings(teacher: "oracle", endings: .zero, ensembleSize: 3, store: "s.db", loop: .init()).write(to: folder)
+        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as! [String: Any]
+        object["format"] = 2
+        try JSONSerialization.data(withJSONObject: object).write(to: file)
+        #expect(throws: PreferenceRunSettingsError.newerFormat(file.path, 2)) { try PreferenceRunSettings.read(from: folder) }
+    }
+}
