@@ -48,12 +48,23 @@ echo "bench: QDHF tables (arm 10 seeds, lander 3 seeds, five methods)"
 python3 bench/qdhf_table.py 10 3
 # Preference-based RL learning curves take hours (PEBBLE is SAC-bound); BENCH_PBRL=ppo runs PrefPPO
 # instead (about an hour), BENCH_PBRL=sac-demos runs PEBBLE with one demonstration per round at share
-# 0.5 (seed 2, two runs at once; about 70 min per run per core), BENCH_PBRL=none skips them.
+# 0.5 (seed 2, two runs at once; about 70 min per run per core), BENCH_PBRL=peer runs PrefPPO against
+# imitation's preference comparisons (both at once, 200k steps; imitation takes about half an hour),
+# BENCH_PBRL=none skips them.
+peer_venv=bench/.venv-imitation
+if [ "${BENCH_PBRL:-sac}" = peer ] && ! "$peer_venv/bin/python" -c "import imitation, gymnasium, Box2D" 2>/dev/null; then
+  # imitation 1.0.1 pins Gymnasium 0.29 and Stable-Baselines3 2.2, so it gets its own environment; box2d 2.3.10
+  # ships wheels (gymnasium[box2d] 0.29 would build box2d-py with swig), and Gymnasium 0.29 needs NumPy 1.
+  echo "bench: installing imitation==1.0.1, gymnasium==0.29.1 and box2d==2.3.10 into $peer_venv (large download)"
+  python3 -m venv "$peer_venv"
+  "$peer_venv/bin/pip" install -q "imitation==1.0.1" "gymnasium==0.29.1" "box2d==2.3.10" pygame "numpy<2"
+fi
 case "${BENCH_PBRL:-sac}" in
   sac) echo "bench: PEBBLE curves against labels and teachers (hours)"; python3 bench/pbrl_curves.py sac ;;
   sac-demos) echo "bench: PEBBLE with a demonstration share of 0.5, curves against labels and teachers (hours)"
      python3 bench/pbrl_curves.py sac 200000 .build/release/sandbox 2 2 zero 1 0.5 ;;
   ppo) echo "bench: PrefPPO curves against labels and teachers"; python3 bench/pbrl_curves.py ppo ;;
+  peer) echo "bench: PrefPPO against imitation (both at once, one core each)"; python3 bench/pbrl_peer.py 200000 1 1000 ;;
   none) ;;
 esac
 echo "bench: wrote bench/RESULTS.md"

@@ -1,0 +1,85 @@
+"""PrefPPO against its Python peer, imitation's preference comparisons, on LunarLanderContinuous.
+
+Both sides run in one run, side by side, one core each (`taskset`, one BLAS / torch thread), with the
+same recipe: PPO with the RL Zoo's settings, the oracle teacher, COMPARISONS labels of 50-step
+segments over 10 rounds, a 3-member ensemble of 3x256 MLPs with disagreement sampling, STEPS
+environment steps (bench/pbrl_imitation.py lists what is matched and what stays imitation's default).
+Reports each side's wall time, reward-training pair-updates/s and final deterministic evaluation
+(10 episodes, true reward), the ratios, and writes the `pbrl-peer` section of bench/RESULTS.md.
+
+Usage (from the repository root): python3 bench/pbrl_peer.py [STEPS] [SEED] [COMPARISONS] [sandbox binary]
+The imitation side needs bench/.venv-imitation (bench/run.sh creates it).
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from results_file import write_section  # noqa: E402
+
+steps = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
+seed = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+comparisons = int(sys.argv[3]) if len(sys.argv) > 3 else 1000
+binary = sys.argv[4] if len(sys.argv) > 4 else ".build/release/sandbox"
+python = Path("bench/.venv-imitation/bin/python")
+if not python.exists():
+    sys.exit("pbrl_peer.py: bench/.venv-imitation is missing; run bench/run.sh once (BENCH_PBRL=peer) or create it with "
+             "`python3 -m venv bench/.venv-imitation && bench/.venv-imitation/bin/pip install imitation==1.0.1 "
+             "gymnasium==0.29.1 box2d==2.3.10 pygame 'numpy<2'`")
+out = Path(f"bench/out/pbrl-peer-{steps}-{seed}-{comparisons}")
+out.mkdir(parents=True, exist_ok=True)
+
+ours_log = open(out / "sandbox.log", "w")
+peer_log = open(out / "imitation.log", "w")
+started = time.perf_counter()
+ours = subprocess.Popen(["taskset", "-c", "0", binary, "pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "ppo",
+                         "--teacher", "oracle", "--labels", str(comparisons), "--steps", str(steps), "--seed", str(seed),
+                         "--out", str(out / "runs")],
+                        stdout=ours_log, stderr=subprocess.STDOUT, env=dict(os.environ, SANDBOX_BLAS_THREADS="1"))
+peer = subprocess.Popen(["taskset", "-c", "1", str(python.absolute()), "pbrl_imitation.py", str(steps), str(seed), str(comparisons)],
+                        cwd="bench", stdout=subprocess.PIPE, stderr=peer_log, text=True,
+                        env=dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1"))
+peer_output, _ = peer.communicate()
+if ours.wait() != 0 or peer.returncode != 0:
+    sys.exit(f"pbrl_peer.py: a side failed (sandbox {ours.returncode}, imitation {peer.returncode}); see {out}/*.log")
+imitation = json.loads(peer_output.strip().splitlines()[-1])
+
+run = max((p for p in (out / "runs").iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+config = json.loads((run / "config.json").read_text())
+ours_seconds = (run / "policy.safetensors").stat().st_mtime - datetime.fromisoformat(config["started"].replace("Z", "+00:00")).timestamp()
+metrics = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines() if line.strip()]
+speeds = [m["pbrl/pair_updates_per_s"] for m in metrics if "pbrl/pair_updates_per_s" in m]
+ours_speed = sum(speeds) / max(len(speeds), 1)
+evaluated = subprocess.run([binary, "eval", "--policy", str(run), "--episodes", "10"], check=True,
+                           capture_output=True, text=True).stdout.strip().splitlines()[-1]
+ours_mean, ours_std = float(evaluated.split()[2]), float(evaluated.split()[4])
+
+versions = subprocess.run([str(python), "-c", "import imitation, stable_baselines3, torch, gymnasium; print(imitation.__version__, "
+                           "stable_baselines3.__version__, torch.__version__, gymnasium.__version__)"],
+                          capture_output=True, text=True).stdout.split()
+summary = {"steps": steps, "seed": seed, "comparisons": comparisons,
+           "sandbox": {"wall_seconds": ours_seconds, "pair_updates_per_s": ours_speed, "eval_mean": ours_mean, "eval_std": ours_std},
+           "imitation": imitation}
+(out / "summary.json").write_text(json.dumps(summary, indent=2))
+print(json.dumps(summary))
+
+text = "\n".join([
+    f"## PrefPPO against imitation {versions[0] if versions else '?'} (preference comparisons)", "",
+    f"`python3 bench/pbrl_peer.py {steps} {seed} {comparisons}`, measured {datetime.now():%Y-%m-%d}: both sides at once, one core each "
+    f"(one BLAS / torch thread), LunarLanderContinuous, {steps:,} steps, seed {seed}, {comparisons:,} oracle labels of 50-step segments in "
+    "10 rounds, PPO with the RL Zoo's settings, a 3-member ensemble of 3×256 MLPs with disagreement sampling. "
+    f"imitation runs with Stable-Baselines3 {versions[1] if len(versions) > 1 else '?'}, PyTorch {versions[2] if len(versions) > 2 else '?'} "
+    f"and Gymnasium {versions[3] if len(versions) > 3 else '?'} (LunarLanderContinuous-v2); bench/pbrl_imitation.py lists what is "
+    "matched and what stays imitation's default. Evaluation: 10 deterministic episodes, true reward.", "",
+    "| figure | sandbox | imitation | ratio |", "|---|---:|---:|---:|",
+    f"| wall time of the whole loop (min) | {ours_seconds / 60:.1f} | {imitation['wall_seconds'] / 60:.1f} | "
+    f"{imitation['wall_seconds'] / ours_seconds:.1f}× faster |",
+    f"| reward training, pair-updates/s | {ours_speed:,.0f} | {imitation['pair_updates_per_s']:,.0f} | "
+    f"{ours_speed / max(imitation['pair_updates_per_s'], 1e-9):.1f}× |",
+    f"| true return (10 episodes) | {ours_mean:.1f} ± {ours_std:.1f} | {imitation['eval_mean']:.1f} ± {imitation['eval_std']:.1f} | |",
+    ""])
+write_section("pbrl-peer", text + "\n")
