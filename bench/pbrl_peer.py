@@ -21,9 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from results_file import write_section  # noqa: E402
 
-steps = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
+steps = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 seed = int(sys.argv[2]) if len(sys.argv) > 2 else 1
-comparisons = int(sys.argv[3]) if len(sys.argv) > 3 else 1000
+comparisons = int(sys.argv[3]) if len(sys.argv) > 3 else 500
 binary = sys.argv[4] if len(sys.argv) > 4 else ".build/release/sandbox"
 python = Path("bench/.venv-imitation/bin/python")
 if not python.exists():

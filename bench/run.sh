@@ -49,7 +49,7 @@ python3 bench/qdhf_table.py 10 3
 # Preference-based RL learning curves take hours (PEBBLE is SAC-bound); BENCH_PBRL=ppo runs PrefPPO
 # instead (about an hour), BENCH_PBRL=sac-demos runs PEBBLE with one demonstration per round at share
 # 0.5 (seed 2, two runs at once; about 70 min per run per core), BENCH_PBRL=peer runs PrefPPO against
-# imitation's preference comparisons (both at once, 200k steps; imitation takes about half an hour),
+# imitation's preference comparisons (both at once, 100k steps and 500 labels),
 # BENCH_PBRL=none skips them.
 peer_venv=bench/.venv-imitation
 if [ "${BENCH_PBRL:-sac}" = peer ] && ! "$peer_venv/bin/python" -c "import imitation, gymnasium, Box2D" 2>/dev/null; then
@@ -64,7 +64,7 @@ case "${BENCH_PBRL:-sac}" in
   sac-demos) echo "bench: PEBBLE with a demonstration share of 0.5, curves against labels and teachers (hours)"
      python3 bench/pbrl_curves.py sac 200000 .build/release/sandbox 2 2 zero 1 0.5 ;;
   ppo) echo "bench: PrefPPO curves against labels and teachers"; python3 bench/pbrl_curves.py ppo ;;
-  peer) echo "bench: PrefPPO against imitation (both at once, one core each)"; python3 bench/pbrl_peer.py 200000 1 1000 ;;
+  peer) echo "bench: PrefPPO against imitation (both at once, one core each)"; python3 bench/pbrl_peer.py 100000 1 500 ;;
   none) ;;
 esac
 echo "bench: wrote bench/RESULTS.md"
