@@ -6,7 +6,7 @@ deterministic evaluation (10 episodes, true reward).
 Matched to `sandbox pbrl --task LunarLanderContinuous-v1 --algo ppo --teacher oracle --labels N --steps STEPS`:
 - PPO with the RL Baselines3 Zoo's LunarLanderContinuous settings (hyperparams/ppo.yml: 16 envs,
   n_steps 1024, batch 64, gamma 0.999, gae_lambda 0.98, 4 epochs, ent_coef 0.01), one torch thread;
-- N comparisons of 50-step fragments, asked over 10 iterations (sandbox: 10 rounds);
+- N comparisons of 50-step fragments (asked over 10 iterations; sandbox asks rounds of 100 in the first half);
 - an oracle teacher: imitation's SyntheticGatherer at temperature 0 prefers the higher true partial
   return (0.5 on ties), as B-Pref's exact teacher does;
 - a 3-member reward ensemble of 3x256 MLPs on (observation, action) with input normalisation, and

@@ -2,7 +2,7 @@
 
 Both sides run in one run, side by side, one core each (`taskset`, one BLAS / torch thread), with the
 same recipe: PPO with the RL Zoo's settings, the oracle teacher, COMPARISONS labels of 50-step
-segments over 10 rounds, a 3-member ensemble of 3x256 MLPs with disagreement sampling, STEPS
+segments, a 3-member ensemble of 3x256 MLPs with disagreement sampling, STEPS
 environment steps (bench/pbrl_imitation.py lists what is matched and what stays imitation's default).
 Reports each side's wall time, reward-training pair-updates/s and final deterministic evaluation
 (10 episodes, true reward), the ratios, and writes the `pbrl-peer` section of bench/RESULTS.md.
@@ -70,8 +70,8 @@ print(json.dumps(summary))
 text = "\n".join([
     f"## PrefPPO against imitation {versions[0] if versions else '?'} (preference comparisons)", "",
     f"`python3 bench/pbrl_peer.py {steps} {seed} {comparisons}`, measured {datetime.now():%Y-%m-%d}: both sides at once, one core each "
-    f"(one BLAS / torch thread), LunarLanderContinuous, {steps:,} steps, seed {seed}, {comparisons:,} oracle labels of 50-step segments in "
-    "10 rounds, PPO with the RL Zoo's settings, a 3-member ensemble of 3×256 MLPs with disagreement sampling. "
+    f"(one BLAS / torch thread), LunarLanderContinuous, {steps:,} steps, seed {seed}, {comparisons:,} oracle labels of 50-step segments "
+    f"(sandbox: {(comparisons + 99) // 100} rounds of up to 100 in the first half; imitation: 10 iterations, hyperbolic schedule), PPO with the RL Zoo's settings, a 3-member ensemble of 3×256 MLPs with disagreement sampling. "
     f"imitation runs with Stable-Baselines3 {versions[1] if len(versions) > 1 else '?'}, PyTorch {versions[2] if len(versions) > 2 else '?'} "
     f"and Gymnasium {versions[3] if len(versions) > 3 else '?'} (LunarLanderContinuous-v2); bench/pbrl_imitation.py lists what is "
     "matched and what stays imitation's default. Evaluation: 10 deterministic episodes, true reward.", "",
