@@ -5,7 +5,9 @@ same recipe: PPO with the RL Zoo's settings, the oracle teacher, COMPARISONS lab
 segments, a 3-member ensemble of 3x256 MLPs with disagreement sampling, STEPS
 environment steps (bench/pbrl_imitation.py lists what is matched and what stays imitation's default).
 Reports each side's wall time, reward-training pair-updates/s and final deterministic evaluation
-(10 episodes, true reward), the ratios, and writes the `pbrl-peer` section of bench/RESULTS.md.
+(10 episodes, true reward), the ratios, and writes the section `pbrl-peer-<STEPS/1000>k-<COMPARISONS>` of
+bench/RESULTS.md. Runs go to bench/out/pbrl-peer-STEPS-SEED-COMPARISONS/; a side that finished there
+(sandbox's run folder, imitation's imitation.json) is reused, so a stopped bench resumes.
 
 Usage (from the repository root): python3 bench/pbrl_peer.py [STEPS] [SEED] [COMPARISONS] [sandbox binary]
 The imitation side needs bench/.venv-imitation (bench/run.sh creates it).
@@ -14,7 +16,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -33,22 +34,42 @@ if not python.exists():
 out = Path(f"bench/out/pbrl-peer-{steps}-{seed}-{comparisons}")
 out.mkdir(parents=True, exist_ok=True)
 
-ours_log = open(out / "sandbox.log", "w")
-peer_log = open(out / "imitation.log", "w")
-started = time.perf_counter()
-ours = subprocess.Popen(["taskset", "-c", "0", binary, "pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "ppo",
-                         "--teacher", "oracle", "--labels", str(comparisons), "--steps", str(steps), "--seed", str(seed),
-                         "--out", str(out / "runs")],
-                        stdout=ours_log, stderr=subprocess.STDOUT, env=dict(os.environ, SANDBOX_BLAS_THREADS="1"))
-peer = subprocess.Popen(["taskset", "-c", "1", str(python.absolute()), "pbrl_imitation.py", str(steps), str(seed), str(comparisons)],
-                        cwd="bench", stdout=subprocess.PIPE, stderr=peer_log, text=True,
-                        env=dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1"))
-peer_output, _ = peer.communicate()
-if ours.wait() != 0 or peer.returncode != 0:
-    sys.exit(f"pbrl_peer.py: a side failed (sandbox {ours.returncode}, imitation {peer.returncode}); see {out}/*.log")
-imitation = json.loads(peer_output.strip().splitlines()[-1])
+def finished_ours():
+    """The newest run of ours in the folder that reached its step budget, if any (so that a stopped bench resumes)."""
+    runs = sorted((p for p in (out / "runs").iterdir() if p.is_dir()), reverse=True) if (out / "runs").is_dir() else []
+    for run in runs:
+        lines = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines() if line.strip()] \
+            if (run / "metrics.jsonl").exists() else []
+        if lines and lines[-1].get("global_step", 0) >= steps and (run / "policy.safetensors").exists():
+            return run
+    return None
 
-run = max((p for p in (out / "runs").iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+
+def finished_peer():
+    """imitation's summary line from a finished run in this folder, if any."""
+    saved = out / "imitation.json"
+    lines = saved.read_text().strip().splitlines() if saved.exists() else []
+    return json.loads(lines[-1]) if lines else None
+
+
+# Each side runs unless this folder holds its finished run; both run at once, one core each.
+ours = None
+if finished_ours() is None:
+    ours = subprocess.Popen(["taskset", "-c", "0", binary, "pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "ppo",
+                             "--teacher", "oracle", "--labels", str(comparisons), "--steps", str(steps), "--seed", str(seed),
+                             "--out", str(out / "runs")],
+                            stdout=open(out / "sandbox.log", "w"), stderr=subprocess.STDOUT,
+                            env=dict(os.environ, SANDBOX_BLAS_THREADS="1"))
+if finished_peer() is None:
+    peer = subprocess.run(["taskset", "-c", "1", str(python.absolute()), "pbrl_imitation.py", str(steps), str(seed), str(comparisons)],
+                          cwd="bench", stdout=open(out / "imitation.json", "w"), stderr=open(out / "imitation.log", "w"),
+                          env=dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1"))
+    if peer.returncode != 0:
+        sys.exit(f"pbrl_peer.py: imitation failed ({peer.returncode}); see {out}/imitation.log")
+if ours is not None and ours.wait() != 0:
+    sys.exit(f"pbrl_peer.py: sandbox failed ({ours.returncode}); see {out}/sandbox.log")
+imitation = finished_peer()
+run = finished_ours()
 config = json.loads((run / "config.json").read_text())
 ours_seconds = (run / "policy.safetensors").stat().st_mtime - datetime.fromisoformat(config["started"].replace("Z", "+00:00")).timestamp()
 metrics = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines() if line.strip()]
@@ -68,7 +89,7 @@ summary = {"steps": steps, "seed": seed, "comparisons": comparisons,
 print(json.dumps(summary))
 
 text = "\n".join([
-    f"## PrefPPO against imitation {versions[0] if versions else '?'} (preference comparisons)", "",
+    f"## PrefPPO against imitation {versions[0] if versions else '?'} (preference comparisons), {steps:,} steps and {comparisons:,} labels", "",
     f"`python3 bench/pbrl_peer.py {steps} {seed} {comparisons}`, measured {datetime.now():%Y-%m-%d}: both sides at once, one core each "
     f"(one BLAS / torch thread), LunarLanderContinuous, {steps:,} steps, seed {seed}, {comparisons:,} oracle labels of 50-step segments "
     f"(sandbox: {(comparisons + 99) // 100} rounds of up to 100 in the first half; imitation: 10 iterations, hyperbolic schedule), PPO with the RL Zoo's settings, a 3-member ensemble of 3×256 MLPs with disagreement sampling. "
@@ -82,4 +103,4 @@ text = "\n".join([
     f"{ours_speed / max(imitation['pair_updates_per_s'], 1e-9):.1f}× |",
     f"| true return (10 episodes) | {ours_mean:.1f} ± {ours_std:.1f} | {imitation['eval_mean']:.1f} ± {imitation['eval_std']:.1f} | |",
     ""])
-write_section("pbrl-peer", text + "\n")
+write_section(f"pbrl-peer-{steps // 1000}k-{comparisons}", text + "\n")
