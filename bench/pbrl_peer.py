@@ -34,6 +34,7 @@ if not python.exists():
 out = Path(f"bench/out/pbrl-peer-{steps}-{seed}-{comparisons}")
 out.mkdir(parents=True, exist_ok=True)
 
+
 def finished_ours():
     """The newest run of ours in the folder that reached its step budget, if any (so that a stopped bench resumes)."""
     runs = sorted((p for p in (out / "runs").iterdir() if p.is_dir()), reverse=True) if (out / "runs").is_dir() else []
@@ -46,10 +47,15 @@ def finished_ours():
 
 
 def finished_peer():
-    """imitation's summary line from a finished run in this folder, if any."""
+    """imitation's summary line from a finished run in this folder, if any (imitation's logger also writes
+    its tables to stdout, so a stopped run leaves only those)."""
     saved = out / "imitation.json"
     lines = saved.read_text().strip().splitlines() if saved.exists() else []
-    return json.loads(lines[-1]) if lines else None
+    if lines and lines[-1].startswith("{"):
+        summary = json.loads(lines[-1])
+        if summary.get("peer") == "imitation":
+            return summary
+    return None
 
 
 # Each side runs unless this folder holds its finished run; both run at once, one core each.
