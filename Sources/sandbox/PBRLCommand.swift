@@ -106,6 +106,7 @@ enum PBRLCommand {
                                             configuration: loop, totalSteps: total, seed: seed)
         print("\(name) on \(spec.id): \(loop.totalLabels) labels from \(answerer.annotator), \(total) steps → \(run.url.path)")
         print("label store \(store.path)")
+        if let ppo { TrainCommand.printRolloutRounding(ppo, budget: total) }
         if answerer.answersLater {
             print("answer the queries in another terminal: sandbox label --store \(store.path)   (or add --terminal without a display)")
         }

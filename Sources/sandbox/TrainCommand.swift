@@ -90,6 +90,7 @@ enum TrainCommand {
         } else {
             print("training \(configuration.algorithm.uppercased()) on \(configuration.task) for \(configuration.totalSteps) steps → \(runDirectory.url.path)")
         }
+        if let ppo = configuration.ppo { printRolloutRounding(ppo, budget: configuration.totalSteps) }
         fflush(stdout)
 
         signal(SIGINT) { _ in
@@ -123,6 +124,14 @@ enum TrainCommand {
             return .model(try RewardModelLoader.load(path: path, spec: spec))
         }
         return try RewardSource.parse(text, spec: spec)
+    }
+
+    /// Says so when PPO will run more steps than asked: it trains whole rollouts.
+    static func printRolloutRounding(_ ppo: PPO.Configuration, budget: Int) {
+        let steps = ppo.stepsRun(budget: budget)
+        if steps != budget {
+            print("note: PPO trains whole rollouts of \(ppo.rolloutSize) steps (\(ppo.environmentCount) copies × \(ppo.stepsPerEnvironment)), so this run takes \(steps) steps")
+        }
     }
 
     static func makeTrainer(_ configuration: RunConfiguration) throws -> any Trainer {

@@ -32,6 +32,20 @@ struct AgentTests {
         return c
     }
 
+    @Test("PPO's step budget rounds up to whole rollouts")
+    func rolloutRounding() {
+        var generator = SeededGenerator(seed: 5)
+        var c = PPO.Configuration()
+        c.environmentCount = 16; c.stepsPerEnvironment = 1024
+        #expect(c.rolloutSize == 16_384)
+        #expect(c.stepsRun(budget: 1000) == 16_384)
+        #expect(c.stepsRun(budget: 16_384) == 16_384)
+        #expect(c.stepsRun(budget: 1_000_000) == 1_015_808)
+        let budget = Int.random(in: 1...100_000, using: &generator)
+        let steps = c.stepsRun(budget: budget)
+        #expect(steps >= budget && steps - budget < c.rolloutSize && steps % c.rolloutSize == 0)
+    }
+
     @Test("PPO learns to drive a point to its target within seconds")
     func ppoLearns() throws {
         let ppo = try PPO(makeEnvironment: { PointTask() }, configuration: Self.tinyPPO(seed: 1), seed: 1, totalSteps: 30_000)

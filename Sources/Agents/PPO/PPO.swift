@@ -41,6 +41,15 @@ public final class PPO: Trainer {
 
         public init() {}
 
+        /// Steps one rollout collects: `environmentCount × stepsPerEnvironment`.
+        public var rolloutSize: Int { environmentCount * stepsPerEnvironment }
+
+        /// Steps a run with a budget of `budget` steps takes. PPO updates on whole rollouts, so the budget
+        /// is rounded up to a multiple of `rolloutSize` (as Stable-Baselines3's `learn` does).
+        public func stepsRun(budget: Int) -> Int {
+            (Swift.max(budget, 1) + rolloutSize - 1) / rolloutSize * rolloutSize
+        }
+
         /// RL Zoo's tuned settings: LunarLanderContinuous — n_envs 16, n_steps 1024, batch 64, γ 0.999,
         /// λ 0.98, 4 epochs, entropy 0.01; BipedalWalker — normalize, n_envs 32, n_steps 2048, batch 64,
         /// γ 0.999, λ 0.95, 10 epochs, lr 3e-4, clip 0.18; BipedalWalkerHardcore — normalize, n_envs 16,
