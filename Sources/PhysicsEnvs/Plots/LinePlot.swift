@@ -99,22 +99,39 @@ public struct LinePlot {
                 canvas.strokePolyline(points, color, lineWidth: 2)
             }
         }
-        // Legend, top right, on a translucent box so that it stays readable over the curves.
+        // Legend on a translucent box, in the corner of the plot that hides the fewest data points
+        // (top right when none is clearer), so that it stays readable and covers little.
         let labelWidth = series.map { canvas.textWidth($0.label, size: 12, bold: false) }.max() ?? 0
         if !series.isEmpty {
-            let x0 = left + plotWidth - labelWidth - 46, y0 = top + 4
-            canvas.fillPolygon([(x0, y0), (left + plotWidth - 4, y0), (left + plotWidth - 4, y0 + Double(series.count) * 18 + 6),
-                                (x0, y0 + Double(series.count) * 18 + 6)], .white, alpha: 0.85)
-        }
-        for (i, s) in series.enumerated() {
-            let color = Self.palette[i % Self.palette.count]
-            let y = top + 8 + Double(i) * 18
-            let w = canvas.textWidth(s.label, size: 12, bold: false)
-            canvas.line(from: (left + plotWidth - w - 40, y + 7), to: (left + plotWidth - w - 18, y + 7), color, lineWidth: 3)
-            canvas.text(s.label, x: left + plotWidth - w - 10, y: y, size: 12, Color(40, 40, 40), bold: false)
+            let boxWidth = labelWidth + 42, boxHeight = Double(series.count) * 18 + 6
+            let pixels = all.map { (px($0.x), py($0.y)) }
+            let corner = Self.legendCorner(points: pixels, plot: (left, top, plotWidth, plotHeight), box: (boxWidth, boxHeight))
+            let x0 = corner.x, y0 = corner.y
+            canvas.fillPolygon([(x0, y0), (x0 + boxWidth, y0), (x0 + boxWidth, y0 + boxHeight), (x0, y0 + boxHeight)], .white, alpha: 0.85)
+            for (i, s) in series.enumerated() {
+                let color = Self.palette[i % Self.palette.count]
+                let y = y0 + 4 + Double(i) * 18
+                canvas.line(from: (x0 + 6, y + 7), to: (x0 + 28, y + 7), color, lineWidth: 3)
+                canvas.text(s.label, x: x0 + 36, y: y, size: 12, Color(40, 40, 40), bold: false)
+            }
         }
         return canvas.frame()
     }
 
     public func writePNG(to path: String) throws { try render().writePNG(to: path) }
+
+    /// The top-left pixel of a legend box of size `box` inside `plot` (x, y, width, height): the corner
+    /// (top right, top left, bottom right, bottom left, in that order of preference) whose box covers
+    /// the fewest of `points`, 4 pixels in from the plot's edges.
+    static func legendCorner(points: [(Double, Double)], plot: (x: Double, y: Double, width: Double, height: Double),
+                             box: (width: Double, height: Double)) -> (x: Double, y: Double) {
+        let right = plot.x + plot.width - 4 - box.width, left = plot.x + 4
+        let top = plot.y + 4, bottom = plot.y + plot.height - 4 - box.height
+        let corners = [(right, top), (left, top), (right, bottom), (left, bottom)]
+        func covered(_ corner: (Double, Double)) -> Int {
+            points.filter { $0.0 >= corner.0 && $0.0 <= corner.0 + box.width && $0.1 >= corner.1 && $0.1 <= corner.1 + box.height }.count
+        }
+        let best = corners.min { covered($0) < covered($1) } ?? corners[0]
+        return (best.0, best.1)
+    }
 }

@@ -25,4 +25,16 @@ struct LinePlotTests {
         #expect(isBlank(frame, xs: plot.width - 15..<plot.width, ys: 8..<32))
         #expect(!isBlank(frame, xs: Int(LinePlot.margins.left)..<plot.width - Int(LinePlot.margins.right), ys: 8..<32))
     }
+
+    @Test("the legend goes to the corner that hides the fewest points")
+    func legendAvoidsData() {
+        var generator = SeededGenerator(seed: 3)
+        let plot = (x: 60.0, y: 40.0, width: 400.0, height: 300.0), box = (width: 100.0, height: 40.0)
+        // No points: top right. Points crowding the top right: top left. Both top corners crowded: bottom right.
+        #expect(LinePlot.legendCorner(points: [], plot: plot, box: box) == (356, 44))
+        let topRight = (0..<30).map { _ in (Double.random(in: 380...450, using: &generator), Double.random(in: 45...80, using: &generator)) }
+        #expect(LinePlot.legendCorner(points: topRight, plot: plot, box: box) == (64, 44))
+        let topLeft = (0..<30).map { _ in (Double.random(in: 70...150, using: &generator), Double.random(in: 45...80, using: &generator)) }
+        #expect(LinePlot.legendCorner(points: topRight + topLeft, plot: plot, box: box) == (356, 296))
+    }
 }
