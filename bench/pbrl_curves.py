@@ -21,12 +21,12 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from results_file import write_section  # noqa: E402
+from pbrl_runs import evaluate, mean_pair_updates, metrics, reached_budget, wall_seconds  # noqa: E402
 
 algo = sys.argv[1] if len(sys.argv) > 1 else "sac"
 steps = int(sys.argv[2]) if len(sys.argv) > 2 else (200_000 if algo == "sac" else 1_000_000)
@@ -68,24 +68,14 @@ def finished_run(configuration):
         return None
     for run in sorted((p for p in parent.iterdir() if p.is_dir()), reverse=True):
         config = run / "config.json"
-        metrics = run / "metrics.jsonl"
-        if not (config.exists() and metrics.exists()):
+        if not config.exists():
             continue
         settings = json.loads(config.read_text())
         if settings.get("totalSteps") != steps or settings.get("seed") != seed:
             continue
-        if not matches_recipe(run, teacher, labels):
-            continue
-        last = [json.loads(line) for line in metrics.read_text().splitlines() if line.strip()][-1:]
-        if last and last[0].get("global_step", 0) >= steps:  # a run stopped early is not finished
+        if matches_recipe(run, teacher, labels) and reached_budget(run, steps):
             return run
     return None
-
-
-def wall_seconds(run):
-    """From the run's start (config.json's `started`) to its final policy file."""
-    started = datetime.fromisoformat(json.loads((run / "config.json").read_text())["started"].replace("Z", "+00:00"))
-    return (run / "policy.safetensors").stat().st_mtime - started.timestamp()
 
 
 def train(configuration):
@@ -114,15 +104,11 @@ for teacher, labels in configurations:
         rows.append(f"| {teacher} | {labels} | not run | | | |")
         continue
     seconds = wall_seconds(run)
-    metrics = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines() if line.strip()]
-    evaluated = subprocess.run([binary, "eval", "--policy", str(run), "--episodes", "10"], check=True,
-                               capture_output=True, text=True).stdout.strip().splitlines()[-1]
-    # "mean return 297.10 ± 4.37 over 10 episodes (...)"
-    mean, std = float(evaluated.split()[2]), float(evaluated.split()[4])
-    speeds = [m["pbrl/pair_updates_per_s"] for m in metrics if "pbrl/pair_updates_per_s" in m]
-    accuracy = next((m["pbrl/label_accuracy"] for m in reversed(metrics) if "pbrl/label_accuracy" in m), float("nan"))
+    lines = metrics(run)
+    mean, std = evaluate(binary, run)
+    accuracy = next((m["pbrl/label_accuracy"] for m in reversed(lines) if "pbrl/label_accuracy" in m), float("nan"))
     rows.append(f"| {teacher} | {labels} | {mean:.1f} ± {std:.1f} | {accuracy:.3f} | {seconds / 60:.1f} | "
-                f"{sum(speeds) / max(len(speeds), 1):,.0f} |")
+                f"{mean_pair_updates(lines):,.0f} |")
     folders.append(str(run))
     names.append(f"{teacher} {labels}")
     print(f"pbrl bench: {teacher} {labels}: return {mean:.1f} ± {std:.1f} in {seconds / 60:.1f} min", file=sys.stderr)

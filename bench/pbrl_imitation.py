@@ -27,7 +27,6 @@ import json
 import sys
 import time
 
-import gymnasium as gym
 import numpy as np
 import torch
 from imitation.algorithms import preference_comparisons
@@ -35,6 +34,8 @@ from imitation.rewards import reward_nets
 from imitation.util import networks
 from imitation.util.util import make_vec_env
 from stable_baselines3 import PPO
+
+from gym_returns import deterministic_returns
 
 torch.set_num_threads(1)
 steps = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
@@ -94,25 +95,7 @@ loop = preference_comparisons.PreferenceComparisons(
 start = time.perf_counter()
 loop.train(total_timesteps=steps, total_comparisons=comparisons)
 seconds = time.perf_counter() - start
-
-
-def evaluate(episodes, seed_base=10_000):
-    """Deterministic true returns of the trained agent."""
-    env = gym.make(TASK)
-    returns = []
-    for k in range(episodes):
-        obs, _ = env.reset(seed=seed_base + k)
-        done, total = False, 0.0
-        while not done:
-            action, _ = agent.predict(obs, deterministic=True)
-            obs, reward, terminated, truncated, _ = env.step(action)
-            total += reward
-            done = terminated or truncated
-        returns.append(total)
-    return returns
-
-
-returns = evaluate(10)
+returns = deterministic_returns(agent, TASK, 10)
 print(json.dumps({
     "peer": "imitation", "task": TASK, "steps": steps, "seed": seed, "comparisons": comparisons,
     "wall_seconds": seconds, "eval_mean": float(np.mean(returns)), "eval_std": float(np.std(returns)),

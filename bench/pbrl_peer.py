@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from results_file import write_section  # noqa: E402
+from pbrl_runs import evaluate, mean_pair_updates, metrics, reached_budget, wall_seconds  # noqa: E402
 
 steps = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 seed = int(sys.argv[2]) if len(sys.argv) > 2 else 1
@@ -38,12 +39,7 @@ out.mkdir(parents=True, exist_ok=True)
 def finished_ours():
     """The newest run of ours in the folder that reached its step budget, if any (so that a stopped bench resumes)."""
     runs = sorted((p for p in (out / "runs").iterdir() if p.is_dir()), reverse=True) if (out / "runs").is_dir() else []
-    for run in runs:
-        lines = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines() if line.strip()] \
-            if (run / "metrics.jsonl").exists() else []
-        if lines and lines[-1].get("global_step", 0) >= steps and (run / "policy.safetensors").exists():
-            return run
-    return None
+    return next((run for run in runs if reached_budget(run, steps) and (run / "policy.safetensors").exists()), None)
 
 
 def finished_peer():
@@ -76,14 +72,9 @@ if ours is not None and ours.wait() != 0:
     sys.exit(f"pbrl_peer.py: sandbox failed ({ours.returncode}); see {out}/sandbox.log")
 imitation = finished_peer()
 run = finished_ours()
-config = json.loads((run / "config.json").read_text())
-ours_seconds = (run / "policy.safetensors").stat().st_mtime - datetime.fromisoformat(config["started"].replace("Z", "+00:00")).timestamp()
-metrics = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines() if line.strip()]
-speeds = [m["pbrl/pair_updates_per_s"] for m in metrics if "pbrl/pair_updates_per_s" in m]
-ours_speed = sum(speeds) / max(len(speeds), 1)
-evaluated = subprocess.run([binary, "eval", "--policy", str(run), "--episodes", "10"], check=True,
-                           capture_output=True, text=True).stdout.strip().splitlines()[-1]
-ours_mean, ours_std = float(evaluated.split()[2]), float(evaluated.split()[4])
+ours_seconds = wall_seconds(run)
+ours_speed = mean_pair_updates(metrics(run))
+ours_mean, ours_std = evaluate(binary, run)
 
 versions = subprocess.run([str(python), "-c", "import imitation, stable_baselines3, torch, gymnasium; print(imitation.__version__, "
                            "stable_baselines3.__version__, torch.__version__, gymnasium.__version__)"],

@@ -9,12 +9,13 @@ import json
 import sys
 import time
 
-import gymnasium as gym
 import numpy as np
 import torch
 from stable_baselines3 import PPO, SAC
 from stable_baselines3.common.callbacks import BaseCallback
 from stable_baselines3.common.env_util import make_vec_env
+
+from gym_returns import deterministic_returns
 
 torch.set_num_threads(1)
 algo = sys.argv[1]
@@ -24,19 +25,9 @@ eval_every = int(sys.argv[4]) if len(sys.argv) > 4 else 25_000
 TASK = "LunarLanderContinuous-v3"
 
 
-def evaluate(model, episodes, seed_base=10_000):
-    """Deterministic returns of `episodes` episodes (evaluation time is excluded from the training clock)."""
-    env = gym.make(TASK)
-    returns = []
-    for k in range(episodes):
-        obs, _ = env.reset(seed=seed_base + k)
-        done, total = False, 0.0
-        while not done:
-            action, _ = model.predict(obs, deterministic=True)
-            obs, reward, terminated, truncated, _ = env.step(action)
-            total += reward
-            done = terminated or truncated
-        returns.append(total)
+def evaluate(model, episodes):
+    """Mean and standard deviation of `episodes` deterministic returns (evaluation time is excluded from the training clock)."""
+    returns = deterministic_returns(model, TASK, episodes)
     return float(np.mean(returns)), float(np.std(returns))
 
 
