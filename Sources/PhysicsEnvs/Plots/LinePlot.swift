@@ -131,7 +131,8 @@ public struct LinePlot {
         func covered(_ corner: (Double, Double)) -> Int {
             points.filter { $0.0 >= corner.0 && $0.0 <= corner.0 + box.width && $0.1 >= corner.1 && $0.1 <= corner.1 + box.height }.count
         }
-        let best = corners.min { covered($0) < covered($1) } ?? corners[0]
+        let counts = corners.map(covered)
+        let best = corners[counts.firstIndex(of: counts.min() ?? 0) ?? 0]
         return (best.0, best.1)
     }
 }
