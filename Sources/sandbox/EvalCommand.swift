@@ -16,7 +16,8 @@ enum EvalCommand {
     learned return and, for an episode that terminated, the model's reward for the ended state: held
     after it (--endings learned: `pbrl` agents receive it times γ/(1 − γ) at a termination) or
     received once (--endings terminal), with the spread of the ensemble's members there. --trace writes
-    every step of every episode as CSV (episode, step, true reward, learned reward, then the observation)
+    every step of every episode as CSV (episode, step, true reward, learned reward, the ensemble's spread
+    there, then the observation)
     to see where the two rewards part, and a PNG of both returns so far over the first episode beside it.
     """
 
@@ -73,12 +74,13 @@ enum EvalCommand {
                 let learned = stepRewards.reduce(0, +)
                 if tracePath != nil {
                     let trueRewards = episode.termTrace.map { $0.reduce(0, +) }
+                    let spreads = rewardModel.spreads(observations: Array(episode.observations.prefix(n)), actions: episode.record.actions)
                     if trace.isEmpty {
-                        trace = "episode,step,true_reward,learned_reward,"
+                        trace = "episode,step,true_reward,learned_reward,learned_spread,"
                             + (0..<episode.observations[0].count).map { "observation_\($0)" }.joined(separator: ",") + "\n"
                     }
                     for t in 0..<n {
-                        trace += "\(e),\(t),\(trueRewards[t]),\(stepRewards[t]),"
+                        trace += "\(e),\(t),\(trueRewards[t]),\(stepRewards[t]),\(spreads[t]),"
                             + episode.observations[t].map { "\($0)" }.joined(separator: ",") + "\n"
                     }
                     if e == 0 { firstEpisodeRewards = (trueRewards, stepRewards.map(Double.init)) }
@@ -89,9 +91,7 @@ enum EvalCommand {
                 let ended = rewardModel.absorbingRewards(finalObservations: final).map { ("ended-state reward", $0[0]) }
                     ?? rewardModel.terminalRewards(finalObservations: final).map { ("terminal reward", $0[0]) }
                 if episode.record.terminated, let (name, value) = ended {
-                    let members = rewardModel.memberRewards(observations: final, actions: [rewardModel.absorbingAction], ended: [true]).map { $0[0] }
-                    let memberMean = members.reduce(0, +) / Float(members.count)
-                    let spread = (members.map { ($0 - memberMean) * ($0 - memberMean) }.reduce(0, +) / Float(members.count)).squareRoot()
+                    let spread = rewardModel.spreads(observations: final, actions: [rewardModel.absorbingAction], ended: [true])[0]
                     line += " \(name)" + String(format: " %.3f (ensemble spread %.3f)", value, spread)
                 }
             }

@@ -8,7 +8,7 @@ enum PBRLCommand {
     usage: sandbox pbrl --task ID --algo sac|ppo --teacher oracle|noisy|myopic|skip|equal|mistake|human
                         [--labels N] [--per-round N] [--segment L] [--sampler uniform|disagreement|entropy]
                         [--steps N] [--seed S] [--store FILE.db] [--out DIR] [--ensemble K] [--endings learned|zero|terminal|off]
-                        [--demonstrations K] [--demonstration-share F] [--feedback-fraction F]
+                        [--demonstrations K] [--demonstration-share F] [--ending-share F] [--feedback-fraction F]
 
     Preference-based RL: PEBBLE (--algo sac: state-entropy pre-training, then SAC on the learned reward,
     relabelling its replay buffer after each refit) or PrefPPO (--algo ppo). In each feedback round the
@@ -40,6 +40,12 @@ enum PBRLCommand {
     a demonstration segment with one of the agent's, chosen by the sampler among such pairs; the rest
     pair the agent's own segments. Without it the demonstration segments only join the pool, and
     PEBBLE, whose pool holds its last 100 episodes, asks about them in about 3% of its queries.
+    --ending-share F makes a fraction F of the queries among the agent's own segments pair a segment that
+    reaches its episode's end (a crash, a landing) with one that does not (default 0: pairs from the
+    whole pool). Under --endings zero only such segments tell the model whether staying in the air pays,
+    and once the agent stops crashing they are rare in the pool. It uses only the agent's own episodes,
+    so the loop stays plain PEBBLE / PrefPPO; pbrl/ending_queries counts each round's queries that show
+    an ending.
     --feedback-fraction F (default 0.5, as B-Pref) asks every label within the first F of training (after
     PEBBLE's pre-training), in evenly spaced rounds; the agent then trains on the final reward.
     """
@@ -63,6 +69,7 @@ enum PBRLCommand {
         if loop.demonstrationShare > 0, loop.demonstrationsPerRound == 0 {
             throw UsageError("--demonstration-share needs demonstrations to pair with: add --demonstrations K (for example 1)")
         }
+        loop.endingShare = try arguments.fraction("ending-share", default: 0)
         loop.feedbackFraction = try arguments.fraction("feedback-fraction", default: loop.feedbackFraction)
         let ensembleSize = try arguments.int("ensemble", default: 3, minimum: 1)!
         let endings = try arguments.endings()

@@ -92,6 +92,30 @@ struct PreferenceLoopTests {
         #expect(rounds.compactMap { $0["pbrl/demonstration_queries"] } == [3, 3], "3 of each round's 10 queries, no more, no fewer")
     }
 
+    @Test("an ending share fixes the fraction of queries that pair a segment reaching its episode's end with one that does not")
+    func endingShare() throws {
+        let (model, trainer) = try smallPrefPPO(seed: 7)
+        var configuration = loopConfiguration()
+        configuration.endingShare = 0.5
+        let loop = try PreferenceLoop(trainer: trainer, model: model, store: try temporaryStore(),
+                                      answerer: try SimulatedAnswerer(name: "oracle", seed: 8), configuration: configuration, totalSteps: 2048, seed: 9)
+        // Six segments, two of which reach their episode's termination.
+        let segments = (0..<6).map { k in
+            Segment(observations: [[Float(k)]], actions: [[0]], trueRewards: [0], absorbingSteps: k < 2 ? 1 : 0,
+                    finalObservation: k < 2 ? [Float(k)] : nil)
+        }
+        let pairs = loop.selectWithEndings(10, from: segments, sampler: .uniform, model: nil)
+        #expect(pairs.count == 10)
+        let ends = pairs.map { (segments[$0.0].finalObservation != nil ? 1 : 0) + (segments[$0.1].finalObservation != nil ? 1 : 0) }
+        #expect(ends.prefix(5).allSatisfy { $0 == 1 }, "the first half joins an ending with a segment that goes on: \(ends)")
+        #expect(pairs.allSatisfy { $0.0 != $0.1 })
+        // Without both kinds in the pool, pairs come from the whole pool.
+        #expect(loop.selectWithEndings(4, from: Array(segments.suffix(4)), sampler: .uniform, model: nil).count == 4)
+        // In a run, each round reports its queries that show an ending.
+        let rounds = try runToEnd(loop, trainer)
+        #expect(rounds.compactMap { $0["pbrl/ending_queries"] }.allSatisfy { $0 >= 5 }, "\(rounds.map { $0["pbrl/ending_queries"] ?? -1 })")
+    }
+
     @Test("with a person answering later, the loop keeps training and refits as answers (and undos) arrive")
     func asynchronousAnswers() throws {
         let spec = try TaskRegistry.spec(for: "LunarLanderContinuous-v1")

@@ -18,6 +18,7 @@ struct PreferenceRunSettingsTests {
         loop.totalLabels = Int.random(in: 100...2000, using: &generator)
         loop.demonstrationsPerRound = 1
         loop.demonstrationShare = 0.5
+        loop.endingShare = 0.25
         loop.sampler = .entropy
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -30,8 +31,27 @@ struct PreferenceRunSettingsTests {
         #expect(read.loop.totalLabels == loop.totalLabels)
         #expect(read.loop.demonstrationsPerRound == 1)
         #expect(read.loop.demonstrationShare == 0.5)
+        #expect(read.loop.endingShare == 0.25)
         #expect(read.loop.sampler == .entropy)
         #expect(read.format == 1)
+    }
+
+    @Test("a pbrl.json written before a loop setting existed reads with that setting's default")
+    func olderFile() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var loop = PreferenceLoop.Configuration()
+        loop.totalLabels = 250
+        try PreferenceRunSettings(teacher: "oracle", endings: .zero, ensembleSize: 3, store: "s.db", loop: loop).write(to: folder)
+        let file = folder.appendingPathComponent(PreferenceRunSettings.fileName)
+        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as! [String: Any]
+        var loopObject = object["loop"] as! [String: Any]
+        loopObject["endingShare"] = nil
+        object["loop"] = loopObject
+        try JSONSerialization.data(withJSONObject: object).write(to: file)
+        let read = try PreferenceRunSettings.read(from: folder)
+        #expect(read.loop.endingShare == 0)
+        #expect(read.loop.totalLabels == 250)
     }
 
     @Test("a folder without pbrl.json, a damaged file and a newer format are refused with the fix")

@@ -26,4 +26,27 @@ struct RewardEnsembleTests {
         let walker = try TaskRegistry.spec(for: "BipedalWalker-v1")
         #expect(throws: (any Error).self) { try RewardModelLoader.load(path: url.path, spec: walker) }
     }
+
+    @Test("the ensemble's spread is the standard deviation of its members' standardised rewards")
+    func spreads() throws {
+        let spec = try TaskRegistry.spec(for: "LunarLanderContinuous-v1")
+        var generator = SeededGenerator(seed: 2)
+        var configuration = RewardEnsemble.Configuration(task: spec, hiddenSizes: [8], ensembleSize: 3)
+        configuration.outputStd = 4
+        let model = RewardEnsemble(configuration, using: &generator)
+        let observations = (0..<4).map { _ in spec.observationSpace.sample(using: &generator) }
+        let actions = (0..<4).map { _ in spec.actionSpace.sample(using: &generator) }
+        let members = model.memberRewards(observations: observations, actions: actions)
+        let spreads = model.spreads(observations: observations, actions: actions)
+        for n in 0..<4 {
+            let values = members.map { $0[n] }
+            let mean = values.reduce(0, +) / 3
+            let std = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 3).squareRoot()
+            #expect(abs(spreads[n] - std) < 1e-6)
+        }
+        // One member cannot disagree with itself.
+        configuration.ensembleSize = 1
+        let single = RewardEnsemble(configuration, using: &generator)
+        #expect(single.spreads(observations: observations, actions: actions).allSatisfy { $0 == 0 })
+    }
 }

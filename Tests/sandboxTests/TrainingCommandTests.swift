@@ -123,7 +123,8 @@ struct PreferenceCommandTests {
         let directory = try CommandLine.temporaryDirectory()
         let store = "\(directory)/labels.db"
         let output = try CommandLine.run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "ppo", "--teacher", "human", "--labels", "3",
-                                          "--per-round", "3", "--segment", "20", "--steps", "1000", "--store", store, "--out", directory])
+                                          "--per-round", "3", "--segment", "20", "--steps", "1000", "--store", store, "--out", directory,
+                                          "--ending-share", "0.5"])
         #expect(output.status == 0, "\(output.standardError)")
         #expect(output.standardOutput.contains("sandbox label --store \(store)"))
         #expect(output.standardOutput.contains("3 labels asked, 0 answered"), "\(output.standardOutput)")
@@ -134,6 +135,7 @@ struct PreferenceCommandTests {
         #expect(settings?["teacher"] as? String == "human")
         #expect(settings?["store"] as? String == store)
         #expect((settings?["loop"] as? [String: Any])?["totalLabels"] as? Int == 3)
+        #expect((settings?["loop"] as? [String: Any])?["endingShare"] as? Double == 0.5)
         let shown = try CommandLine.run(["queries", "show", "--store", store])
         #expect(shown.standardOutput.contains("3 queries, 0 answers, 3 pending"), "\(shown.standardOutput)")
     }
@@ -167,7 +169,7 @@ struct PreferenceCommandTests {
             line.split(separator: " ").split(separator: "length").dropFirst().first?.first.flatMap { Int($0) }
         }
         let rows = try String(contentsOfFile: "\(directory)/trace.csv", encoding: .utf8).split(separator: "\n")
-        #expect(rows.first?.hasPrefix("episode,step,true_reward,learned_reward,observation_0") == true)
+        #expect(rows.first?.hasPrefix("episode,step,true_reward,learned_reward,learned_spread,observation_0") == true)
         #expect(lengths.count == 2 && rows.count == 1 + lengths.reduce(0, +), "\(lengths) \(rows.count)")
         #expect(FileManager.default.fileExists(atPath: "\(directory)/trace.png"))
         let untraced = try CommandLine.run(["eval", "--policy", "\(directory)/runs/\(runName)", "--trace", "\(directory)/t.csv"])
@@ -197,5 +199,7 @@ struct PreferenceCommandTests {
         #expect(bonus.status != 0 && bonus.standardError.contains("--endings is learned, zero, terminal or off"))
         let share = try CommandLine.run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "ppo", "--teacher", "oracle", "--demonstration-share", "0.1"])
         #expect(share.status != 0 && share.standardError.contains("add --demonstrations K"))
+        let endingShare = try CommandLine.run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "sac", "--teacher", "oracle", "--ending-share", "half"])
+        #expect(endingShare.status != 0 && endingShare.standardError.contains("--ending-share must be a number above 0 and at most 1, got 'half'"))
     }
 }

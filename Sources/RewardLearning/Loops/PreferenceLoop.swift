@@ -88,12 +88,39 @@ public final class PreferenceLoop {
         /// default): demonstration segments just join the pool, so their share of the queries shrinks as
         /// the pool grows (PEBBLE's pool holds 100 episodes: about 3% of the queries with one per round).
         public var demonstrationShare = 0.0
+        /// Fraction of each round's queries among the agent's own segments that pair a segment reaching
+        /// its episode's termination (a crash, a landing) with one that does not, the sampler choosing
+        /// among such pairs. Under `.zero` endings only segments that end pin the reward's offset, which
+        /// decides whether staying in the air pays; once the agent avoids crashes they are a few percent
+        /// of PEBBLE's pool and rarely asked about. This keeps them asked. It uses nothing but the agent's
+        /// own episodes, so the loop stays plain PEBBLE / PrefPPO. 0 (the default): pairs are drawn
+        /// from the whole pool.
+        public var endingShare = 0.0
         /// PEBBLE's unsupervised pre-training steps (SAC only).
         public var pretrainingSteps = 10_000
         /// k of the k-NN state-entropy estimate (PEBBLE: 5).
         public var entropyNeighbours = 5
         public var fit = RewardFitter.Configuration()
         public init() {}
+
+        /// Reads a configuration; keys missing from older files (`pbrl.json` of earlier runs) keep
+        /// their defaults.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = Configuration()
+            totalLabels = try c.decodeIfPresent(Int.self, forKey: .totalLabels) ?? d.totalLabels
+            labelsPerRound = try c.decodeIfPresent(Int.self, forKey: .labelsPerRound) ?? d.labelsPerRound
+            segmentLength = try c.decodeIfPresent(Int.self, forKey: .segmentLength) ?? d.segmentLength
+            sampler = try c.decodeIfPresent(QuerySampler.self, forKey: .sampler) ?? d.sampler
+            episodesPerRound = try c.decodeIfPresent(Int.self, forKey: .episodesPerRound) ?? d.episodesPerRound
+            feedbackFraction = try c.decodeIfPresent(Double.self, forKey: .feedbackFraction) ?? d.feedbackFraction
+            demonstrationsPerRound = try c.decodeIfPresent(Int.self, forKey: .demonstrationsPerRound) ?? d.demonstrationsPerRound
+            demonstrationShare = try c.decodeIfPresent(Double.self, forKey: .demonstrationShare) ?? d.demonstrationShare
+            endingShare = try c.decodeIfPresent(Double.self, forKey: .endingShare) ?? d.endingShare
+            pretrainingSteps = try c.decodeIfPresent(Int.self, forKey: .pretrainingSteps) ?? d.pretrainingSteps
+            entropyNeighbours = try c.decodeIfPresent(Int.self, forKey: .entropyNeighbours) ?? d.entropyNeighbours
+            fit = try c.decodeIfPresent(RewardFitter.Configuration.self, forKey: .fit) ?? d.fit
+        }
     }
 
     public let configuration: Configuration
@@ -243,9 +270,9 @@ public final class PreferenceLoop {
             let paired = Swift.min(count, Int((Double(count) * configuration.demonstrationShare).rounded()))
             chosen = sampler.select(paired, from: pool, model: informed, between: (0..<candidates.count, candidates.count..<pool.count), using: &generator)
             // The pool lists the agent's candidates first, so their indices are the pool's.
-            chosen += sampler.select(count - paired, from: candidates, model: informed, using: &generator)
+            chosen += selectWithEndings(count - paired, from: candidates, sampler: sampler, model: informed)
         } else {
-            chosen = sampler.select(count, from: pool, model: informed, using: &generator)
+            chosen = selectWithEndings(count, from: pool, sampler: sampler, model: informed)
         }
         var queries: [(id: Int64, first: Segment, second: Segment)] = []
         for (i, j) in chosen {
@@ -253,9 +280,11 @@ public final class PreferenceLoop {
             queries.append((try store.addQuery(kind: .pair, first: a, second: b, round: round + 1), pool[i], pool[j]))
         }
         let demonstrationQueries = chosen.filter { $0.0 >= candidates.count || $0.1 >= candidates.count }.count
+        let endingQueries = chosen.filter { pool[$0.0].finalObservation != nil || pool[$0.1].finalObservation != nil }.count
         labelsUsed += queries.count
         round += 1
-        var metrics: [String: Double] = ["pbrl/labels": Double(labelsUsed), "pbrl/round": Double(round)]
+        var metrics: [String: Double] = ["pbrl/labels": Double(labelsUsed), "pbrl/round": Double(round),
+                                         "pbrl/ending_queries": Double(endingQueries)]
         if configuration.demonstrationsPerRound > 0 { metrics["pbrl/demonstration_queries"] = Double(demonstrationQueries) }
         if answerer.answersLater {
             for q in queries { asked[q.id] = (q.first, q.second) }
@@ -267,6 +296,21 @@ public final class PreferenceLoop {
         }
         metrics.merge(try refit(on: fresh)) { $1 }
         return metrics
+    }
+
+    /// `count` pairs of `segments`, `endingShare` of them joining a segment that reaches its episode's
+    /// termination with one that does not (when the segments hold both kinds); indices are `segments`'.
+    func selectWithEndings(_ count: Int, from segments: [Segment], sampler: QuerySampler, model: RewardEnsemble?) -> [(Int, Int)] {
+        let ended = segments.indices.filter { segments[$0].finalObservation != nil }
+        let running = segments.indices.filter { segments[$0].finalObservation == nil }
+        guard configuration.endingShare > 0, !ended.isEmpty, !running.isEmpty else {
+            return sampler.select(count, from: segments, model: model, using: &generator)
+        }
+        let paired = Swift.min(count, Int((Double(count) * configuration.endingShare).rounded()))
+        let order = ended + running
+        let mixed = sampler.select(paired, from: order.map { segments[$0] }, model: model,
+                                   between: (0..<ended.count, ended.count..<order.count), using: &generator)
+        return mixed.map { (order[$0.0], order[$0.1]) } + sampler.select(count - paired, from: segments, model: model, using: &generator)
     }
 
     /// Fits the ensemble to every pair so far, reports learned-versus-true correlations on `segments`,

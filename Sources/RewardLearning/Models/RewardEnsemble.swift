@@ -154,6 +154,17 @@ public final class RewardEnsemble: RewardModel, ParameterContainer {
         }
     }
 
+    /// The ensemble's disagreement at each row: the standard deviation of its members' standardised
+    /// rewards (the spread RUNE pays as an exploration bonus, and the disagreement sampler ranks by).
+    public func spreads(observations: [[Float]], actions: [[Float]], ended: [Bool]? = nil) -> [Float] {
+        let members = memberRewards(observations: observations, actions: actions, ended: ended)
+        let k = Float(members.count)
+        return (0..<observations.count).map { n in
+            let mean = members.reduce(0) { $0 + $1[n] } / k
+            return (members.reduce(0) { $0 + ($1[n] - mean) * ($1[n] - mean) } / k).squareRoot()
+        }
+    }
+
     public func rewards(observations: [[Float]], actions: [[Float]]) -> [Float] {
         rewards(observations: observations, actions: actions, ended: nil)
     }
