@@ -6,7 +6,9 @@ a table (final deterministic evaluation, wall time, reward-training pair-updates
 section of bench/RESULTS.md.
 
 Usage (from the repository root):
-  python3 bench/pbrl_curves.py [sac|ppo] [steps] [sandbox binary] [parallel runs] [seed] [endings] [demonstrations] [share]
+  python3 bench/pbrl_curves.py [--ending-share F] [--feedback-fraction F] [sac|ppo] [steps] [sandbox binary] [parallel runs] [seed] [endings] [demonstrations] [share]
+--ending-share and --feedback-fraction pass through to `sandbox pbrl` (defaults 0 and 0.5); when set, the
+folder, plot and section names end in -ending<F> and -fraction<F>.
 Finished runs of the same budget and seed are reused; PBRL_REPORT_ONLY=1 reports without training.
 endings is `sandbox pbrl --endings` (default zero); runs go to bench/out/pbrl-<algo>-<endings>/, the plot
 to docs/pbrl-<algo>-curves.png and the table to the section pbrl-<algo>. With demonstrations K > 0
@@ -28,6 +30,22 @@ sys.path.insert(0, str(Path(__file__).parent))
 from results_file import write_section  # noqa: E402
 from pbrl_runs import evaluate, mean_pair_updates, metrics, reached_budget, wall_seconds  # noqa: E402
 
+
+
+def take_option(name, default):
+    """Removes `--name VALUE` from the command line and returns VALUE as a number (or the default)."""
+    if name not in sys.argv:
+        return default
+    i = sys.argv.index(name)
+    if i + 1 >= len(sys.argv):
+        sys.exit(f"pbrl_curves.py: {name} needs a value, for example {name} 0.5")
+    value = float(sys.argv[i + 1])
+    del sys.argv[i:i + 2]
+    return value
+
+
+ending_share = take_option("--ending-share", 0.0)
+feedback_fraction = take_option("--feedback-fraction", 0.5)
 algo = sys.argv[1] if len(sys.argv) > 1 else "sac"
 steps = int(sys.argv[2]) if len(sys.argv) > 2 else (200_000 if algo == "sac" else 1_000_000)
 binary = sys.argv[3] if len(sys.argv) > 3 else ".build/release/sandbox"
@@ -38,9 +56,14 @@ demonstrations = int(sys.argv[7]) if len(sys.argv) > 7 else 0
 share = float(sys.argv[8]) if len(sys.argv) > 8 else 0.0
 if share > 0 and demonstrations == 0:
     sys.exit("pbrl_curves.py: a demonstration share needs demonstrations; pass the 7th argument (e.g. 1) as well")
-suffix = (f"-demos{demonstrations}" if demonstrations > 0 else "") + (f"-share{share:g}" if share > 0 else "")
+suffix = ((f"-demos{demonstrations}" if demonstrations > 0 else "") + (f"-share{share:g}" if share > 0 else "")
+          + (f"-ending{ending_share:g}" if ending_share > 0 else "")
+          + (f"-fraction{feedback_fraction:g}" if feedback_fraction != 0.5 else ""))
+loop_options = ((["--ending-share", f"{ending_share:g}"] if ending_share > 0 else [])
+                + (["--feedback-fraction", f"{feedback_fraction:g}"] if feedback_fraction != 0.5 else []))
 name = ("PEBBLE" if algo == "sac" else "PrefPPO") + (f" with {demonstrations} demonstration{'s' if demonstrations > 1 else ''} per round" if demonstrations else "") + (
-    f" (share {share:g})" if share > 0 else "")
+    f" (share {share:g})" if share > 0 else "") + (f", ending share {ending_share:g}" if ending_share > 0 else "") + (
+    f", feedback fraction {feedback_fraction:g}" if feedback_fraction != 0.5 else "")
 out = Path(f"bench/out/pbrl-{algo}-{endings}{suffix}")
 configurations = [("oracle", 250), ("oracle", 500), ("oracle", 1000), ("noisy", 1000), ("mistake", 1000)]
 
@@ -56,7 +79,9 @@ def matches_recipe(run, teacher, labels):
     loop = settings.get("loop", {})
     return (settings.get("teacher") == teacher and loop.get("totalLabels") == labels and settings.get("endings") == endings
             and loop.get("demonstrationsPerRound", 0) == demonstrations
-            and abs(loop.get("demonstrationShare", 0.0) - share) < 1e-9)
+            and abs(loop.get("demonstrationShare", 0.0) - share) < 1e-9
+            and abs(loop.get("endingShare", 0.0) - ending_share) < 1e-9
+            and abs(loop.get("feedbackFraction", 0.5) - feedback_fraction) < 1e-9)
 
 
 def finished_run(configuration):
@@ -87,7 +112,7 @@ def train(configuration):
     subprocess.run([binary, "pbrl", "--task", "LunarLanderContinuous-v1", "--algo", algo, "--teacher", teacher,
                     "--labels", str(labels), "--steps", str(steps), "--seed", str(seed), "--endings", endings,
                     "--demonstrations", str(demonstrations),
-                    *(["--demonstration-share", f"{share:g}"] if share > 0 else []),
+                    *(["--demonstration-share", f"{share:g}"] if share > 0 else []), *loop_options,
                     "--out", str(out / f"{teacher}-{labels}")],
                    check=True, stdout=subprocess.DEVNULL, env=environment)
 
@@ -117,10 +142,12 @@ subprocess.run([binary, "plot", *folders, "--metric", "charts/true_return", "--n
                 "--title", f"{name} on LunarLanderContinuous: true return", "--out", f"docs/pbrl-{algo}{suffix}-curves.png"], check=True)
 text = "\n".join([
     f"## {name} on LunarLanderContinuous: labels and teachers", "",
-    f"`python3 bench/pbrl_curves.py {algo} {steps} .build/release/sandbox 1 {seed} {endings}"
+    f"`python3 bench/pbrl_curves.py {' '.join(loop_options) + ' ' if loop_options else ''}{algo} {steps} .build/release/sandbox 1 {seed} {endings}"
     + (f" {demonstrations}" if demonstrations else "") + (f" {share:g}" if share > 0 else "") + f"`: {steps:,} steps, seed {seed}, "
     f"`--endings {endings}`" + (f", `--demonstrations {demonstrations}`" if demonstrations else "")
-    + (f", `--demonstration-share {share:g}`" if share > 0 else "") + ", B-Pref teachers, "
+    + (f", `--demonstration-share {share:g}`" if share > 0 else "")
+    + "".join(f", `{option}`" for option in [" ".join(loop_options[i:i + 2]) for i in range(0, len(loop_options), 2)])
+    + ", B-Pref teachers, "
     "disagreement sampling, 50-step segments. Evaluation: `sandbox eval --episodes 10` (deterministic, true reward). "
     f"Curves: docs/pbrl-{algo}{suffix}-curves.png.", "",
     "| teacher | labels | true return (10 episodes) | held-out label accuracy | wall time (min) | reward training, pair-updates/s |",
