@@ -59,8 +59,9 @@ if share > 0 and demonstrations == 0:
 suffix = ((f"-demos{demonstrations}" if demonstrations > 0 else "") + (f"-share{share:g}" if share > 0 else "")
           + (f"-ending{ending_share:g}" if ending_share > 0 else "")
           + (f"-fraction{feedback_fraction:g}" if feedback_fraction != 0.5 else ""))
-loop_options = ((["--ending-share", f"{ending_share:g}"] if ending_share > 0 else [])
-                + (["--feedback-fraction", f"{feedback_fraction:g}"] if feedback_fraction != 0.5 else []))
+# Each option with its value, as written on sandbox's command line.
+loop_options = (([f"--ending-share {ending_share:g}"] if ending_share > 0 else [])
+                + ([f"--feedback-fraction {feedback_fraction:g}"] if feedback_fraction != 0.5 else []))
 name = ("PEBBLE" if algo == "sac" else "PrefPPO") + (f" with {demonstrations} demonstration{'s' if demonstrations > 1 else ''} per round" if demonstrations else "") + (
     f" (share {share:g})" if share > 0 else "") + (f", ending share {ending_share:g}" if ending_share > 0 else "") + (
     f", feedback fraction {feedback_fraction:g}" if feedback_fraction != 0.5 else "")
@@ -112,7 +113,7 @@ def train(configuration):
     subprocess.run([binary, "pbrl", "--task", "LunarLanderContinuous-v1", "--algo", algo, "--teacher", teacher,
                     "--labels", str(labels), "--steps", str(steps), "--seed", str(seed), "--endings", endings,
                     "--demonstrations", str(demonstrations),
-                    *(["--demonstration-share", f"{share:g}"] if share > 0 else []), *loop_options,
+                    *(["--demonstration-share", f"{share:g}"] if share > 0 else []), *" ".join(loop_options).split(),
                     "--out", str(out / f"{teacher}-{labels}")],
                    check=True, stdout=subprocess.DEVNULL, env=environment)
 
@@ -146,7 +147,7 @@ text = "\n".join([
     + (f" {demonstrations}" if demonstrations else "") + (f" {share:g}" if share > 0 else "") + f"`: {steps:,} steps, seed {seed}, "
     f"`--endings {endings}`" + (f", `--demonstrations {demonstrations}`" if demonstrations else "")
     + (f", `--demonstration-share {share:g}`" if share > 0 else "")
-    + "".join(f", `{option}`" for option in [" ".join(loop_options[i:i + 2]) for i in range(0, len(loop_options), 2)])
+    + "".join(f", `{option}`" for option in loop_options)
     + ", B-Pref teachers, "
     "disagreement sampling, 50-step segments. Evaluation: `sandbox eval --episodes 10` (deterministic, true reward). "
     f"Curves: docs/pbrl-{algo}{suffix}-curves.png.", "",

@@ -267,8 +267,9 @@ public final class PreferenceLoop {
         let informed = pairs.isEmpty ? nil : model
         var chosen: [(Int, Int)]
         if configuration.demonstrationShare > 0, pool.count > candidates.count, !candidates.isEmpty {
-            let paired = Swift.min(count, Int((Double(count) * configuration.demonstrationShare).rounded()))
-            chosen = sampler.select(paired, from: pool, model: informed, between: (0..<candidates.count, candidates.count..<pool.count), using: &generator)
+            let paired = Self.sharedCount(count, configuration.demonstrationShare)
+            chosen = select(paired, from: pool, between: Array(candidates.indices), and: Array(candidates.count..<pool.count),
+                            sampler: sampler, model: informed)
             // The pool lists the agent's candidates first, so their indices are the pool's.
             chosen += selectWithEndings(count - paired, from: candidates, sampler: sampler, model: informed)
         } else {
@@ -306,11 +307,22 @@ public final class PreferenceLoop {
         guard configuration.endingShare > 0, !ended.isEmpty, !running.isEmpty else {
             return sampler.select(count, from: segments, model: model, using: &generator)
         }
-        let paired = Swift.min(count, Int((Double(count) * configuration.endingShare).rounded()))
-        let order = ended + running
-        let mixed = sampler.select(paired, from: order.map { segments[$0] }, model: model,
-                                   between: (0..<ended.count, ended.count..<order.count), using: &generator)
-        return mixed.map { (order[$0.0], order[$0.1]) } + sampler.select(count - paired, from: segments, model: model, using: &generator)
+        let paired = Self.sharedCount(count, configuration.endingShare)
+        return select(paired, from: segments, between: ended, and: running, sampler: sampler, model: model)
+            + sampler.select(count - paired, from: segments, model: model, using: &generator)
+    }
+
+    /// Queries out of `count` that a share (`demonstrationShare`, `endingShare`) sets aside.
+    static func sharedCount(_ count: Int, _ share: Double) -> Int { Swift.min(count, Int((Double(count) * share).rounded())) }
+
+    /// `count` pairs that each join a segment listed in `first` with one listed in `second` (indices of
+    /// `segments`, the sampler choosing among such pairs); the pairs are indices of `segments`.
+    func select(_ count: Int, from segments: [Segment], between first: [Int], and second: [Int],
+                sampler: QuerySampler, model: RewardEnsemble?) -> [(Int, Int)] {
+        let order = first + second
+        return sampler.select(count, from: order.map { segments[$0] }, model: model,
+                              between: (0..<first.count, first.count..<order.count), using: &generator)
+            .map { (order[$0.0], order[$0.1]) }
     }
 
     /// Fits the ensemble to every pair so far, reports learned-versus-true correlations on `segments`,
