@@ -9,6 +9,7 @@ enum PBRLCommand {
                         [--labels N] [--per-round N] [--segment L] [--sampler uniform|disagreement|entropy]
                         [--steps N] [--seed S] [--store FILE.db] [--out DIR] [--ensemble K] [--endings learned|zero|terminal|off]
                         [--demonstrations K] [--demonstration-share F] [--ending-share F] [--feedback-fraction F]
+                        [--hyperparameter KEY=VALUE ...]
 
     Preference-based RL: PEBBLE (--algo sac: state-entropy pre-training, then SAC on the learned reward,
     relabelling its replay buffer after each refit) or PrefPPO (--algo ppo). In each feedback round the
@@ -48,6 +49,9 @@ enum PBRLCommand {
     an ending.
     --feedback-fraction F (default 0.5, as B-Pref) asks every label within the first F of training (after
     PEBBLE's pre-training), in evenly spaced rounds; the agent then trains on the final reward.
+    --hyperparameter KEY=VALUE sets one of the agent's hyperparameters, as for `sandbox train` (repeatable).
+    The Zoo's SAC for the lander anneals its learning rate to 0 by the last step; PEBBLE (Lee et al. 2021)
+    keeps it constant, which is annealLearningRate=false.
     """
 
     static func run(_ arguments: inout Arguments) throws -> Int32 {
@@ -77,6 +81,7 @@ enum PBRLCommand {
         let out = arguments.string("out") ?? "runs"
         let storePath = arguments.string("store")
         let stepsOverride = try arguments.int("steps", minimum: 1)
+        let hyperparameters = arguments.strings("hyperparameter")
         try arguments.checkAllUsed()
         if teacherName != "human" { _ = try SimulatedTeacher.preset(teacherName) }
 
@@ -87,13 +92,14 @@ enum PBRLCommand {
         let trainer: any Trainer
         var ppo: PPO.Configuration?, sac: SAC.Configuration?
         if algorithm == "ppo" {
-            ppo = PPO.Configuration.tuned(for: spec.name)
+            ppo = try TrainCommand.setHyperparameters(hyperparameters, of: PPO.Configuration.tuned(for: spec.name))
             trainer = try PPO(task: spec.id, configuration: ppo!, reward: .model(model), seed: seed, totalSteps: total)
         } else {
             sac = SAC.Configuration.tuned(for: spec.name)
             // PEBBLE (Lee et al. 2021) takes 1,000 random seed steps, then 9,000 of SAC on the state-entropy
             // reward: updates must start well inside the pre-training, or it is only random steps.
             sac!.learningStarts = Swift.min(sac!.learningStarts, Swift.max(1, loop.pretrainingSteps / 10))
+            sac = try TrainCommand.setHyperparameters(hyperparameters, of: sac!)
             let s = try SAC(task: spec.id, configuration: sac!, reward: .model(model), seed: seed, totalSteps: total)
             s.stepsPerIteration = 1000
             trainer = s

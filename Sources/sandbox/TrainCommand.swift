@@ -10,7 +10,7 @@ enum TrainCommand {
     static let help = """
     usage: sandbox train --task ID --algo ppo|sac [--steps N] [--seed S] [--envs K]
                          [--reward true|terms:NAME=W,...|model:PATH] [--out DIR] [--checkpoint-every N]
-                         [--option KEY=VALUE ...]
+                         [--option KEY=VALUE ...] [--hyperparameter KEY=VALUE ...]
            sandbox train --resume RUN_DIR [--steps N]
 
     Trains an agent and writes runs/<task>__<algo>__<seed>__<time>/ (or under --out DIR):
@@ -21,6 +21,9 @@ enum TrainCommand {
       --reward  true (the task's reward), terms:NAME=W,... (a weighted sum of reward terms), or
                 model:PATH (a reward model checkpoint from the preference loop)
       --envs    parallel copies of the task (PPO only)
+      --hyperparameter KEY=VALUE  sets one of the agent's hyperparameters after the Zoo's (repeatable;
+                names as in config.json, e.g. learningRate=0.0003, annealLearningRate=false,
+                hiddenSizes=[256,256]); an unknown name lists the known ones
     """
 
     /// The Zoo's budgets (n_timesteps), used when --steps is not given.
@@ -60,6 +63,7 @@ enum TrainCommand {
             let out = arguments.string("out") ?? "runs"
             let options = try arguments.taskOptions()
             let checkpointEvery = try arguments.int("checkpoint-every", minimum: 1)
+            let hyperparameters = arguments.strings("hyperparameter")
             try arguments.checkAllUsed()
 
             let spec = try TaskRegistry.spec(for: taskID)
@@ -67,10 +71,10 @@ enum TrainCommand {
             if algorithm == "ppo" {
                 var c = PPO.Configuration.tuned(for: spec.name)
                 if let envs { c.environmentCount = envs }
-                ppo = c
+                ppo = try setHyperparameters(hyperparameters, of: c)
             } else {
                 if let envs, envs != 1 { throw UsageError("SAC steps a single copy of the task; drop --envs \(envs)") }
-                sac = SAC.Configuration.tuned(for: spec.name)
+                sac = try setHyperparameters(hyperparameters, of: SAC.Configuration.tuned(for: spec.name))
             }
             let total = stepsOverride ?? defaultSteps(task: spec.name, algorithm: algorithm)
             configuration = RunConfiguration(
@@ -116,6 +120,15 @@ enum TrainCommand {
         print("policy  \(runDirectory.policyFile.path)")
         print("curve   \(runDirectory.learningCurve.path)")
         return 0
+    }
+
+    /// Applies `--hyperparameter KEY=VALUE` assignments, as a usage error when one does not fit.
+    static func setHyperparameters<C: HyperparameterSettable>(_ assignments: [String], of configuration: C) throws -> C {
+        do {
+            return try configuration.setting(assignments)
+        } catch let error as HyperparameterError {
+            throw UsageError("--hyperparameter: \(error.description)")
+        }
     }
 
     static func makeRewardSource(_ text: String, spec: TaskSpec) throws -> RewardSource {

@@ -25,6 +25,30 @@ struct AgentTests {
         #expect(abs(truncated.advantages[0][0] - 3.0) < 1e-12)
     }
 
+    @Test("hyperparameters are set by name, and a wrong name or value says what fits")
+    func settingHyperparameters() throws {
+        var generator = SeededGenerator(seed: 11)
+        let rate = Float(Int.random(in: 1...9, using: &generator)) * 1e-4
+        let sac = try SAC.Configuration.tuned(for: "LunarLanderContinuous")
+            .setting(["annealLearningRate=false", "learningRate=\(rate)", "hiddenSizes=[64,32]", "activation=tanh"])
+        var expected = SAC.Configuration.tuned(for: "LunarLanderContinuous")
+        expected.annealLearningRate = false; expected.learningRate = rate; expected.hiddenSizes = [64, 32]; expected.activation = .tanh
+        #expect(sac == expected)
+        #expect(sac.hyperparameters["hiddenSizes"] == "[64,32]")
+        // An optional hyperparameter that is unset (left out of the JSON) can still be set.
+        #expect(PPO.Configuration().valueClipRange == nil)
+        #expect(try PPO.Configuration().setting(["valueClipRange=0.2"]).valueClipRange == 0.2)
+        #expect(try PPO.Configuration().setting([]) == PPO.Configuration())
+        for (assignment, fragment) in [("gama=0.9", "known: activation, annealLearningRate"), ("gamma=high", "like its current one, 0.99"),
+                                       ("batchSize=1.5", "like its current one, 256"), ("learningRate", "KEY=VALUE")] {
+            #expect {
+                try SAC.Configuration().setting([assignment])
+            } throws: { error in
+                (error as? HyperparameterError)?.description.contains(fragment) == true
+            }
+        }
+    }
+
     static func tinyPPO(seed: UInt64) -> PPO.Configuration {
         var c = PPO.Configuration()
         c.environmentCount = 4; c.stepsPerEnvironment = 64; c.minibatchSize = 64; c.epochs = 4

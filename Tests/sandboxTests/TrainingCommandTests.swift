@@ -86,11 +86,17 @@ struct TrainingCommandTests {
     func termsReward() throws {
         let directory = try CommandLine.temporaryDirectory()
         let train = try CommandLine.run(["train", "--task", "LunarLanderContinuous-v1", "--algo", "sac", "--steps", "1500",
-                                         "--reward", "terms:distance=1,crash=0.5", "--out", directory])
+                                         "--reward", "terms:distance=1,crash=0.5", "--out", directory,
+                                         "--hyperparameter", "annealLearningRate=false", "--hyperparameter", "hiddenSizes=[32, 32]"])
         #expect(train.status == 0, "\(train.standardError)")
         let run = try runFolder(in: directory)
         let metrics = try String(contentsOfFile: "\(run)/metrics.jsonl", encoding: .utf8)
         #expect(metrics.contains("\"charts/true_return\""))
+        // The hyperparameters set on the command line are the run's, recorded in config.json.
+        let configuration = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(run)/config.json"))) as? [String: Any]
+        let sac = configuration?["sac"] as? [String: Any]
+        #expect(sac?["annealLearningRate"] as? Bool == false)
+        #expect(sac?["hiddenSizes"] as? [Int] == [32, 32])
     }
 
     @Test("bad training input gives one-line errors")
@@ -107,6 +113,10 @@ struct TrainingCommandTests {
         try expectError(["train", "--task", "LunarLanderContinuous-v1", "--algo", "ppo", "--reward", "terms:fuel=1", "--out", directory], "no reward term 'fuel'")
         try expectError(["train", "--task", "LunarLanderContinuous-v1", "--algo", "ppo", "--reward", "model:/nonexistent.safetensors", "--out", directory], "/nonexistent")
         try expectError(["train", "--task", "LunarLanderContinuous-v1", "--algo", "sac", "--envs", "4"], "drop --envs")
+        try expectError(["train", "--task", "LunarLanderContinuous-v1", "--algo", "sac", "--hyperparameter", "gama=0.9", "--out", directory],
+                        "unknown hyperparameter 'gama'; known: activation")
+        try expectError(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "ppo", "--teacher", "oracle",
+                         "--hyperparameter", "learningRate=fast", "--out", directory], "like its current one")
         try expectError(["train", "--resume", directory], "config.json")
         try expectError(["eval", "--policy", "/nonexistent/policy.safetensors"], "cannot read")
         try expectError(["plot", directory], "metrics.jsonl")

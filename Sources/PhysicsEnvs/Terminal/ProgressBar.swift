@@ -44,7 +44,7 @@ public final class ProgressBar {
         let rate = elapsed > 0 ? Double(completed) / elapsed : 0
         let fraction = min(1, Double(completed) / Double(total))
         let shown = min(completed, total)  // the last iteration may overshoot the budget
-        let remaining = rate > 0 ? Double(total - completed) / rate : 0
+        let remaining = rate > 0 ? Double(max(total - completed, 0)) / rate : 0  // none once past the budget
         let rateText = rate >= 100 ? String(format: "%.0f/s", rate) : String(format: "%.1f/s", rate)
         let eta = final ? String(format: "%.1fs", elapsed) : "ETA " + Self.duration(remaining)
         let extra = status.isEmpty ? "" : " \(status)"
