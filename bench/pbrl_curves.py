@@ -6,9 +6,11 @@ a table (final deterministic evaluation, wall time, reward-training pair-updates
 section of bench/RESULTS.md.
 
 Usage (from the repository root):
-  python3 bench/pbrl_curves.py [--ending-share F] [--feedback-fraction F] [sac|ppo] [steps] [sandbox binary] [parallel runs] [seed] [endings] [demonstrations] [share]
+  python3 bench/pbrl_curves.py [--ending-share F] [--feedback-fraction F] [--hyperparameter KEY=VALUE ...] [sac|ppo] [steps] [sandbox binary] [parallel runs] [seed] [endings] [demonstrations] [share]
 --ending-share and --feedback-fraction pass through to `sandbox pbrl` (defaults 0 and 0.5); when set, the
-folder, plot and section names end in -ending<F> and -fraction<F>.
+folder, plot and section names end in -ending<F> and -fraction<F>. Each --hyperparameter KEY=VALUE passes
+through to `sandbox pbrl` (an agent hyperparameter, e.g. annealLearningRate=false), is checked against the
+run's config.json, and adds -<KEY><VALUE> to the names.
 Finished runs of the same budget and seed are reused; PBRL_REPORT_ONLY=1 reports without training.
 endings is `sandbox pbrl --endings` (default zero); runs go to bench/out/pbrl-<algo>-<endings>/, the plot
 to docs/pbrl-<algo>-curves.png and the table to the section pbrl-<algo>. With demonstrations K > 0
@@ -44,6 +46,28 @@ def take_option(name, default):
     return value
 
 
+def take_assignments(name):
+    """Removes every `--name KEY=VALUE` from the command line and returns the (KEY, VALUE) pairs."""
+    pairs = []
+    while name in sys.argv:
+        i = sys.argv.index(name)
+        if i + 1 >= len(sys.argv) or "=" not in sys.argv[i + 1]:
+            sys.exit(f"pbrl_curves.py: {name} needs KEY=VALUE, for example {name} annealLearningRate=false")
+        key, value = sys.argv[i + 1].split("=", 1)
+        pairs.append((key, value))
+        del sys.argv[i:i + 2]
+    return pairs
+
+
+def json_value(text):
+    """A hyperparameter's value as `sandbox` reads it: JSON, or else a string."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+hyperparameters = take_assignments("--hyperparameter")
 ending_share = take_option("--ending-share", 0.0)
 feedback_fraction = take_option("--feedback-fraction", 0.5)
 algo = sys.argv[1] if len(sys.argv) > 1 else "sac"
@@ -58,13 +82,16 @@ if share > 0 and demonstrations == 0:
     sys.exit("pbrl_curves.py: a demonstration share needs demonstrations; pass the 7th argument (e.g. 1) as well")
 suffix = ((f"-demos{demonstrations}" if demonstrations > 0 else "") + (f"-share{share:g}" if share > 0 else "")
           + (f"-ending{ending_share:g}" if ending_share > 0 else "")
-          + (f"-fraction{feedback_fraction:g}" if feedback_fraction != 0.5 else ""))
+          + (f"-fraction{feedback_fraction:g}" if feedback_fraction != 0.5 else "")
+          + "".join(f"-{key}{value}" for key, value in hyperparameters))
 # Each option with its value, as written on sandbox's command line.
 loop_options = (([f"--ending-share {ending_share:g}"] if ending_share > 0 else [])
-                + ([f"--feedback-fraction {feedback_fraction:g}"] if feedback_fraction != 0.5 else []))
+                + ([f"--feedback-fraction {feedback_fraction:g}"] if feedback_fraction != 0.5 else [])
+                + [f"--hyperparameter {key}={value}" for key, value in hyperparameters])
 name = ("PEBBLE" if algo == "sac" else "PrefPPO") + (f" with {demonstrations} demonstration{'s' if demonstrations > 1 else ''} per round" if demonstrations else "") + (
     f" (share {share:g})" if share > 0 else "") + (f", ending share {ending_share:g}" if ending_share > 0 else "") + (
-    f", feedback fraction {feedback_fraction:g}" if feedback_fraction != 0.5 else "")
+    f", feedback fraction {feedback_fraction:g}" if feedback_fraction != 0.5 else "") + "".join(
+    f", {key} = {value}" for key, value in hyperparameters)
 out = Path(f"bench/out/pbrl-{algo}-{endings}{suffix}")
 configurations = [("oracle", 250), ("oracle", 500), ("oracle", 1000), ("noisy", 1000), ("mistake", 1000)]
 
@@ -98,6 +125,9 @@ def finished_run(configuration):
             continue
         settings = json.loads(config.read_text())
         if settings.get("totalSteps") != steps or settings.get("seed") != seed:
+            continue
+        agent = settings.get(algo) or {}
+        if any(agent.get(key) != json_value(value) for key, value in hyperparameters):
             continue
         if matches_recipe(run, teacher, labels) and reached_budget(run, steps):
             return run
@@ -139,6 +169,8 @@ for teacher, labels in configurations:
     names.append(f"{teacher} {labels}")
     print(f"pbrl bench: {teacher} {labels}: return {mean:.1f} ± {std:.1f} in {seconds / 60:.1f} min", file=sys.stderr)
 
+if not folders:
+    sys.exit(f"pbrl_curves.py: no finished run under {out}; run without PBRL_REPORT_ONLY=1 to train them")
 subprocess.run([binary, "plot", *folders, "--metric", "charts/true_return", "--names", ",".join(names),
                 "--title", f"{name} on LunarLanderContinuous: true return", "--out", f"docs/pbrl-{algo}{suffix}-curves.png"], check=True)
 text = "\n".join([
