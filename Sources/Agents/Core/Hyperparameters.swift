@@ -14,15 +14,6 @@ public struct HyperparameterError: Error, CustomStringConvertible {
 }
 
 extension HyperparameterSettable {
-    /// The hyperparameters by name, with their values as JSON text (`"learningRate": "0.00073"`).
-    public var hyperparameters: [String: String] {
-        guard let object = try? Self.jsonObject(self) else { return [:] }
-        return object.mapValues { value in
-            (try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys]))
-                .flatMap { String(data: $0, encoding: .utf8) } ?? "\(value)"
-        }
-    }
-
     /// A copy with each `KEY=VALUE` assignment applied in order. A VALUE is read as JSON (`0.001`,
     /// `false`, `[256,256]`) or, when it is not JSON, as a string (`tanh`).
     ///
