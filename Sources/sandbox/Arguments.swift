@@ -36,6 +36,11 @@ struct Arguments {
                 } else {
                     if value == nil {
                         guard i + 1 < arguments.count else { throw UsageError("option --\(name) needs a value (see `sandbox \(command) --help`)") }
+                        // An option's value never looks like another option: `--name --other` means a
+                        // value was left out (or a switch was misspelt), not that "--other" is the value.
+                        guard !(arguments[i + 1].hasPrefix("--") && arguments[i + 1].count > 2) else {
+                            throw UsageError("option --\(name) needs a value before \(arguments[i + 1]) (or is not a switch of `sandbox \(command)`; see `sandbox \(command) --help`)")
+                        }
                         i += 1
                         value = arguments[i]
                     }

@@ -9,7 +9,7 @@ enum PBRLCommand {
                         [--labels N] [--per-round N] [--segment L] [--sampler uniform|disagreement|entropy]
                         [--steps N] [--seed S] [--store FILE.db] [--out DIR] [--ensemble K] [--endings learned|zero|terminal|off]
                         [--demonstrations K] [--demonstration-share F] [--ending-share F] [--feedback-fraction F]
-                        [--hyperparameter KEY=VALUE ...]
+                        [--nonpositive-reward] [--hyperparameter KEY=VALUE ...]
 
     Preference-based RL: PEBBLE (--algo sac: state-entropy pre-training, then SAC on the learned reward,
     relabelling its replay buffer after each refit) or PrefPPO (--algo ppo). In each feedback round the
@@ -47,6 +47,11 @@ enum PBRLCommand {
     and once the agent stops crashing they are rare in the pool. It uses only the agent's own episodes,
     so the loop stays plain PEBBLE / PrefPPO; pbrl/ending_queries counts each round's queries that show
     an ending.
+    --nonpositive-reward (with --endings zero) holds the learned reward at or below 0 on every step
+    (−softplus of each network's output), so that no step is worth more than having ended. A segment
+    that ends early can then lose a comparison only through its own steps (the crash is paid for at the
+    crash), and the agent is never paid just for keeping its episode going, which is what makes it hover
+    on the lander when the offset is left free. Recorded in pbrl.json and in the reward model.
     --feedback-fraction F (default 0.5, as B-Pref) asks every label within the first F of training (after
     PEBBLE's pre-training), in evenly spaced rounds; the agent then trains on the final reward.
     --hyperparameter KEY=VALUE sets one of the agent's hyperparameters, as for `sandbox train` (repeatable).
@@ -77,6 +82,10 @@ enum PBRLCommand {
         loop.feedbackFraction = try arguments.fraction("feedback-fraction", default: loop.feedbackFraction)
         let ensembleSize = try arguments.int("ensemble", default: 3, minimum: 1)!
         let endings = try arguments.endings()
+        let nonPositive = arguments.flag("nonpositive-reward")
+        if nonPositive, endings != .zero {
+            throw UsageError("--nonpositive-reward holds rewards below the 0 that ended episodes are worth, so it needs --endings zero, not \(endings.rawValue)")
+        }
         let seed = try arguments.seed()
         let out = arguments.string("out") ?? "runs"
         let storePath = arguments.string("store")
@@ -88,7 +97,8 @@ enum PBRLCommand {
         let spec = try TaskRegistry.spec(for: taskID)
         let total = stepsOverride ?? TrainCommand.defaultSteps(task: spec.name, algorithm: algorithm)
         var generator = SeededGenerator(seed: seed ^ 0xFEED)
-        let model = RewardEnsemble(.init(task: spec, ensembleSize: ensembleSize, endings: endings), using: &generator)
+        let model = RewardEnsemble(.init(task: spec, ensembleSize: ensembleSize, endings: endings,
+                                                 nonPositive: nonPositive), using: &generator)
         let trainer: any Trainer
         var ppo: PPO.Configuration?, sac: SAC.Configuration?
         if algorithm == "ppo" {
@@ -113,7 +123,8 @@ enum PBRLCommand {
                                              checkpointInterval: Swift.max(total / 10, 1), started: ISO8601DateFormatter().string(from: Date()))
         configuration.reward = "pbrl:\(teacherName):\(loop.totalLabels)"
         try run.write(configuration)
-        try PreferenceRunSettings(teacher: teacherName, endings: endings, ensembleSize: ensembleSize, store: store.path, loop: loop)
+        try PreferenceRunSettings(teacher: teacherName, endings: endings, nonPositiveReward: nonPositive, ensembleSize: ensembleSize,
+                                  store: store.path, loop: loop)
             .write(to: run.url)
         let preference = try PreferenceLoop(trainer: trainer, model: model, store: store, answerer: answerer,
                                             configuration: loop, totalSteps: total, seed: seed)

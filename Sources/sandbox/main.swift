@@ -67,7 +67,7 @@ if argv.contains("--help") || argv.contains("-h") {
     exit(0)
 }
 do {
-    var arguments = try Arguments(Array(argv.dropFirst()), command: name, flags: ["json", "help", "stochastic", "observation-only", "terminal", "ranking"])
+    var arguments = try Arguments(Array(argv.dropFirst()), command: name, flags: ["json", "help", "stochastic", "observation-only", "terminal", "ranking", "nonpositive-reward"])
     exit(try command(&arguments))
 } catch let error as UsageError {
     fail(error.description, status: 2)

@@ -24,11 +24,13 @@ func terminatingSegments(_ count: Int, length: Int, seed: UInt64) -> [Segment] {
 
 @Suite("Absorbing-state rewards")
 struct AbsorbingStateTests {
-    @Test("the loss through segment returns with absorbing steps passes a gradient check", arguments: [Endings.learned, .terminal])
-    func gradientThroughAbsorbingSteps(endings: Endings) {
+    @Test("the loss through segment returns with absorbing steps passes a gradient check",
+          arguments: [(Endings.learned, false), (.terminal, false), (.zero, true)])
+    func gradientThroughAbsorbingSteps(endings: Endings, nonPositive: Bool) {
         var g = SeededGenerator(seed: 11)
         var configuration = RewardEnsemble.Configuration(task: toySpec, usesActions: false, hiddenSizes: [4], ensembleSize: 1)
         configuration.endings = endings
+        configuration.nonPositive = nonPositive
         let model = RewardEnsemble(configuration, using: &g)
         let segments = terminatingSegments(8, length: 5, seed: 12)
         #expect(segments.contains { $0.absorbingSteps > 0 })
@@ -119,6 +121,42 @@ struct AbsorbingStateTests {
         #expect(agreeing > 160, "sign agrees on \(agreeing) of 200 states")
     }
 
+
+    @Test("a non-positive reward fits costly survival, ranks states as the truth does and never pays for a step")
+    func nonPositiveReward() throws {
+        // True reward x0 − 0.6 on every real step (being alive costs), nothing after the end.
+        let segments = terminatingSegments(400, length: 8, seed: 41).map { s in
+            Segment(observations: s.observations, actions: s.actions, trueRewards: s.observations.map { Double($0[0]) - 0.6 },
+                    absorbingSteps: s.absorbingSteps, finalObservation: s.finalObservation)
+        }
+        let pairs = oraclePairs(segments, count: 300, returnRange: (-16, 16), seed: 42, endings: .zero)
+        var g = SeededGenerator(seed: 43)
+        let configuration = RewardEnsemble.Configuration(task: toySpec, usesActions: false, hiddenSizes: [16], ensembleSize: 2,
+                                                         endings: .zero, nonPositive: true)
+        let model = RewardEnsemble(configuration, using: &g)
+        let report = try smallFitter(epochs: 80).fit(model, pairs: pairs, seed: 44)
+        #expect(report.heldOutAccuracy > 0.75, "held-out accuracy \(report.heldOutAccuracy)")
+        #expect(model.configuration.outputMean == 0 && model.configuration.outputStd > 0)
+        var rng = SeededGenerator(seed: 45)
+        let states = (0..<200).map { _ in (0..<3).map { _ in Float.random(in: -1...1, using: &rng) } }
+        let learned = model.rewards(observations: states, actions: states.map { _ in [0] })
+        #expect(learned.allSatisfy { $0 <= 0 }, "largest learned reward \(learned.max()!)")
+        let members = model.memberRewards(observations: states, actions: states.map { _ in [0] })
+        #expect(members.allSatisfy { $0.allSatisfy { $0 <= 0 } })
+        let rankCorrelation = Correlation.spearman(learned.map(Double.init), states.map { Double($0[0]) })
+        #expect(rankCorrelation > 0.8, "Spearman of learned reward and x0: \(rankCorrelation)")
+        // The option survives the checkpoint; models saved before it read as unbounded.
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("nonpositive-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try model.save(to: url)
+        let loaded = try RewardEnsemble.load(from: url)
+        #expect(loaded.configuration.isNonPositive)
+        #expect(loaded.rewards(observations: states, actions: states.map { _ in [0] }) == learned)
+        var older = try JSONSerialization.jsonObject(with: JSONEncoder().encode(configuration)) as! [String: Any]
+        older["nonPositive"] = nil
+        let decoded = try JSONDecoder().decode(RewardEnsemble.Configuration.self, from: JSONSerialization.data(withJSONObject: older))
+        #expect(!decoded.isNonPositive)
+    }
     @Test("terminated episodes are tiled into absorbing steps; truncated ones are not")
     func segmentTiling() {
         #expect(segmentStarts(episodeLength: 120, segmentLength: 50, terminated: true) == [0, 50, 100])

@@ -22,10 +22,12 @@ struct PreferenceRunSettingsTests {
         loop.sampler = .entropy
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try PreferenceRunSettings(teacher: "mistake", endings: .terminal, ensembleSize: 5, store: "/tmp/x.db", loop: loop).write(to: folder)
+        try PreferenceRunSettings(teacher: "mistake", endings: .zero, nonPositiveReward: true, ensembleSize: 5, store: "/tmp/x.db", loop: loop)
+            .write(to: folder)
         let read = try PreferenceRunSettings.read(from: folder)
         #expect(read.teacher == "mistake")
-        #expect(read.endings == .terminal)
+        #expect(read.endings == .zero)
+        #expect(read.nonPositiveReward == true)
         #expect(read.ensembleSize == 5)
         #expect(read.store == "/tmp/x.db")
         #expect(read.loop.totalLabels == loop.totalLabels)
@@ -48,10 +50,12 @@ struct PreferenceRunSettingsTests {
         var loopObject = object["loop"] as! [String: Any]
         loopObject["endingShare"] = nil
         object["loop"] = loopObject
+        object["nonPositiveReward"] = nil
         try JSONSerialization.data(withJSONObject: object).write(to: file)
         let read = try PreferenceRunSettings.read(from: folder)
         #expect(read.loop.endingShare == 0)
         #expect(read.loop.totalLabels == 250)
+        #expect(read.nonPositiveReward != true)
     }
 
     @Test("a folder without pbrl.json, a damaged file and a newer format are refused with the fix")

@@ -122,6 +122,9 @@ struct CommandLineTests {
         expectCleanError(try CommandLine.run(["rollout", "--task", "CarRacing-v1", "--episodes", "zero"]),
                          status: 2, mentioning: "--episodes")
         expectCleanError(try CommandLine.run(["rollout", "--task", "CarRacing-v1", "--sed", "3"]), status: 2, mentioning: "--sed")
+        // A misspelt switch does not swallow the option after it as its value.
+        expectCleanError(try CommandLine.run(["rollout", "--task", "CarRacing-v1", "--stochastik", "--episodes", "1"]),
+                         status: 2, mentioning: "option --stochastik needs a value before --episodes")
         expectCleanError(try CommandLine.run(["rollout", "--task", "LunarLanderContinuous-v1", "--option", "gravity=nan"]),
                          status: 1, mentioning: "gravity")
         expectCleanError(try CommandLine.run(["rollout"]), status: 2, mentioning: "--task")

@@ -134,7 +134,7 @@ struct PreferenceCommandTests {
         let store = "\(directory)/labels.db"
         let output = try CommandLine.run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "ppo", "--teacher", "human", "--labels", "3",
                                           "--per-round", "3", "--segment", "20", "--steps", "1000", "--store", store, "--out", directory,
-                                          "--ending-share", "0.5"])
+                                          "--ending-share", "0.5", "--nonpositive-reward"])
         #expect(output.status == 0, "\(output.standardError)")
         #expect(output.standardOutput.contains("sandbox label --store \(store)"))
         #expect(output.standardOutput.contains("3 labels asked, 0 answered"), "\(output.standardOutput)")
@@ -146,6 +146,7 @@ struct PreferenceCommandTests {
         #expect(settings?["store"] as? String == store)
         #expect((settings?["loop"] as? [String: Any])?["totalLabels"] as? Int == 3)
         #expect((settings?["loop"] as? [String: Any])?["endingShare"] as? Double == 0.5)
+        #expect(settings?["nonPositiveReward"] as? Bool == true)
         let shown = try CommandLine.run(["queries", "show", "--store", store])
         #expect(shown.standardOutput.contains("3 queries, 0 answers, 3 pending"), "\(shown.standardOutput)")
     }
@@ -211,5 +212,8 @@ struct PreferenceCommandTests {
         #expect(share.status != 0 && share.standardError.contains("add --demonstrations K"))
         let endingShare = try CommandLine.run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "sac", "--teacher", "oracle", "--ending-share", "half"])
         #expect(endingShare.status != 0 && endingShare.standardError.contains("--ending-share must be a number above 0 and at most 1, got 'half'"))
+        let ceiling = try CommandLine.run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "sac", "--teacher", "oracle",
+                                           "--nonpositive-reward", "--endings", "terminal"])
+        #expect(ceiling.status != 0 && ceiling.standardError.contains("--nonpositive-reward") && ceiling.standardError.contains("needs --endings zero"))
     }
 }

@@ -12,6 +12,9 @@ public struct PreferenceRunSettings: Codable, Sendable {
     /// `oracle`, `noisy`, `myopic`, `skip`, `equal`, `mistake` or `human`.
     public var teacher: String
     public var endings: Endings
+    /// Whether the learned reward is held at or below 0 (`RewardEnsemble.Configuration.nonPositive`);
+    /// nil in files written before the option, which means false.
+    public var nonPositiveReward: Bool?
     /// Members of the Bradley–Terry reward ensemble.
     public var ensembleSize: Int
     /// Path of the label store the run asked its queries through.
@@ -21,9 +24,11 @@ public struct PreferenceRunSettings: Codable, Sendable {
     /// The file's format version; a newer one is refused.
     public var format = 1
 
-    public init(teacher: String, endings: Endings, ensembleSize: Int, store: String, loop: PreferenceLoop.Configuration) {
+    public init(teacher: String, endings: Endings, nonPositiveReward: Bool = false, ensembleSize: Int, store: String,
+                loop: PreferenceLoop.Configuration) {
         self.teacher = teacher
         self.endings = endings
+        self.nonPositiveReward = nonPositiveReward
         self.ensembleSize = ensembleSize
         self.store = store
         self.loop = loop

@@ -29,12 +29,21 @@ public final class RewardEnsemble: RewardModel, ParameterContainer {
         public var endings: Endings?
         /// Older models' switch: false means `.off`. Not written by new models.
         public var endingBonus: Bool?
+        /// Whether every member's reward is held at or below 0 (−softplus of the network's output);
+        /// nil in models saved before the option (not held). Read it through `isNonPositive`.
+        public var nonPositive: Bool?
+        /// Whether rewards are at most 0. With `.zero` endings, ending an episode (worth 0 from then
+        /// on) is never worse than a step, so a segment that ends early can lose a comparison only
+        /// through its own steps: a crash must be paid for at the crash, not by a bonus for staying
+        /// in the air, and the agent is never paid merely to keep its episode going.
+        public var isNonPositive: Bool { nonPositive ?? false }
         /// The rule in force: `endings`, else what an older model's `endingBonus` meant.
         public var endingRule: Endings { endings ?? ((endingBonus ?? true) ? .learned : .off) }
 
         public init(task: TaskSpec, usesActions: Bool = true, hiddenSizes: [Int] = [256, 256, 256], activation: Activation = .leakyRelu,
-                    ensembleSize: Int = 3, endings: Endings = .zero) {
+                    ensembleSize: Int = 3, endings: Endings = .zero, nonPositive: Bool = false) {
             self.endings = endings
+            self.nonPositive = nonPositive
             self.task = task.name
             taskVersion = task.version
             observationSize = task.observationSpace.count
@@ -142,8 +151,16 @@ public final class RewardEnsemble: RewardModel, ParameterContainer {
         return Tensor(shape: [observations.count, c.inputSize], data: data)
     }
 
-    /// Each member's raw output for a batch: [member][N].
-    public func memberOutputs(_ x: Tensor) -> [[Float]] { members.map { $0(x).data } }
+    /// Member `index`'s reward for a batch of inputs [N, inputSize], before standardisation: the
+    /// network's output, or −softplus of it when the model is non-positive. Differentiable (training
+    /// goes through it).
+    public func memberReward(_ index: Int, _ x: Tensor) -> Tensor {
+        let output = members[index](x)
+        return configuration.isNonPositive ? -output.softplus() : output
+    }
+
+    /// Each member's reward for a batch before standardisation: [member][N].
+    public func memberOutputs(_ x: Tensor) -> [[Float]] { members.indices.map { memberReward($0, x).data } }
 
     /// Each member's standardised reward for a batch, [member][N]: their spread is the ensemble's
     /// disagreement, in the same units as `rewards`.

@@ -84,7 +84,6 @@ public struct RewardFitter {
     /// of the member's rewards over its real steps plus, for each absorbing step, its reward at the
     /// final observation (see `RewardEnsemble.rows`).
     func returns(member index: Int, _ model: RewardEnsemble, _ batch: [PreferencePair]) -> (Tensor, Tensor) {
-        let member = model.members[index]
         let length = batch[0].first.length
         for pair in batch {
             precondition(pair.first.length == length && pair.second.length == length, "segments in a batch must have one length")
@@ -93,7 +92,7 @@ public struct RewardFitter {
         let perSegment: Tensor  // [B, 2]
         if segments.allSatisfy({ $0.realSteps == length && model.rows($0).weights.count == length }) {
             let x = model.inputs(observations: segments.flatMap(\.observations), actions: segments.flatMap(\.actions))
-            perSegment = member(x).reshaped([batch.count, 2, length]).sum(axis: 2)
+            perSegment = model.memberReward(index, x).reshaped([batch.count, 2, length]).sum(axis: 2)
         } else {
             // Segments have different numbers of rows: weight each one's rows with a matrix [2B, N].
             let rows = segments.map { model.rows($0) }
@@ -104,7 +103,7 @@ public struct RewardFitter {
                 for w in row.weights { weights[s * n + column] = w; column += 1 }
             }
             let x = model.inputs(observations: rows.flatMap(\.observations), actions: rows.flatMap(\.actions), ended: rows.flatMap(\.ended))
-            perSegment = Tensor(shape: [segments.count, n], data: weights).matmul(member(x)).reshaped([batch.count, 2])
+            perSegment = Tensor(shape: [segments.count, n], data: weights).matmul(model.memberReward(index, x)).reshaped([batch.count, 2])
         }
         let first = perSegment.matmul(Tensor(shape: [2, 1], data: [1, 0])).reshaped([batch.count])
         let second = perSegment.matmul(Tensor(shape: [2, 1], data: [0, 1])).reshaped([batch.count])
