@@ -82,10 +82,7 @@ enum PBRLCommand {
         loop.feedbackFraction = try arguments.fraction("feedback-fraction", default: loop.feedbackFraction)
         let ensembleSize = try arguments.int("ensemble", default: 3, minimum: 1)!
         let endings = try arguments.endings()
-        let nonPositive = arguments.flag("nonpositive-reward")
-        if nonPositive, endings != .zero {
-            throw UsageError("--nonpositive-reward holds rewards below the 0 that ended episodes are worth, so it needs --endings zero, not \(endings.rawValue)")
-        }
+        let nonPositive = try arguments.nonPositiveReward(endings: endings)
         let seed = try arguments.seed()
         let out = arguments.string("out") ?? "runs"
         let storePath = arguments.string("store")
@@ -167,5 +164,15 @@ extension Arguments {
         let name = string("endings") ?? Endings.zero.rawValue
         guard let endings = Endings(rawValue: name) else { throw UsageError("--endings is learned, zero, terminal or off, not '\(name)'") }
         return endings
+    }
+
+    /// `--nonpositive-reward`: whether the learned reward is held at or below 0, which only `--endings
+    /// zero` gives a meaning (absorbing steps worth 0 are then the ceiling).
+    mutating func nonPositiveReward(endings: Endings) throws -> Bool {
+        let nonPositive = flag("nonpositive-reward")
+        if nonPositive, endings != .zero {
+            throw UsageError("--nonpositive-reward holds rewards below the 0 that ended episodes are worth, so it needs --endings zero, not \(endings.rawValue)")
+        }
+        return nonPositive
     }
 }

@@ -150,13 +150,14 @@ enum QueriesCommand {
 enum FitRewardCommand {
     static let help = """
     usage: sandbox fit-reward --store FILE.db --task ID [--ensemble K] [--hidden 256,256,256] [--epochs N]
-                              [--observation-only] [--seed S] [--endings learned|zero|terminal|off]
+                              [--observation-only] [--seed S] [--endings learned|zero|terminal|off] [--nonpositive-reward]
                               --out MODEL.safetensors
 
     Fits a Bradley–Terry reward ensemble (equal answers as 0.5) to the store's answered pair queries,
     prints the held-out label accuracy, and saves the model for `sandbox train --reward model:MODEL`.
     --endings values the steps of segments that run past a termination, as in `sandbox pbrl`; answers
-    given with `queries answer --endings zero` are fitted with --endings zero.
+    given with `queries answer --endings zero` are fitted with --endings zero. --nonpositive-reward (with
+    --endings zero) holds the reward at or below 0 on every step, as in `sandbox pbrl`.
     """
 
     static func run(_ arguments: inout Arguments) throws -> Int32 {
@@ -172,6 +173,7 @@ enum FitRewardCommand {
         }
         let observationOnly = arguments.flag("observation-only")
         let endings = try arguments.endings()
+        let nonPositive = try arguments.nonPositiveReward(endings: endings)
         try arguments.checkAllUsed()
         guard FileManager.default.fileExists(atPath: storePath) else { throw UsageError("no label store at \(storePath)") }
         try prepareOutput(out)
@@ -183,7 +185,7 @@ enum FitRewardCommand {
         let pairs = try store.labelledPairs()
         var generator = SeededGenerator(seed: seed)
         let model = RewardEnsemble(.init(task: spec, usesActions: !observationOnly, hiddenSizes: hidden, ensembleSize: ensemble,
-                                         endings: endings), using: &generator)
+                                         endings: endings, nonPositive: nonPositive), using: &generator)
         var fitter = RewardFitter()
         fitter.configuration.epochs = epochs
         let report = try fitter.fit(model, pairs: pairs, seed: seed)

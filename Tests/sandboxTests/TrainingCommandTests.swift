@@ -191,6 +191,18 @@ struct PreferenceCommandTests {
         let zeroFit = try CommandLine.run(["fit-reward", "--store", store, "--task", "LunarLanderContinuous-v1", "--hidden", "16",
                                            "--epochs", "5", "--endings", "zero", "--out", "\(directory)/zero.safetensors"])
         #expect(zeroFit.status == 0, "\(zeroFit.standardError)")
+        let ceilingFit = try CommandLine.run(["fit-reward", "--store", store, "--task", "LunarLanderContinuous-v1", "--hidden", "16",
+                                              "--epochs", "5", "--endings", "zero", "--nonpositive-reward", "--out", "\(directory)/ceiling.safetensors"])
+        #expect(ceilingFit.status == 0, "\(ceilingFit.standardError)")
+        let ceilingScored = try CommandLine.run(["eval", "--policy", "\(directory)/runs/\(runName)", "--episodes", "2",
+                                                 "--reward-model", "\(directory)/ceiling.safetensors", "--trace", "\(directory)/ceiling.csv"])
+        #expect(ceilingScored.status == 0, "\(ceilingScored.standardError)")
+        let ceilingRewards = try String(contentsOfFile: "\(directory)/ceiling.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+            .compactMap { Double($0.split(separator: ",")[3]) }
+        #expect(!ceilingRewards.isEmpty && ceilingRewards.allSatisfy { $0 <= 0 }, "largest learned reward \(ceilingRewards.max() ?? .nan)")
+        let ceilingLearned = try CommandLine.run(["fit-reward", "--store", store, "--task", "LunarLanderContinuous-v1", "--nonpositive-reward",
+                                                  "--endings", "learned", "--out", "\(directory)/c2.safetensors"])
+        #expect(ceilingLearned.status != 0 && ceilingLearned.standardError.contains("needs --endings zero, not learned"))
         let zeroScored = try CommandLine.run(["eval", "--policy", "\(directory)/runs/\(runName)", "--episodes", "2",
                                               "--reward-model", "\(directory)/zero.safetensors"])
         #expect(zeroScored.status == 0 && !zeroScored.standardOutput.contains("ended-state"), "\(zeroScored.standardOutput)")
