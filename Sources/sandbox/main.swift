@@ -68,6 +68,12 @@ if argv.contains("--help") || argv.contains("-h") {
 }
 do {
     var arguments = try Arguments(Array(argv.dropFirst()), command: name, flags: ["json", "help", "stochastic", "observation-only", "terminal", "ranking", "nonpositive-reward"])
+    // Commands that read files or actions from bare arguments; the others take options only, and a
+    // bare word there is a slip (a value given twice, a missing --) that must not pass unnoticed.
+    let takesBareArguments: Set = ["replay", "pair", "plot", "queries", "archive", "labels"]
+    if !takesBareArguments.contains(name), let stray = arguments.positional.first {
+        throw UsageError("`sandbox \(name)` takes options only, not '\(stray)' (options start with --; see `sandbox \(name) --help`)")
+    }
     exit(try command(&arguments))
 } catch let error as UsageError {
     fail(error.description, status: 2)

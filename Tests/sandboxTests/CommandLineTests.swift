@@ -125,6 +125,8 @@ struct CommandLineTests {
         // A misspelt switch does not swallow the option after it as its value.
         expectCleanError(try CommandLine.run(["rollout", "--task", "CarRacing-v1", "--stochastik", "--episodes", "1"]),
                          status: 2, mentioning: "option --stochastik needs a value before --episodes")
+        expectCleanError(try CommandLine.run(["rollout", "--task", "CarRacing-v1", "--episodes", "1", "2"]),
+                         status: 2, mentioning: "takes options only, not '2'")
         expectCleanError(try CommandLine.run(["rollout", "--task", "LunarLanderContinuous-v1", "--option", "gravity=nan"]),
                          status: 1, mentioning: "gravity")
         expectCleanError(try CommandLine.run(["rollout"]), status: 2, mentioning: "--task")
