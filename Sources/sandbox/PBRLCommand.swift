@@ -51,7 +51,9 @@ enum PBRLCommand {
     (−softplus of each network's output), so that no step is worth more than having ended. A segment
     that ends early can then lose a comparison only through its own steps (the crash is paid for at the
     crash), and the agent is never paid just for keeping its episode going, which is what makes it hover
-    on the lander when the offset is left free. Recorded in pbrl.json and in the reward model.
+    on the lander when the offset is left free. On the lander it stops the hovering, but a quick crash then
+    costs about as much as a landing (bench/RESULTS.md), so it is off by default. Recorded in pbrl.json
+    and in the reward model.
     --feedback-fraction F (default 0.5, as B-Pref) asks every label within the first F of training (after
     PEBBLE's pre-training), in evenly spaced rounds; the agent then trains on the final reward.
     --hyperparameter KEY=VALUE sets one of the agent's hyperparameters, as for `sandbox train` (repeatable).
