@@ -96,8 +96,8 @@ enum PBRLCommand {
         let spec = try TaskRegistry.spec(for: taskID)
         let total = stepsOverride ?? TrainCommand.defaultSteps(task: spec.name, algorithm: algorithm)
         var generator = SeededGenerator(seed: seed ^ 0xFEED)
-        let model = RewardEnsemble(.init(task: spec, ensembleSize: ensembleSize, endings: endings,
-                                                 nonPositive: nonPositive), using: &generator)
+        let model = RewardEnsemble(.init(task: spec, ensembleSize: ensembleSize, endings: endings, nonPositive: nonPositive),
+                                   using: &generator)
         let trainer: any Trainer
         var ppo: PPO.Configuration?, sac: SAC.Configuration?
         if algorithm == "ppo" {
