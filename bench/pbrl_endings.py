@@ -72,4 +72,7 @@ if __name__ == "__main__":
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     for run in sys.argv[1:]:
-        report(run)
+        try:
+            report(run)
+        except (sqlite3.Error, json.JSONDecodeError, KeyError) as error:
+            sys.exit(f"pbrl_endings.py: {run} is not a readable `sandbox pbrl` label store ({error}); pass the run folder `sandbox pbrl` printed")

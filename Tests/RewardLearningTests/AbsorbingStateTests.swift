@@ -121,7 +121,6 @@ struct AbsorbingStateTests {
         #expect(agreeing > 160, "sign agrees on \(agreeing) of 200 states")
     }
 
-
     @Test("a non-positive reward fits costly survival, ranks states as the truth does and never pays for a step")
     func nonPositiveReward() throws {
         // True reward x0 − 0.6 on every real step (being alive costs), nothing after the end.
@@ -157,6 +156,7 @@ struct AbsorbingStateTests {
         let decoded = try JSONDecoder().decode(RewardEnsemble.Configuration.self, from: JSONSerialization.data(withJSONObject: older))
         #expect(!decoded.isNonPositive)
     }
+
     @Test("terminated episodes are tiled into absorbing steps; truncated ones are not")
     func segmentTiling() {
         #expect(segmentStarts(episodeLength: 120, segmentLength: 50, terminated: true) == [0, 50, 100])
