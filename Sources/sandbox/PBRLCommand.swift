@@ -9,7 +9,7 @@ enum PBRLCommand {
                         [--labels N] [--per-round N] [--segment L] [--sampler uniform|disagreement|entropy]
                         [--steps N] [--seed S] [--store FILE.db] [--out DIR] [--ensemble K] [--endings learned|zero|terminal|off]
                         [--demonstrations K] [--demonstration-share F] [--ending-share F] [--feedback-fraction F]
-                        [--nonpositive-reward] [--hyperparameter KEY=VALUE ...]
+                        [--nonpositive-reward | --reward-offset free|agent-median] [--hyperparameter KEY=VALUE ...]
 
     Preference-based RL: PEBBLE (--algo sac: state-entropy pre-training, then SAC on the learned reward,
     relabelling its replay buffer after each refit) or PrefPPO (--algo ppo). In each feedback round the
@@ -54,6 +54,11 @@ enum PBRLCommand {
     on the lander when the offset is left free. On the lander it stops the hovering, but a quick crash then
     costs about as much as a landing (bench/RESULTS.md), so it is off by default. Recorded in pbrl.json
     and in the reward model.
+    --reward-offset agent-median (with --endings zero) shifts the learned reward after every refit so
+    that the median step of the agent's recent episodes (its query candidates) is worth 0, what having
+    ended is worth. Doing what it usually does then neither pays nor costs per step, steps the model
+    ranks above that (a landing) pay and steps below it (a crash) cost; the zero point moves up as the
+    agent improves. pbrl/reward_offset logs each shift. free (the default) keeps the fit's offset.
     --feedback-fraction F (default 0.5, as B-Pref) asks every label within the first F of training (after
     PEBBLE's pre-training), in evenly spaced rounds; the agent then trains on the final reward.
     --hyperparameter KEY=VALUE sets one of the agent's hyperparameters, as for `sandbox train` (repeatable).
@@ -85,6 +90,7 @@ enum PBRLCommand {
         let ensembleSize = try arguments.int("ensemble", default: 3, minimum: 1)!
         let endings = try arguments.endings()
         let nonPositive = try arguments.nonPositiveReward(endings: endings)
+        loop.rewardOffset = try arguments.rewardOffset(endings: endings, nonPositive: nonPositive)
         let seed = try arguments.seed()
         let out = arguments.string("out") ?? "runs"
         let storePath = arguments.string("store")
@@ -176,5 +182,21 @@ extension Arguments {
             throw UsageError("--nonpositive-reward holds rewards below the 0 that ended episodes are worth, so it needs --endings zero, not \(endings.rawValue)")
         }
         return nonPositive
+    }
+
+    /// `--reward-offset free|agent-median` (default free), which only `--endings zero` gives a meaning.
+    mutating func rewardOffset(endings: Endings, nonPositive: Bool) throws -> RewardOffset {
+        let name = string("reward-offset") ?? RewardOffset.free.rawValue
+        guard let offset = RewardOffset(rawValue: name) else {
+            throw UsageError("--reward-offset is free or agent-median, not '\(name)'")
+        }
+        guard offset == .agentMedian else { return offset }
+        if endings != .zero {
+            throw UsageError("--reward-offset agent-median sets steps against the 0 that ended episodes are worth, so it needs --endings zero, not \(endings.rawValue)")
+        }
+        if nonPositive {
+            throw UsageError("--reward-offset agent-median and --nonpositive-reward both set the reward's offset; choose one")
+        }
+        return offset
     }
 }

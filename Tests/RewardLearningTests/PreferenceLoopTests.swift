@@ -116,6 +116,38 @@ struct PreferenceLoopTests {
         #expect(rounds.compactMap { $0["pbrl/ending_queries"] }.allSatisfy { $0 >= 5 }, "\(rounds.map { $0["pbrl/ending_queries"] ?? -1 })")
     }
 
+    @Test("agent-median offset: each refit shifts the reward so that the median step of the agent's recent episodes is worth 0")
+    func agentMedianOffset() throws {
+        // On hand-made segments: the shift is the median step's reward, and afterwards that step is worth 0.
+        let spec = try TaskRegistry.spec(for: "LunarLanderContinuous-v1")
+        var g = SeededGenerator(seed: 21)
+        let model = RewardEnsemble(.init(task: spec, hiddenSizes: [16], ensembleSize: 2), using: &g)
+        model.configuration.outputStd = 2.5
+        let segments = (0..<5).map { _ in
+            Segment(observations: (0..<7).map { _ in (0..<8).map { _ in Float.random(in: -1...1, using: &g) } },
+                    actions: (0..<7).map { _ in (0..<2).map { _ in Float.random(in: -1...1, using: &g) } },
+                    trueRewards: [Double](repeating: 0, count: 7))
+        }
+        let before = model.rewards(observations: segments.flatMap(\.observations), actions: segments.flatMap(\.actions))
+        let shift = try #require(PreferenceLoop.centreOnMedianStep(model, of: segments))
+        #expect(shift == before.sorted()[before.count / 2], "35 steps: the median is the 18th")
+        let after = model.rewards(observations: segments.flatMap(\.observations), actions: segments.flatMap(\.actions)).sorted()
+        #expect(abs(after[after.count / 2]) < 1e-5)
+        #expect(after.filter { $0 > 1e-5 }.count == 17 && after.filter { $0 < -1e-5 }.count == 17)
+        for (a, b) in zip(before.sorted(), after) { #expect(abs((a - shift) - b) < 1e-4, "a shift, not a rescaling") }
+        #expect(PreferenceLoop.centreOnMedianStep(model, of: []) == nil)
+
+        // In a run, every refit logs its shift and the model keeps it (the agent and `eval --reward-model` see the same reward).
+        let (runModel, trainer) = try smallPrefPPO(seed: 22)
+        var configuration = loopConfiguration()
+        configuration.rewardOffset = .agentMedian
+        let loop = try PreferenceLoop(trainer: trainer, model: runModel, store: try temporaryStore(),
+                                      answerer: try SimulatedAnswerer(name: "oracle", seed: 23), configuration: configuration, totalSteps: 2048, seed: 24)
+        let rounds = try runToEnd(loop, trainer)
+        #expect(rounds.count == 2 && rounds.allSatisfy { $0["pbrl/reward_offset"]?.isFinite == true }, "\(rounds)")
+        #expect(runModel.configuration.outputMean != 0)
+    }
+
     @Test("with a person answering later, the loop keeps training and refits as answers (and undos) arrive")
     func asynchronousAnswers() throws {
         let spec = try TaskRegistry.spec(for: "LunarLanderContinuous-v1")
@@ -185,6 +217,23 @@ struct PreferenceLoopTests {
                 let record = try loop.store.episode(reference.episode)
                 #expect(trainingSeeds.contains(record.seed))
                 #expect(trainer.recentEpisodes.first { $0.seed == record.seed }?.actions == record.actions)
+            }
+        }
+    }
+
+    @Test("the state-entropy reward's k-th neighbour distances match a direct search")
+    func kthNeighbours() {
+        var g = SeededGenerator(seed: 41)
+        let d = 8, n = 6, m = 300
+        let queries = (0..<(n * d)).map { _ in Float.random(in: -1...1, using: &g) }
+        let references = (0..<(m * d)).map { _ in Float.random(in: -1...1, using: &g) }
+        for k in [1, 5] {
+            let found = PreferenceLoop.kthNeighbourDistances(queries, among: references, dimension: d, k: k)
+            for i in 0..<n {
+                let direct = (0..<m).map { j in
+                    (0..<d).reduce(Float(0)) { s, c in let e = queries[i * d + c] - references[j * d + c]; return s + e * e }.squareRoot()
+                }.sorted()[k - 1]
+                #expect(abs(found[i] - direct) < 1e-3, "row \(i), k = \(k): \(found[i]) against \(direct)")
             }
         }
     }

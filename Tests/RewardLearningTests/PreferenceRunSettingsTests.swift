@@ -19,6 +19,7 @@ struct PreferenceRunSettingsTests {
         loop.demonstrationsPerRound = 1
         loop.demonstrationShare = 0.5
         loop.endingShare = 0.25
+        loop.rewardOffset = .agentMedian
         loop.sampler = .entropy
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -34,6 +35,7 @@ struct PreferenceRunSettingsTests {
         #expect(read.loop.demonstrationsPerRound == 1)
         #expect(read.loop.demonstrationShare == 0.5)
         #expect(read.loop.endingShare == 0.25)
+        #expect(read.loop.rewardOffset == .agentMedian)
         #expect(read.loop.sampler == .entropy)
         #expect(read.format == 1)
     }
@@ -49,11 +51,13 @@ struct PreferenceRunSettingsTests {
         var object = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as! [String: Any]
         var loopObject = object["loop"] as! [String: Any]
         loopObject["endingShare"] = nil
+        loopObject["rewardOffset"] = nil
         object["loop"] = loopObject
         object["nonPositiveReward"] = nil
         try JSONSerialization.data(withJSONObject: object).write(to: file)
         let read = try PreferenceRunSettings.read(from: folder)
         #expect(read.loop.endingShare == 0)
+        #expect(read.loop.rewardOffset == .free)
         #expect(read.loop.totalLabels == 250)
         #expect(read.nonPositiveReward != true)
     }

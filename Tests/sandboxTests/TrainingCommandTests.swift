@@ -147,6 +147,7 @@ struct PreferenceCommandTests {
         #expect((settings?["loop"] as? [String: Any])?["totalLabels"] as? Int == 3)
         #expect((settings?["loop"] as? [String: Any])?["endingShare"] as? Double == 0.5)
         #expect(settings?["nonPositiveReward"] as? Bool == true)
+        #expect((settings?["loop"] as? [String: Any])?["rewardOffset"] as? String == "free")
         let shown = try CommandLine.run(["queries", "show", "--store", store])
         #expect(shown.standardOutput.contains("3 queries, 0 answers, 3 pending"), "\(shown.standardOutput)")
     }
@@ -227,5 +228,13 @@ struct PreferenceCommandTests {
         let ceiling = try CommandLine.run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "sac", "--teacher", "oracle",
                                            "--nonpositive-reward", "--endings", "terminal"])
         #expect(ceiling.status != 0 && ceiling.standardError.contains("--nonpositive-reward") && ceiling.standardError.contains("needs --endings zero"))
+        let offset = try CommandLine.run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "sac", "--teacher", "oracle", "--reward-offset", "mean"])
+        #expect(offset.status != 0 && offset.standardError.contains("--reward-offset is free or agent-median, not 'mean'"))
+        let offsetEndings = try CommandLine.run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "sac", "--teacher", "oracle",
+                                                 "--reward-offset", "agent-median", "--endings", "learned"])
+        #expect(offsetEndings.status != 0 && offsetEndings.standardError.contains("needs --endings zero, not learned"))
+        let both = try CommandLine.run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "sac", "--teacher", "oracle",
+                                        "--reward-offset", "agent-median", "--nonpositive-reward"])
+        #expect(both.status != 0 && both.standardError.contains("choose one"))
     }
 }

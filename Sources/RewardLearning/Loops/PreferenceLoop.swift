@@ -96,6 +96,8 @@ public final class PreferenceLoop {
         /// own episodes, so the loop stays plain PEBBLE / PrefPPO. 0 (the default): pairs are drawn
         /// from the whole pool.
         public var endingShare = 0.0
+        /// How the learned reward's offset is set for the agent (`.zero` endings only; see `RewardOffset`).
+        public var rewardOffset = RewardOffset.free
         /// PEBBLE's unsupervised pre-training steps (SAC only).
         public var pretrainingSteps = 10_000
         /// k of the k-NN state-entropy estimate (PEBBLE: 5).
@@ -117,6 +119,7 @@ public final class PreferenceLoop {
             demonstrationsPerRound = try c.decodeIfPresent(Int.self, forKey: .demonstrationsPerRound) ?? d.demonstrationsPerRound
             demonstrationShare = try c.decodeIfPresent(Double.self, forKey: .demonstrationShare) ?? d.demonstrationShare
             endingShare = try c.decodeIfPresent(Double.self, forKey: .endingShare) ?? d.endingShare
+            rewardOffset = try c.decodeIfPresent(RewardOffset.self, forKey: .rewardOffset) ?? d.rewardOffset
             pretrainingSteps = try c.decodeIfPresent(Int.self, forKey: .pretrainingSteps) ?? d.pretrainingSteps
             entropyNeighbours = try c.decodeIfPresent(Int.self, forKey: .entropyNeighbours) ?? d.entropyNeighbours
             fit = try c.decodeIfPresent(RewardFitter.Configuration.self, forKey: .fit) ?? d.fit
@@ -335,6 +338,9 @@ public final class PreferenceLoop {
             metrics["pbrl/label_accuracy"] = report.heldOutAccuracy
             metrics["pbrl/reward_loss"] = report.trainingLoss
             metrics["pbrl/pair_updates_per_s"] = report.pairUpdatesPerSecond
+            if configuration.rewardOffset == .agentMedian, let shift = Self.centreOnMedianStep(model, of: candidates) {
+                metrics["pbrl/reward_offset"] = Double(shift)
+            }
             // Learned versus true segment returns (absorbing steps counted as the teachers count them).
             let learned = segments.map { Double(model.segmentReturn($0)) }
             let truth = segments.map { model.configuration.endingRule.teacherRewards($0).reduce(0, +) }
@@ -348,6 +354,49 @@ public final class PreferenceLoop {
         return metrics
     }
 
+    /// Shifts `model`'s reward for the agent so that the median real step of `segments` is worth 0, the
+    /// worth of having ended under `.zero` endings (`RewardOffset.agentMedian`). At most 20,000 steps,
+    /// evenly spaced, are scored. Returns the shift in the agent's reward units (what the median step
+    /// was worth before), or nil when the segments hold no step.
+    @discardableResult
+    static func centreOnMedianStep(_ model: RewardEnsemble, of segments: [Segment]) -> Float? {
+        var observations: [[Float]] = [], actions: [[Float]] = []
+        for segment in segments {
+            observations += segment.observations
+            actions += segment.actions
+        }
+        guard !observations.isEmpty else { return nil }
+        let stride = Swift.max(1, (observations.count + 19_999) / 20_000)
+        let picked = Array(Swift.stride(from: 0, to: observations.count, by: stride))
+        var rewards = model.rewards(observations: picked.map { observations[$0] }, actions: picked.map { actions[$0] })
+        rewards.sort()
+        let middle = rewards.count / 2
+        let median = rewards.count % 2 == 1 ? rewards[middle] : (rewards[middle - 1] + rewards[middle]) / 2
+        model.configuration.outputMean += median * model.configuration.outputStd
+        return median
+    }
+
+    /// The distance from each row of `queries` [N, dimension] to its k-th nearest row of `references`
+    /// [M, dimension] (k ≤ M): the distances come from one sgemm (`BLAS.squaredDistances`), then each
+    /// row keeps its k smallest.
+    static func kthNeighbourDistances(_ queries: [Float], among references: [Float], dimension: Int, k: Int) -> [Float] {
+        let n = queries.count / dimension, m = references.count / dimension
+        precondition(k >= 1 && k <= m, "k = \(k) neighbours needs at least k reference rows; got \(m)")
+        let squared = BLAS.squaredDistances(queries, references, dimension: dimension)
+        return (0..<n).map { i in
+            var nearest = [Float](repeating: .infinity, count: k)
+            for j in 0..<m {
+                let distance = squared[i * m + j]
+                if distance < nearest[k - 1] {
+                    var p = k - 1
+                    while p > 0 && nearest[p - 1] > distance { nearest[p] = nearest[p - 1]; p -= 1 }
+                    nearest[p] = distance
+                }
+            }
+            return nearest[k - 1].squareRoot()
+        }
+    }
+
     /// PEBBLE's intrinsic reward: log(1 + distance to the k-th nearest neighbour among recent states),
     /// divided by its running standard deviation.
     func stateEntropyReward(_ nextObservations: [Float]) -> [Float] {
@@ -359,24 +408,28 @@ public final class PreferenceLoop {
         // the running scale, which an infinite distance would poison).
         guard m >= 2 else { return [Float](repeating: 0, count: n) }
         let k = Swift.min(configuration.entropyNeighbours, m - 1)
-        var rewards = [Float](repeating: 0, count: n)
-        for i in 0..<n {
-            var nearest = [Float](repeating: .infinity, count: k)
-            for j in 0..<m {
-                var distance: Float = 0
-                for c in 0..<d { let e = nextObservations[i * d + c] - reference[j * d + c]; distance += e * e }
-                if distance < nearest[k - 1] {
-                    var p = k - 1
-                    while p > 0 && nearest[p - 1] > distance { nearest[p] = nearest[p - 1]; p -= 1 }
-                    nearest[p] = distance
-                }
-            }
-            rewards[i] = log(1 + nearest[k - 1].squareRoot())
-        }
+        let rewards = Self.kthNeighbourDistances(nextObservations, among: reference, dimension: d, k: k).map { log(1 + $0) }
         entropyScale.update(rewards.map { [$0] })
         let scale = Float((entropyScale.variance[0] + 1e-8).squareRoot())
         return rewards.map { $0 / scale }
     }
+}
+
+/// How the learned reward's offset is set for the agent under `.zero` endings. There a segment that
+/// ends early has fewer rewarded steps, so the offset decides whether staying in an episode pays; but
+/// answers that only order segments (the oracle's) leave it nearly free. Fitted freely, it tends to
+/// pay every airborne step, and the agent hovers to the time limit rather than land; held at or below
+/// 0 (`--nonpositive-reward`), it makes any early ending nearly free.
+public enum RewardOffset: String, Codable, Sendable, CaseIterable {
+    /// As the fit leaves it: the reward is scaled for the agent, not shifted.
+    case free
+    /// Shifted after every refit so that the median step of the agent's recent episodes (its query
+    /// candidates) is worth 0, what ending is worth. Then doing what it usually does neither pays nor
+    /// costs the agent anything per step: ending the episode is neutral, steps the model ranks above
+    /// its usual behaviour (a landing) pay, and steps ranked below it (a crash) cost. As the agent
+    /// improves, the zero point moves up with it, so behaviour it has left behind (hovering, once it
+    /// lands) starts to cost.
+    case agentMedian = "agent-median"
 }
 
 /// Starts of non-overlapping segments tiling an episode from its start, so that how an episode ends
