@@ -6,10 +6,11 @@ a table (final deterministic evaluation, wall time, reward-training pair-updates
 section of bench/RESULTS.md.
 
 Usage (from the repository root):
-  python3 bench/pbrl_curves.py [--ending-share F] [--feedback-fraction F] [--nonpositive-reward] [--hyperparameter KEY=VALUE ...] [sac|ppo] [steps] [sandbox binary] [parallel runs] [seed] [endings] [demonstrations] [share]
+  python3 bench/pbrl_curves.py [--ending-share F] [--feedback-fraction F] [--nonpositive-reward] [--reward-offset agent-median] [--hyperparameter KEY=VALUE ...] [sac|ppo] [steps] [sandbox binary] [parallel runs] [seed] [endings] [demonstrations] [share]
 --ending-share and --feedback-fraction pass through to `sandbox pbrl` (defaults 0 and 0.5); when set, the
 folder, plot and section names end in -ending<F> and -fraction<F>. --nonpositive-reward passes through too
-(the names end in -nonpositive) and is checked against pbrl.json. Each --hyperparameter KEY=VALUE passes
+(the names end in -nonpositive) and is checked against pbrl.json, as is --reward-offset agent-median (the
+names end in -agent-median). Each --hyperparameter KEY=VALUE passes
 through to `sandbox pbrl` (an agent hyperparameter, e.g. annealLearningRate=false), is checked against the
 run's config.json, and adds -<KEY><VALUE> to the names.
 Finished runs of the same budget and seed are reused; PBRL_REPORT_ONLY=1 reports without training.
@@ -80,6 +81,13 @@ hyperparameters = take_assignments("--hyperparameter")
 ending_share = take_option("--ending-share", 0.0)
 feedback_fraction = take_option("--feedback-fraction", 0.5)
 nonpositive = take_flag("--nonpositive-reward")
+reward_offset = "free"
+if "--reward-offset" in sys.argv:
+    i = sys.argv.index("--reward-offset")
+    if i + 1 >= len(sys.argv) or sys.argv[i + 1] not in ("free", "agent-median"):
+        sys.exit("pbrl_curves.py: --reward-offset is free or agent-median")
+    reward_offset = sys.argv[i + 1]
+    del sys.argv[i:i + 2]
 algo = sys.argv[1] if len(sys.argv) > 1 else "sac"
 steps = int(sys.argv[2]) if len(sys.argv) > 2 else (200_000 if algo == "sac" else 1_000_000)
 binary = sys.argv[3] if len(sys.argv) > 3 else ".build/release/sandbox"
@@ -94,16 +102,19 @@ suffix = ((f"-demos{demonstrations}" if demonstrations > 0 else "") + (f"-share{
           + (f"-ending{ending_share:g}" if ending_share > 0 else "")
           + (f"-fraction{feedback_fraction:g}" if feedback_fraction != 0.5 else "")
           + ("-nonpositive" if nonpositive else "")
+          + ("-agent-median" if reward_offset == "agent-median" else "")
           + "".join(f"-{key}{value}" for key, value in hyperparameters))
 # Each option with its value, as written on sandbox's command line.
 loop_options = (([f"--ending-share {ending_share:g}"] if ending_share > 0 else [])
                 + ([f"--feedback-fraction {feedback_fraction:g}"] if feedback_fraction != 0.5 else [])
                 + (["--nonpositive-reward"] if nonpositive else [])
+                + (["--reward-offset agent-median"] if reward_offset == "agent-median" else [])
                 + [f"--hyperparameter {key}={value}" for key, value in hyperparameters])
 name = ("PEBBLE" if algo == "sac" else "PrefPPO") + (f" with {demonstrations} demonstration{'s' if demonstrations > 1 else ''} per round" if demonstrations else "") + (
     f" (share {share:g})" if share > 0 else "") + (f", ending share {ending_share:g}" if ending_share > 0 else "") + (
     f", feedback fraction {feedback_fraction:g}" if feedback_fraction != 0.5 else "") + (
-    ", non-positive reward" if nonpositive else "") + "".join(
+    ", non-positive reward" if nonpositive else "") + (
+    ", reward offset at the agent's median step" if reward_offset == "agent-median" else "") + "".join(
     f", {key} = {value}" for key, value in hyperparameters)
 out = Path(f"bench/out/pbrl-{algo}-{endings}{suffix}")
 configurations = [("oracle", 250), ("oracle", 500), ("oracle", 1000), ("noisy", 1000), ("mistake", 1000)]
@@ -123,7 +134,8 @@ def matches_recipe(run, teacher, labels):
             and abs(loop.get("demonstrationShare", 0.0) - share) < 1e-9
             and abs(loop.get("endingShare", 0.0) - ending_share) < 1e-9
             and abs(loop.get("feedbackFraction", 0.5) - feedback_fraction) < 1e-9
-            and bool(settings.get("nonPositiveReward", False)) == nonpositive)
+            and bool(settings.get("nonPositiveReward", False)) == nonpositive
+            and loop.get("rewardOffset", "free") == reward_offset)
 
 
 def finished_run(configuration):
