@@ -1,7 +1,7 @@
-"""Evaluates every periodic checkpoint of a sandbox run (deterministic, 10 episodes each) and prints one
-JSON line per checkpoint, then the first step whose mean return reaches the threshold (200 by default).
+"""Evaluates every periodic checkpoint of a sandbox run (deterministic, 10 episodes each unless told) and prints
+one JSON line per checkpoint, then the first step whose mean return reaches the threshold (200 by default).
 
-Usage (from the repository root): python3 bench/eval_checkpoints.py RUN_DIR [threshold] [sandbox binary]
+Usage (from the repository root): python3 bench/eval_checkpoints.py RUN_DIR [threshold] [sandbox binary] [episodes]
 """
 import json
 import re
@@ -12,6 +12,7 @@ from pathlib import Path
 run = Path(sys.argv[1])
 threshold = float(sys.argv[2]) if len(sys.argv) > 2 else 200.0
 binary = sys.argv[3] if len(sys.argv) > 3 else ".build/release/sandbox"
+episodes = int(sys.argv[4]) if len(sys.argv) > 4 else 10
 
 checkpoints = sorted((int(m.group(1)), p) for p in (run / "checkpoints").glob("step_*.safetensors")
                      if (m := re.fullmatch(r"step_(\d+)\.safetensors", p.name)))
@@ -25,9 +26,9 @@ for line in (run / "metrics.jsonl").read_text().splitlines():
 
 first = None
 for step, path in checkpoints:
-    line = subprocess.run([binary, "eval", "--policy", str(path), "--episodes", "10"], check=True,
+    line = subprocess.run([binary, "eval", "--policy", str(path), "--episodes", str(episodes)], check=True,
                           capture_output=True, text=True).stdout.strip().splitlines()[-1]
-    mean, std = float(line.split()[2]), float(line.split()[4])  # "mean return M ± S over 10 episodes"
+    mean, std = float(line.split()[2]), float(line.split()[4])  # "mean return M ± S over K episodes"
     seconds = elapsed.get(step)
     print(json.dumps({"step": step, "mean": mean, "std": std, "train_seconds": seconds}), flush=True)
     if first is None and mean >= threshold:
