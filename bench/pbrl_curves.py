@@ -6,13 +6,15 @@ a table (final deterministic evaluation, wall time, reward-training pair-updates
 section of bench/RESULTS.md.
 
 Usage (from the repository root):
-  python3 bench/pbrl_curves.py [--ending-share F] [--feedback-fraction F] [--nonpositive-reward] [--reward-offset agent-median] [--hyperparameter KEY=VALUE ...] [sac|ppo] [steps] [sandbox binary] [parallel runs] [seed] [endings] [demonstrations] [share]
---ending-share and --feedback-fraction pass through to `sandbox pbrl` (defaults 0 and 0.5); when set, the
-folder, plot and section names end in -ending<F> and -fraction<F>. --nonpositive-reward passes through too
-(the names end in -nonpositive) and is checked against pbrl.json, as is --reward-offset agent-median (the
-names end in -agent-median). Each --hyperparameter KEY=VALUE passes
-through to `sandbox pbrl` (an agent hyperparameter, e.g. annealLearningRate=false), is checked against the
-run's config.json, and adds -<KEY><VALUE> to the names.
+  python3 bench/pbrl_curves.py [--ending-share F] [--feedback-fraction F] [--nonpositive-reward] [--reward-offset free|agent-median] [--hyperparameter KEY=VALUE ...] [sac|ppo] [steps] [sandbox binary] [parallel runs] [seed] [endings] [demonstrations] [share]
+--ending-share and --feedback-fraction pass through to `sandbox pbrl`, with sandbox's defaults for the
+algorithm (sac: 0.5 and 0.9, with --reward-offset agent-median and annealLearningRate=false, PEBBLE's plain
+recipe; ppo: 0 and 0.5 with a free offset, B-Pref's). Every option is passed explicitly and checked against
+pbrl.json and config.json. Names are relative to B-Pref's settings: an ending share above 0 adds -ending<F>,
+a feedback fraction other than 0.5 -fraction<F>, --nonpositive-reward -nonpositive, the agent-median offset
+-agent-median, and each --hyperparameter KEY=VALUE (an agent hyperparameter; annealLearningRate=true, the
+Zoo's, excepted) -<KEY><VALUE>. B-Pref's PEBBLE: --ending-share 0 --feedback-fraction 0.5 --reward-offset free
+--hyperparameter annealLearningRate=true.
 Finished runs of the same budget and seed are reused; PBRL_REPORT_ONLY=1 reports without training.
 endings is `sandbox pbrl --endings` (default zero); runs go to bench/out/pbrl-<algo>-<endings>/, the plot
 to docs/pbrl-<algo>-curves.png and the table to the section pbrl-<algo>. With demonstrations K > 0
@@ -78,10 +80,10 @@ def json_value(text):
 
 
 hyperparameters = take_assignments("--hyperparameter")
-ending_share = take_option("--ending-share", 0.0)
-feedback_fraction = take_option("--feedback-fraction", 0.5)
+ending_share = take_option("--ending-share", None)
+feedback_fraction = take_option("--feedback-fraction", None)
 nonpositive = take_flag("--nonpositive-reward")
-reward_offset = "free"
+reward_offset = None
 if "--reward-offset" in sys.argv:
     i = sys.argv.index("--reward-offset")
     if i + 1 >= len(sys.argv) or sys.argv[i + 1] not in ("free", "agent-median"):
@@ -96,6 +98,17 @@ seed = int(sys.argv[5]) if len(sys.argv) > 5 else (2 if algo == "sac" else 1)
 endings = sys.argv[6] if len(sys.argv) > 6 else "zero"
 demonstrations = int(sys.argv[7]) if len(sys.argv) > 7 else 0
 share = float(sys.argv[8]) if len(sys.argv) > 8 else 0.0
+# `sandbox pbrl`'s defaults for the algorithm (PBRLCommand.LoopDefaults): PEBBLE's plain recipe, PrefPPO's
+# B-Pref settings. Every one is passed to sandbox explicitly, so a run does not depend on sandbox's defaults.
+pebble = algo == "sac"
+if ending_share is None:
+    ending_share = 0.5 if pebble else 0.0
+if feedback_fraction is None:
+    feedback_fraction = 0.9 if pebble else 0.5
+if reward_offset is None:
+    reward_offset = "agent-median" if pebble and endings == "zero" and not nonpositive else "free"
+if pebble and not any(key == "annealLearningRate" for key, _ in hyperparameters):
+    hyperparameters.append(("annealLearningRate", "false"))
 if share > 0 and demonstrations == 0:
     sys.exit("pbrl_curves.py: a demonstration share needs demonstrations; pass the 7th argument (e.g. 1) as well")
 suffix = ((f"-demos{demonstrations}" if demonstrations > 0 else "") + (f"-share{share:g}" if share > 0 else "")
@@ -103,19 +116,19 @@ suffix = ((f"-demos{demonstrations}" if demonstrations > 0 else "") + (f"-share{
           + (f"-fraction{feedback_fraction:g}" if feedback_fraction != 0.5 else "")
           + ("-nonpositive" if nonpositive else "")
           + ("-agent-median" if reward_offset == "agent-median" else "")
-          + "".join(f"-{key}{value}" for key, value in hyperparameters))
-# Each option with its value, as written on sandbox's command line.
-loop_options = (([f"--ending-share {ending_share:g}"] if ending_share > 0 else [])
-                + ([f"--feedback-fraction {feedback_fraction:g}"] if feedback_fraction != 0.5 else [])
+          + "".join(f"-{key}{value}" for key, value in hyperparameters if (key, value) != ("annealLearningRate", "true")))
+# Every loop option with its value, as written on sandbox's command line (names above are relative to B-Pref's
+# settings: no ending share, feedback fraction 0.5, free offset, the Zoo's annealed learning rate).
+loop_options = ([f"--ending-share {ending_share:g}", f"--feedback-fraction {feedback_fraction:g}"]
                 + (["--nonpositive-reward"] if nonpositive else [])
-                + (["--reward-offset agent-median"] if reward_offset == "agent-median" else [])
+                + [f"--reward-offset {reward_offset}"]
                 + [f"--hyperparameter {key}={value}" for key, value in hyperparameters])
 name = ("PEBBLE" if algo == "sac" else "PrefPPO") + (f" with {demonstrations} demonstration{'s' if demonstrations > 1 else ''} per round" if demonstrations else "") + (
     f" (share {share:g})" if share > 0 else "") + (f", ending share {ending_share:g}" if ending_share > 0 else "") + (
     f", feedback fraction {feedback_fraction:g}" if feedback_fraction != 0.5 else "") + (
     ", non-positive reward" if nonpositive else "") + (
     ", reward offset at the agent's median step" if reward_offset == "agent-median" else "") + "".join(
-    f", {key} = {value}" for key, value in hyperparameters)
+    f", {key} = {value}" for key, value in hyperparameters if (key, value) != ("annealLearningRate", "true"))
 out = Path(f"bench/out/pbrl-{algo}-{endings}{suffix}")
 configurations = [("oracle", 250), ("oracle", 500), ("oracle", 1000), ("noisy", 1000), ("mistake", 1000)]
 

@@ -47,8 +47,8 @@ taskset -c 0 .build/release/sandbox-bench qd "$seconds" > bench/out/qd_sandbox.j
 echo "bench: QDHF tables (arm 10 seeds, lander 3 seeds, five methods)"
 python3 bench/qdhf_table.py 10 3
 # Preference-based RL learning curves take hours (PEBBLE is SAC-bound); BENCH_PBRL=ppo runs PrefPPO
-# instead (about an hour), BENCH_PBRL=sac-demos runs PEBBLE with one demonstration per round at share
-# 0.5 (seed 2, two runs at once; about 70 min per run per core), BENCH_PBRL=peer runs PrefPPO against
+# instead (about an hour), BENCH_PBRL=sac-demos runs PEBBLE with B-Pref's settings and one demonstration per
+# round at share 0.5 (seed 2, two runs at once; about 70 min per run per core), BENCH_PBRL=peer runs PrefPPO against
 # imitation's preference comparisons (both at once, 100k steps and 500 labels),
 # BENCH_PBRL=none skips them.
 peer_venv=bench/.venv-imitation
@@ -60,9 +60,10 @@ if [ "${BENCH_PBRL:-sac}" = peer ] && ! "$peer_venv/bin/python" -c "import imita
   "$peer_venv/bin/pip" install -q "imitation==1.0.1" "gymnasium==0.29.1" "box2d==2.3.10" pygame "numpy<2"
 fi
 case "${BENCH_PBRL:-sac}" in
-  sac) echo "bench: PEBBLE curves against labels and teachers (hours)"; python3 bench/pbrl_curves.py sac ;;
+  sac) echo "bench: plain PEBBLE (its default recipe) curves against labels and teachers (hours)"; python3 bench/pbrl_curves.py sac ;;
   sac-demos) echo "bench: PEBBLE with a demonstration share of 0.5, curves against labels and teachers (hours)"
-     python3 bench/pbrl_curves.py sac 200000 .build/release/sandbox 2 2 zero 1 0.5 ;;
+     python3 bench/pbrl_curves.py --ending-share 0 --feedback-fraction 0.5 --reward-offset free \
+       --hyperparameter annealLearningRate=true sac 200000 .build/release/sandbox 2 2 zero 1 0.5 ;;
   ppo) echo "bench: PrefPPO curves against labels and teachers"; python3 bench/pbrl_curves.py ppo ;;
   peer) echo "bench: PrefPPO against imitation (both at once, one core each)"; python3 bench/pbrl_peer.py 100000 1 500 ;;
   none) ;;

@@ -14,8 +14,8 @@ enum PBRLCommand {
     Preference-based RL: PEBBLE (--algo sac: state-entropy pre-training, then SAC on the learned reward,
     relabelling its replay buffer after each refit) or PrefPPO (--algo ppo). In each feedback round the
     current policy's episodes are stored, cut into segments, paired by the sampler and answered; the
-    Bradley–Terry ensemble is refitted on every answer so far. Labels are asked within the first half of
-    training (--feedback-fraction). Writes a run folder as `sandbox train` does, with pbrl/* metrics (labels, label accuracy,
+    Bradley–Terry ensemble is refitted on every answer so far. Labels are asked within the first 90%
+    (PEBBLE) or half (PrefPPO) of training (--feedback-fraction). Writes a run folder as `sandbox train` does, with pbrl/* metrics (labels, label accuracy,
     Pearson and Spearman correlation of learned and true segment returns) and charts/true_return, plus
     pbrl.json (teacher, endings, ensemble size, label store and the loop's settings) and reward_model.safetensors.
     With --teacher human the queries are written to the label store and training goes on; answer them
@@ -27,8 +27,8 @@ enum PBRLCommand {
       learned  the model learns the ended state's reward and the teacher counts the last reward on each
                such step; at a termination the agent receives γ/(1 − γ) times the ended state's reward;
       zero     they are worth 0, to the model, the teacher and the agent (the task's own convention);
-               the reward is scaled for the agent but not shifted (the default: the best measured on
-               the lander, bench/RESULTS.md);
+               the reward is scaled for the agent, and shifted only by --reward-offset (the default:
+               the best measured on the lander, bench/RESULTS.md);
       terminal as zero, plus a learned reward for reaching the ended state, counted once where a segment
                reaches its episode's termination and paid to the agent once at each termination;
       off      as learned, but the agent receives nothing at a termination (as in earlier versions).
@@ -42,8 +42,8 @@ enum PBRLCommand {
     pair the agent's own segments. Without it the demonstration segments only join the pool, and
     PEBBLE, whose pool holds its last 100 episodes, asks about them in about 3% of its queries.
     --ending-share F makes a fraction F of the queries among the agent's own segments pair a segment that
-    reaches its episode's end (a crash, a landing) with one that does not (default 0: pairs from the
-    whole pool). Under --endings zero only such segments tell the model whether staying in the air pays,
+    reaches its episode's end (a crash, a landing) with one that does not (default 0.5 for PEBBLE, 0 for
+    PrefPPO; 0 draws pairs from the whole pool). Under --endings zero only such segments tell the model whether staying in the air pays,
     and once the agent stops crashing they are rare in the pool. It uses only the agent's own episodes,
     so the loop stays plain PEBBLE / PrefPPO; pbrl/ending_queries counts each round's queries that show
     an ending.
@@ -58,12 +58,16 @@ enum PBRLCommand {
     that the median step of the agent's recent episodes (its query candidates) is worth 0, what having
     ended is worth. Doing what it usually does then neither pays nor costs per step, steps the model
     ranks above that (a landing) pay and steps below it (a crash) cost; the zero point moves up as the
-    agent improves. pbrl/reward_offset logs each shift. free (the default) keeps the fit's offset.
-    --feedback-fraction F (default 0.5, as B-Pref) asks every label within the first F of training (after
+    agent improves. pbrl/reward_offset logs each shift. It is PEBBLE's default with --endings zero; free,
+    PrefPPO's default, keeps the fit's offset.
+    --feedback-fraction F (default 0.9 for PEBBLE, 0.5 for PrefPPO as in B-Pref) asks every label within the first F of training (after
     PEBBLE's pre-training), in evenly spaced rounds; the agent then trains on the final reward.
     --hyperparameter KEY=VALUE sets one of the agent's hyperparameters, as for `sandbox train` (repeatable).
-    The Zoo's SAC for the lander anneals its learning rate to 0 by the last step; PEBBLE (Lee et al. 2021)
-    keeps it constant, which is annealLearningRate=false.
+    The Zoo's SAC for the lander anneals its learning rate to 0 by the last step; pbrl's PEBBLE keeps it
+    constant, as Lee et al. 2021 do (annealLearningRate=false; =true anneals).
+    PEBBLE's defaults (ending share, feedback fraction, offset, constant rate) are the plain recipe that
+    passed 200 on the lander (bench/RESULTS.md). B-Pref's PEBBLE is --ending-share 0 --feedback-fraction 0.5
+    --reward-offset free --hyperparameter annealLearningRate=true.
     """
 
     static func run(_ arguments: inout Arguments) throws -> Int32 {
@@ -85,12 +89,13 @@ enum PBRLCommand {
         if loop.demonstrationShare > 0, loop.demonstrationsPerRound == 0 {
             throw UsageError("--demonstration-share needs demonstrations to pair with: add --demonstrations K (for example 1)")
         }
-        loop.endingShare = try arguments.fraction("ending-share", default: 0)
-        loop.feedbackFraction = try arguments.fraction("feedback-fraction", default: loop.feedbackFraction)
+        let defaults = LoopDefaults(algorithm: algorithm)
+        loop.endingShare = try arguments.fraction("ending-share", default: defaults.endingShare, allowingZero: true)
+        loop.feedbackFraction = try arguments.fraction("feedback-fraction", default: defaults.feedbackFraction)
         let ensembleSize = try arguments.int("ensemble", default: 3, minimum: 1)!
         let endings = try arguments.endings()
         let nonPositive = try arguments.nonPositiveReward(endings: endings)
-        loop.rewardOffset = try arguments.rewardOffset(endings: endings, nonPositive: nonPositive)
+        loop.rewardOffset = try arguments.rewardOffset(endings: endings, nonPositive: nonPositive, default: defaults.rewardOffset)
         let seed = try arguments.seed()
         let out = arguments.string("out") ?? "runs"
         let storePath = arguments.string("store")
@@ -114,6 +119,7 @@ enum PBRLCommand {
             // PEBBLE (Lee et al. 2021) takes 1,000 random seed steps, then 9,000 of SAC on the state-entropy
             // reward: updates must start well inside the pre-training, or it is only random steps.
             sac!.learningStarts = Swift.min(sac!.learningStarts, Swift.max(1, loop.pretrainingSteps / 10))
+            if let anneal = defaults.annealLearningRate { sac!.annealLearningRate = anneal }
             sac = try TrainCommand.setHyperparameters(hyperparameters, of: sac!)
             let s = try SAC(task: spec.id, configuration: sac!, reward: .model(model), seed: seed, totalSteps: total)
             s.stepsPerIteration = 1000
@@ -184,9 +190,10 @@ extension Arguments {
         return nonPositive
     }
 
-    /// `--reward-offset free|agent-median` (default free), which only `--endings zero` gives a meaning.
-    mutating func rewardOffset(endings: Endings, nonPositive: Bool) throws -> RewardOffset {
-        let name = string("reward-offset") ?? RewardOffset.free.rawValue
+    /// `--reward-offset free|agent-median`, which only `--endings zero` gives a meaning. Without the
+    /// option: `fallback` where it can apply (zero endings, no `--nonpositive-reward`), otherwise free.
+    mutating func rewardOffset(endings: Endings, nonPositive: Bool, default fallback: RewardOffset = .free) throws -> RewardOffset {
+        guard let name = string("reward-offset") else { return endings == .zero && !nonPositive ? fallback : .free }
         guard let offset = RewardOffset(rawValue: name) else {
             throw UsageError("--reward-offset is free or agent-median, not '\(name)'")
         }
@@ -198,5 +205,41 @@ extension Arguments {
             throw UsageError("--reward-offset agent-median and --nonpositive-reward both set the reward's offset; choose one")
         }
         return offset
+    }
+}
+
+extension PBRLCommand {
+    /// The loop's defaults for `--algo`. PEBBLE's differ from B-Pref's where plain PEBBLE on the lander
+    /// measured better (bench/RESULTS.md, "Preference-based RL": the only plain runs that pass 200 used
+    /// all four): labels over the first 90% of training instead of half, half of the agent's queries
+    /// pairing a segment that reaches its episode's end with one that does not, the reward's offset at
+    /// the agent's median step (zero endings only), and SAC's learning rate held constant, as Lee et al.
+    /// 2021 do, instead of the Zoo's annealing. PrefPPO keeps B-Pref's: the same changes made it worse.
+    struct LoopDefaults: Equatable {
+        /// Every label within this fraction of training.
+        var feedbackFraction: Double
+        /// Fraction of the agent's own queries that show an episode's end.
+        var endingShare: Double
+        /// Where the reward's offset is set, when `--endings zero` lets it be.
+        var rewardOffset: RewardOffset
+        /// SAC's `annealLearningRate`; nil keeps the agent's tuned setting.
+        var annealLearningRate: Bool?
+
+        init(algorithm: String) {
+            if algorithm == "sac" {
+                self.init(feedbackFraction: 0.9, endingShare: 0.5, rewardOffset: .agentMedian, annealLearningRate: false)
+            } else {
+                let bPref = PreferenceLoop.Configuration()
+                self.init(feedbackFraction: bPref.feedbackFraction, endingShare: bPref.endingShare, rewardOffset: bPref.rewardOffset,
+                          annealLearningRate: nil)
+            }
+        }
+
+        init(feedbackFraction: Double, endingShare: Double, rewardOffset: RewardOffset, annealLearningRate: Bool?) {
+            self.feedbackFraction = feedbackFraction
+            self.endingShare = endingShare
+            self.rewardOffset = rewardOffset
+            self.annealLearningRate = annealLearningRate
+        }
     }
 }

@@ -152,6 +152,36 @@ struct PreferenceCommandTests {
         #expect(shown.standardOutput.contains("3 queries, 0 answers, 3 pending"), "\(shown.standardOutput)")
     }
 
+    @Test("pbrl --algo sac defaults to the plain PEBBLE recipe that passed 200; each part can be set back to B-Pref's")
+    func pebbleDefaults() throws {
+        /// pbrl.json's loop settings and config.json's SAC settings of a 1,000-step PEBBLE run (all pre-training).
+        func settings(_ extra: [String]) throws -> (loop: [String: Any], sac: [String: Any]) {
+            let directory = try CommandLine.temporaryDirectory()
+            let output = try CommandLine.run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "sac", "--teacher", "oracle", "--labels", "2",
+                                              "--steps", "1000", "--out", directory, "--hyperparameter", "hiddenSizes=[16, 16]"] + extra)
+            #expect(output.status == 0, "\(output.standardError)")
+            let runName = try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.contains("__pebble__") } ?? "missing"
+            let run = "\(directory)/\(runName)"
+            let pbrl = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(run)/pbrl.json"))) as? [String: Any]
+            let config = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(run)/config.json"))) as? [String: Any]
+            return (pbrl?["loop"] as? [String: Any] ?? [:], config?["sac"] as? [String: Any] ?? [:])
+        }
+        let recipe = try settings([])
+        #expect(recipe.loop["feedbackFraction"] as? Double == 0.9)
+        #expect(recipe.loop["endingShare"] as? Double == 0.5)
+        #expect(recipe.loop["rewardOffset"] as? String == "agent-median")
+        #expect(recipe.sac["annealLearningRate"] as? Bool == false)
+        let bPref = try settings(["--ending-share", "0", "--feedback-fraction", "0.5", "--reward-offset", "free",
+                                  "--hyperparameter", "annealLearningRate=true"])
+        #expect(bPref.loop["feedbackFraction"] as? Double == 0.5)
+        #expect(bPref.loop["endingShare"] as? Double == 0)
+        #expect(bPref.loop["rewardOffset"] as? String == "free")
+        #expect(bPref.sac["annealLearningRate"] as? Bool == true)
+        // The default offset gives way, without an error, where it has no meaning or another option sets the offset.
+        #expect(try settings(["--nonpositive-reward"]).loop["rewardOffset"] as? String == "free")
+        #expect(try settings(["--endings", "terminal"]).loop["rewardOffset"] as? String == "free")
+    }
+
     @Test("the offline pipeline: make queries, answer with a teacher, fit a reward, train on it")
     func offlinePipeline() throws {
         let directory = try CommandLine.temporaryDirectory()
@@ -224,7 +254,7 @@ struct PreferenceCommandTests {
         let share = try CommandLine.run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "ppo", "--teacher", "oracle", "--demonstration-share", "0.1"])
         #expect(share.status != 0 && share.standardError.contains("add --demonstrations K"))
         let endingShare = try CommandLine.run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "sac", "--teacher", "oracle", "--ending-share", "half"])
-        #expect(endingShare.status != 0 && endingShare.standardError.contains("--ending-share must be a number above 0 and at most 1, got 'half'"))
+        #expect(endingShare.status != 0 && endingShare.standardError.contains("--ending-share must be a number from 0 and at most 1, got 'half'"))
         let ceiling = try CommandLine.run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "sac", "--teacher", "oracle",
                                            "--nonpositive-reward", "--endings", "terminal"])
         #expect(ceiling.status != 0 && ceiling.standardError.contains("--nonpositive-reward") && ceiling.standardError.contains("needs --endings zero"))
