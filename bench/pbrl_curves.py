@@ -109,6 +109,8 @@ if reward_offset is None:
     reward_offset = "agent-median" if pebble and endings == "zero" and not nonpositive else "free"
 if pebble and not any(key == "annealLearningRate" for key, _ in hyperparameters):
     hyperparameters.append(("annealLearningRate", "false"))
+# Hyperparameters that name a run: all but the Zoo's annealed learning rate, B-Pref's setting.
+named_hyperparameters = [(key, value) for key, value in hyperparameters if (key, value) != ("annealLearningRate", "true")]
 if share > 0 and demonstrations == 0:
     sys.exit("pbrl_curves.py: a demonstration share needs demonstrations; pass the 7th argument (e.g. 1) as well")
 suffix = ((f"-demos{demonstrations}" if demonstrations > 0 else "") + (f"-share{share:g}" if share > 0 else "")
@@ -116,7 +118,7 @@ suffix = ((f"-demos{demonstrations}" if demonstrations > 0 else "") + (f"-share{
           + (f"-fraction{feedback_fraction:g}" if feedback_fraction != 0.5 else "")
           + ("-nonpositive" if nonpositive else "")
           + ("-agent-median" if reward_offset == "agent-median" else "")
-          + "".join(f"-{key}{value}" for key, value in hyperparameters if (key, value) != ("annealLearningRate", "true")))
+          + "".join(f"-{key}{value}" for key, value in named_hyperparameters))
 # Every loop option with its value, as written on sandbox's command line (names above are relative to B-Pref's
 # settings: no ending share, feedback fraction 0.5, free offset, the Zoo's annealed learning rate).
 loop_options = ([f"--ending-share {ending_share:g}", f"--feedback-fraction {feedback_fraction:g}"]
@@ -128,7 +130,7 @@ name = ("PEBBLE" if algo == "sac" else "PrefPPO") + (f" with {demonstrations} de
     f", feedback fraction {feedback_fraction:g}" if feedback_fraction != 0.5 else "") + (
     ", non-positive reward" if nonpositive else "") + (
     ", reward offset at the agent's median step" if reward_offset == "agent-median" else "") + "".join(
-    f", {key} = {value}" for key, value in hyperparameters if (key, value) != ("annealLearningRate", "true"))
+    f", {key} = {value}" for key, value in named_hyperparameters)
 out = Path(f"bench/out/pbrl-{algo}-{endings}{suffix}")
 configurations = [("oracle", 250), ("oracle", 500), ("oracle", 1000), ("noisy", 1000), ("mistake", 1000)]
 

@@ -75,12 +75,11 @@ struct Arguments {
         return value
     }
 
-    /// A fraction in (0, 1].
     /// `--name F` with F in (0, 1], or in [0, 1] when `allowingZero` (a share that can be switched off).
     mutating func fraction(_ name: String, default fallback: Double, allowingZero: Bool = false) throws -> Double {
         guard let text = string(name) else { return fallback }
         guard let value = Double(text), allowingZero ? value >= 0 : value > 0, value <= 1 else {
-            throw UsageError("--\(name) must be a number \(allowingZero ? "from 0" : "above 0") and at most 1, got '\(text)'")
+            throw UsageError("--\(name) must be a number \(allowingZero ? "from 0 to 1" : "above 0 and at most 1"), got '\(text)'")
         }
         return value
     }

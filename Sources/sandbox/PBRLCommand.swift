@@ -215,7 +215,7 @@ extension PBRLCommand {
     /// pairing a segment that reaches its episode's end with one that does not, the reward's offset at
     /// the agent's median step (zero endings only), and SAC's learning rate held constant, as Lee et al.
     /// 2021 do, instead of the Zoo's annealing. PrefPPO keeps B-Pref's: the same changes made it worse.
-    struct LoopDefaults: Equatable {
+    struct LoopDefaults {
         /// Every label within this fraction of training.
         var feedbackFraction: Double
         /// Fraction of the agent's own queries that show an episode's end.
@@ -224,22 +224,18 @@ extension PBRLCommand {
         var rewardOffset: RewardOffset
         /// SAC's `annealLearningRate`; nil keeps the agent's tuned setting.
         var annealLearningRate: Bool?
+    }
+}
 
-        init(algorithm: String) {
-            if algorithm == "sac" {
-                self.init(feedbackFraction: 0.9, endingShare: 0.5, rewardOffset: .agentMedian, annealLearningRate: false)
-            } else {
-                let bPref = PreferenceLoop.Configuration()
-                self.init(feedbackFraction: bPref.feedbackFraction, endingShare: bPref.endingShare, rewardOffset: bPref.rewardOffset,
-                          annealLearningRate: nil)
-            }
-        }
-
-        init(feedbackFraction: Double, endingShare: Double, rewardOffset: RewardOffset, annealLearningRate: Bool?) {
-            self.feedbackFraction = feedbackFraction
-            self.endingShare = endingShare
-            self.rewardOffset = rewardOffset
-            self.annealLearningRate = annealLearningRate
+extension PBRLCommand.LoopDefaults {
+    /// Declared in an extension so that the memberwise initialiser stays.
+    init(algorithm: String) {
+        if algorithm == "sac" {
+            self.init(feedbackFraction: 0.9, endingShare: 0.5, rewardOffset: .agentMedian, annealLearningRate: false)
+        } else {
+            let bPref = PreferenceLoop.Configuration()
+            self.init(feedbackFraction: bPref.feedbackFraction, endingShare: bPref.endingShare, rewardOffset: bPref.rewardOffset,
+                      annealLearningRate: nil)
         }
     }
 }

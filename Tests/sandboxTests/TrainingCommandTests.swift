@@ -254,7 +254,7 @@ struct PreferenceCommandTests {
         let share = try CommandLine.run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "ppo", "--teacher", "oracle", "--demonstration-share", "0.1"])
         #expect(share.status != 0 && share.standardError.contains("add --demonstrations K"))
         let endingShare = try CommandLine.run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "sac", "--teacher", "oracle", "--ending-share", "half"])
-        #expect(endingShare.status != 0 && endingShare.standardError.contains("--ending-share must be a number from 0 and at most 1, got 'half'"))
+        #expect(endingShare.status != 0 && endingShare.standardError.contains("--ending-share must be a number from 0 to 1, got 'half'"))
         let ceiling = try CommandLine.run(["pbrl", "--task", "LunarLanderContinuous-v1", "--algo", "sac", "--teacher", "oracle",
                                            "--nonpositive-reward", "--endings", "terminal"])
         #expect(ceiling.status != 0 && ceiling.standardError.contains("--nonpositive-reward") && ceiling.standardError.contains("needs --endings zero"))
