@@ -6,7 +6,12 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "sandbox", targets: ["sandbox"]),
+        .library(name: "SandboxCore", targets: ["SandboxCore"]),
+        .library(name: "Rendering", targets: ["Rendering"]),
         .library(name: "PhysicsEnvs", targets: ["PhysicsEnvs"]),
+        .library(name: "GridWorlds", targets: ["GridWorlds"]),
+        .library(name: "NeuralNets", targets: ["NeuralNets"]),
+        .library(name: "Agents", targets: ["Agents"]),
         .library(name: "RewardLearning", targets: ["RewardLearning"]),
         .library(name: "QDHF", targets: ["QDHF"]),
         .library(name: "Labelling", targets: ["Labelling"]),
@@ -27,28 +32,44 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .systemLibrary(name: "CGLFW", path: "Sources/CGLFW", pkgConfig: "glfw3"),
 
-        .target(name: "PhysicsEnvs", dependencies: ["CBox2D", "CCairo", "CGif", "CPixels"]),
+        // Environments and spaces, the open task registry, seeded randomness, episode records and replay,
+        // atomic writes, metrics and progress. Links no C library.
+        .target(name: "SandboxCore"),
+        // Offscreen drawing (Cairo), frames to PNG/GIF/MP4, and plots.
+        .target(name: "Rendering", dependencies: ["SandboxCore", "CCairo", "CGif", "CPixels"]),
+        // The Box2D tasks.
+        .target(name: "PhysicsEnvs", dependencies: ["SandboxCore", "Rendering", "CBox2D"]),
+        // Tabular gridworlds with discrete actions.
+        .target(name: "GridWorlds", dependencies: ["SandboxCore", "Rendering"]),
         // Tensors, reverse-mode autodiff, layers, optimisers and safetensors checkpoints on OpenBLAS.
         .target(name: "CKernels", path: "Sources/CKernels",
                 cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-ffp-contract=fast"])]),
-        .target(name: "NeuralNets", dependencies: ["CBLAS", "CKernels"]),
+        .target(name: "NeuralNets", dependencies: ["SandboxCore", "CBLAS", "CKernels"]),
         // PPO and SAC, reward sources, runs and policy checkpoints.
-        .target(name: "Agents", dependencies: ["PhysicsEnvs", "NeuralNets"]),
-        .target(name: "RewardLearning", dependencies: ["PhysicsEnvs", "NeuralNets", "Agents", "CSQLite"]),
-        .target(name: "QDHF", dependencies: ["PhysicsEnvs", "NeuralNets", "Agents"]),
+        .target(name: "Agents", dependencies: ["SandboxCore", "Rendering", "NeuralNets"]),
+        .target(name: "RewardLearning", dependencies: ["SandboxCore", "NeuralNets", "Agents", "CSQLite"]),
+        .target(name: "QDHF", dependencies: ["SandboxCore", "Rendering", "PhysicsEnvs", "NeuralNets"]),
         // The labelling window (GLFW + OpenGL), its terminal fallback and the ranking editor.
-        .target(name: "Labelling", dependencies: ["PhysicsEnvs", "RewardLearning", "CGLFW"]),
-        .executableTarget(name: "sandbox", dependencies: ["PhysicsEnvs", "NeuralNets", "Agents", "RewardLearning", "QDHF", "Labelling"]),
+        .target(name: "Labelling", dependencies: ["SandboxCore", "Rendering", "RewardLearning", "CGLFW"]),
+        // The command-line tool as a library (argument parsing and the commands), and its thin executable.
+        .target(name: "SandboxCLI", dependencies: ["SandboxCore", "Rendering", "PhysicsEnvs", "GridWorlds", "NeuralNets", "Agents", "RewardLearning", "QDHF", "Labelling"]),
+        .executableTarget(name: "sandbox", dependencies: ["SandboxCLI"]),
         // Benchmarks run by `make bench` (bench/run.sh); not part of the product.
-        .executableTarget(name: "sandbox-bench", dependencies: ["PhysicsEnvs", "NeuralNets", "Agents", "QDHF"], path: "bench/swift"),
+        .executableTarget(name: "sandbox-bench", dependencies: ["SandboxCore", "PhysicsEnvs", "NeuralNets", "Agents", "QDHF"], path: "bench/swift"),
 
-        .testTarget(name: "PhysicsEnvsTests", dependencies: ["PhysicsEnvs"]),
-        .testTarget(name: "NeuralNetsTests", dependencies: ["NeuralNets"], exclude: ["Fixtures"]),
-        .testTarget(name: "AgentsTests", dependencies: ["Agents", "NeuralNets", "PhysicsEnvs"]),
-        .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "PhysicsEnvs", "NeuralNets", "sandbox"]),
-        .testTarget(name: "LabellingTests", dependencies: ["Labelling", "RewardLearning", "PhysicsEnvs"]),
-        .testTarget(name: "QDHFTests", dependencies: ["QDHF", "PhysicsEnvs", "NeuralNets"]),
-        .testTarget(name: "sandboxTests", dependencies: ["sandbox", "PhysicsEnvs"]),
+        // Test support: the finite-difference gradient check, the point task and seeded fixtures.
+        .target(name: "TestSupport", dependencies: ["SandboxCore", "PhysicsEnvs", "GridWorlds", "NeuralNets", "RewardLearning"], path: "Tests/TestSupport"),
+        .testTarget(name: "SandboxCoreTests", dependencies: ["SandboxCore", "TestSupport", "PhysicsEnvs"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "SandboxCore", "TestSupport", "PhysicsEnvs"]),
+        .testTarget(name: "PhysicsEnvsTests", dependencies: ["PhysicsEnvs", "SandboxCore", "Rendering", "TestSupport"]),
+        .testTarget(name: "GridWorldsTests", dependencies: ["GridWorlds", "SandboxCore", "TestSupport"]),
+        .testTarget(name: "NeuralNetsTests", dependencies: ["NeuralNets", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "AgentsTests", dependencies: ["Agents", "NeuralNets", "SandboxCore", "TestSupport", "PhysicsEnvs"]),
+        .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "Agents", "SandboxCore", "NeuralNets", "TestSupport", "PhysicsEnvs"]),
+        .testTarget(name: "LabellingTests", dependencies: ["Labelling", "RewardLearning", "SandboxCore", "Rendering", "TestSupport", "PhysicsEnvs"]),
+        .testTarget(name: "QDHFTests", dependencies: ["QDHF", "PhysicsEnvs", "SandboxCore", "NeuralNets", "TestSupport"]),
+        // In-process tests of the commands, plus subprocess tests of the built `sandbox` for exit codes and signals.
+        .testTarget(name: "SandboxCLITests", dependencies: ["SandboxCLI", "sandbox", "SandboxCore", "PhysicsEnvs", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5],
     cxxLanguageStandard: .cxx17

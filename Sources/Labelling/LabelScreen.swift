@@ -1,5 +1,6 @@
 import Foundation
-import PhysicsEnvs
+import SandboxCore
+import Rendering
 import RewardLearning
 
 /// Draws the labelling window's contents offscreen (Cairo): header, clips, optional reward-term

@@ -1,5 +1,6 @@
 import Foundation
-import PhysicsEnvs
+import SandboxCore
+import Rendering
 import RewardLearning
 
 /// A labelling session in the window: keys map to actions, and the store is polled every second for

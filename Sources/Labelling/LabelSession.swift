@@ -1,5 +1,6 @@
 import Foundation
-import PhysicsEnvs
+import SandboxCore
+import Rendering
 import RewardLearning
 
 /// What a person can do in the labelling window (or at the terminal).
@@ -50,12 +51,12 @@ public final class LabelSession {
     private var shownAt = Date()
     private var framesPerSecond = 50.0
 
-    public init(store: LabelStore, annotator: String, kind: QueryKind? = nil) throws {
+    public init(store: LabelStore, tasks: TaskRegistry, annotator: String, kind: QueryKind? = nil) throws {
         guard !annotator.isEmpty else { throw LabelSessionError.emptyAnnotator }
         self.store = store
         self.annotator = annotator
         self.kind = kind
-        loader = ClipLoader(store: store)
+        loader = ClipLoader(store: store, tasks: tasks)
         try refresh()
     }
 
@@ -70,7 +71,7 @@ public final class LabelSession {
 
     private func show(_ query: StoredQuery, now: Date) throws {
         current = try loader.clips(for: query)
-        framesPerSecond = Double((try? TaskRegistry.spec(for: current!.task).framesPerSecond) ?? 50)
+        framesPerSecond = Double(current!.framesPerSecond)
         position = 0
         shownAt = now
     }

@@ -1,6 +1,7 @@
 internal import CGLFW
 import Foundation
-import PhysicsEnvs
+import SandboxCore
+import Rendering
 
 /// Something the window shows and drives with keys: a labelling session, or the ranking editor.
 public protocol WindowContent: AnyObject {

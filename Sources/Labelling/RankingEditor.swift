@@ -1,5 +1,6 @@
 import Foundation
-import PhysicsEnvs
+import SandboxCore
+import Rendering
 import RewardLearning
 
 /// Ranking mode for HERON: the task's reward terms as a list that a person orders by importance and

@@ -1,5 +1,6 @@
 import Foundation
-import PhysicsEnvs
+import SandboxCore
+import Rendering
 import RewardLearning
 
 /// Labelling without a display: each pending query's clips are written side by side to a GIF whose
@@ -70,7 +71,7 @@ public final class TerminalLabeler {
         let url = clipDirectory.appendingPathComponent("query_\(current.query.id).gif")
         let labels = current.query.kind == .triplet ? ["reference", "A", "B"] : ["A", "B"]
         let frames = Composition.sideBySide(current.clips.map(\.frames), labels: labels, caption: "query \(current.query.id)")
-        let fps = (try? TaskRegistry.spec(for: current.task).framesPerSecond) ?? 30
+        let fps = current.framesPerSecond
         try GIFWriter.write(frames, to: url.path, framesPerSecond: fps)
         return url
     }

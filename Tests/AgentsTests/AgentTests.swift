@@ -1,6 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 import NeuralNets
+import SandboxCore
+import Rendering
 import PhysicsEnvs
 @testable import Agents
 
@@ -120,12 +123,12 @@ struct AgentTests {
     func checkpointRoundTrip() throws {
         var c = PPO.Configuration()
         c.environmentCount = 2; c.stepsPerEnvironment = 64; c.normalizeObservations = true; c.hiddenSizes = [8]
-        let ppo = try PPO(task: "LunarLanderContinuous-v1", configuration: c, seed: 5, totalSteps: 1000)
+        let ppo = try PPO(task: "LunarLanderContinuous-v1", in: Fixtures.tasks, configuration: c, seed: 5, totalSteps: 1000)
         _ = try ppo.iterate()
         let url = temporaryURL("policy.safetensors")
         try ppo.policy.save(to: url)
         let loaded = try Policy.load(from: url)
-        let environment = try loaded.makeEnvironment()
+        let environment = try loaded.makeEnvironment(in: Fixtures.tasks)
         var observation = environment.reset(seed: 9)
         for _ in 0..<50 {
             let a = ppo.policy.action(for: observation), b = loaded.action(for: observation)
@@ -135,7 +138,7 @@ struct AgentTests {
         // SAC's squashed policy too, from a full training checkpoint.
         var s = SAC.Configuration()
         s.hiddenSizes = [8]; s.learningStarts = 10; s.batchSize = 8
-        let sac = try SAC(task: "LunarLanderContinuous-v1", configuration: s, seed: 6, totalSteps: 100)
+        let sac = try SAC(task: "LunarLanderContinuous-v1", in: Fixtures.tasks, configuration: s, seed: 6, totalSteps: 100)
         sac.stepsPerIteration = 40
         _ = try sac.iterate()
         let state = temporaryURL("sac.safetensors")
@@ -143,7 +146,7 @@ struct AgentTests {
         let sacPolicy = try Policy.load(from: state)
         #expect(sacPolicy.action(for: observation) == sac.policy.action(for: observation))
         // Resuming restores the step count and the networks.
-        let resumed = try SAC(task: "LunarLanderContinuous-v1", configuration: s, seed: 99, totalSteps: 100)
+        let resumed = try SAC(task: "LunarLanderContinuous-v1", in: Fixtures.tasks, configuration: s, seed: 99, totalSteps: 100)
         try resumed.loadState(from: state)
         #expect(resumed.globalStep == sac.globalStep)
         #expect(resumed.critics[1].parameters.flatMap(\.data) == sac.critics[1].parameters.flatMap(\.data))
@@ -153,16 +156,16 @@ struct AgentTests {
     func refusals() throws {
         var c = PPO.Configuration()
         c.environmentCount = 1; c.stepsPerEnvironment = 64; c.hiddenSizes = [8]
-        let ppo = try PPO(task: "LunarLanderContinuous-v1", configuration: c, seed: 7, totalSteps: 100)
+        let ppo = try PPO(task: "LunarLanderContinuous-v1", in: Fixtures.tasks, configuration: c, seed: 7, totalSteps: 100)
         let url = temporaryURL("state.safetensors")
         try ppo.saveState(to: url)
         // A different architecture.
         c.hiddenSizes = [16]
-        let other = try PPO(task: "LunarLanderContinuous-v1", configuration: c, seed: 7, totalSteps: 100)
+        let other = try PPO(task: "LunarLanderContinuous-v1", in: Fixtures.tasks, configuration: c, seed: 7, totalSteps: 100)
         #expect(throws: AgentError.self) { try other.loadState(from: url) }
         // Another algorithm's loader.
         var s = SAC.Configuration(); s.hiddenSizes = [8]
-        let sac = try SAC(task: "LunarLanderContinuous-v1", configuration: s, seed: 1, totalSteps: 10)
+        let sac = try SAC(task: "LunarLanderContinuous-v1", in: Fixtures.tasks, configuration: s, seed: 1, totalSteps: 10)
         #expect(throws: (any Error).self) { try sac.loadState(from: url) }
         // A truncated file.
         let data = try Data(contentsOf: url)
@@ -183,7 +186,7 @@ struct AgentTests {
 
     @Test("reward sources: terms weights and parse errors")
     func rewardSources() throws {
-        let spec = try TaskRegistry.spec(for: "LunarLanderContinuous-v1")
+        let spec = try Fixtures.tasks.spec(for: "LunarLanderContinuous-v1")
         let source = try RewardSource.parse("terms:main_engine=2,landing=1", spec: spec)
         var terms = [Double](repeating: 0, count: spec.rewardTerms.count)
         terms[spec.rewardTerms.firstIndex(of: "main_engine")!] = -0.3

@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+import TestSupport
+import SandboxCore
+import Rendering
 import PhysicsEnvs
 import RewardLearning
 @testable import Labelling
@@ -8,7 +11,7 @@ import RewardLearning
 func makeStore(task: String = "LunarLanderContinuous-v1", pairs: Int = 3, triplets: Int = 0, seed: UInt64) throws -> LabelStore {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("labelling-\(UUID().uuidString).db").path
     let store = try LabelStore(path: path)
-    let environment = try TaskRegistry.make(task)
+    let environment = try Fixtures.tasks.make(task)
     var segments: [Int64] = []
     for e in 0..<2 {
         let controller = e == 0 ? environment.makeHeuristic() : RandomController(space: environment.spec.actionSpace, seed: seed)
@@ -26,7 +29,7 @@ struct LabelSessionTests {
     @Test("answers are committed before the next query shows, with annotator and response time; undo brings a query back")
     func answerAndUndo() throws {
         let store = try makeStore(pairs: 3, seed: 1)
-        let session = try LabelSession(store: store, annotator: "alice")
+        let session = try LabelSession(store: store, tasks: Fixtures.tasks, annotator: "alice")
         let start = Date(timeIntervalSince1970: 1_000)
         #expect(session.current?.query.id == 1 && session.pendingCount == 3)
         #expect(session.current?.clips.count == 2 && session.current?.frameCount == 13)
@@ -46,15 +49,15 @@ struct LabelSessionTests {
         try session.perform(.answer(.first))
         #expect(session.message == "no query to answer")
         // A new session of another annotator starts from the beginning; alice's starts with nothing pending.
-        #expect(try LabelSession(store: store, annotator: "bob").current?.query.id == 1)
-        #expect(try LabelSession(store: store, annotator: "alice").current == nil)
+        #expect(try LabelSession(store: store, tasks: Fixtures.tasks, annotator: "bob").current?.query.id == 1)
+        #expect(try LabelSession(store: store, tasks: Fixtures.tasks, annotator: "alice").current == nil)
     }
 
     @Test("response time runs from showing a query to its answer")
     func responseTime() throws {
         let store = try makeStore(pairs: 1, seed: 2)
         let shown = Date()
-        let session = try LabelSession(store: store, annotator: "alice")
+        let session = try LabelSession(store: store, tasks: Fixtures.tasks, annotator: "alice")
         try session.refresh(now: shown)
         try session.perform(.answer(.first), now: shown.addingTimeInterval(4))
         let time = try store.answers().first!.responseTime
@@ -63,7 +66,7 @@ struct LabelSessionTests {
 
     @Test("playback loops, pauses, steps, scrubs and changes speed")
     func playback() throws {
-        let session = try LabelSession(store: try makeStore(pairs: 1, seed: 3), annotator: "a")
+        let session = try LabelSession(store: try makeStore(pairs: 1, seed: 3), tasks: Fixtures.tasks, annotator: "a")
         // The lander runs at 50 frames per second: 0.1 s is 5 frames.
         session.advance(seconds: 0.1)
         #expect(session.frameIndex == 5)
@@ -91,7 +94,7 @@ struct LabelSessionTests {
     @Test("new queries written by another process appear on refresh; the kind filter holds")
     func picksUpNewQueries() throws {
         let store = try makeStore(pairs: 0, triplets: 0, seed: 4)
-        let session = try LabelSession(store: store, annotator: "alice", kind: .triplet)
+        let session = try LabelSession(store: store, tasks: Fixtures.tasks, annotator: "alice", kind: .triplet)
         #expect(session.current == nil && session.pendingCount == 0)
         let writer = try LabelStore(path: store.path)
         try writer.addQuery(kind: .pair, first: 1, second: 2)
@@ -104,7 +107,7 @@ struct LabelSessionTests {
 
     @Test("an empty annotator name is refused")
     func emptyAnnotator() throws {
-        #expect(throws: LabelSessionError.self) { try LabelSession(store: try makeStore(pairs: 1, seed: 5), annotator: "") }
+        #expect(throws: LabelSessionError.self) { try LabelSession(store: try makeStore(pairs: 1, seed: 5), tasks: Fixtures.tasks, annotator: "") }
     }
 
     @Test("keys map to actions as the footer says")
@@ -139,7 +142,7 @@ struct LabelScreenTests {
     @Test("a pair screen draws both clips; a triplet screen three; traces add a panel")
     func screens() throws {
         let store = try makeStore(pairs: 1, triplets: 1, seed: 6)
-        let session = try LabelSession(store: store, annotator: "alice")
+        let session = try LabelSession(store: store, tasks: Fixtures.tasks, annotator: "alice")
         let screen = LabelScreen()
         let pair = screen.render(session)
         #expect(pair.width == LabelScreen.width && pair.height == screen.height)
@@ -161,7 +164,7 @@ struct LabelScreenTests {
     func endedEpisodeTag() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("labelling-\(UUID().uuidString).db").path
         let store = try LabelStore(path: path)
-        let environment = try TaskRegistry.make("LunarLanderContinuous-v1")
+        let environment = try Fixtures.tasks.make("LunarLanderContinuous-v1")
         // Full throttle sideways ends the episode early (a crash or leaving the screen).
         let episode = try Rollout.run(environment, controller: FixedAction([-1, 1]), seed: 3)
         #expect(episode.record.terminated)
@@ -170,7 +173,7 @@ struct LabelScreenTests {
         let late = try store.add(segment: SegmentReference(episode: id, start: n - 10, length: 40))
         let early = try store.add(segment: SegmentReference(episode: id, start: 0, length: 40))
         try store.addQuery(kind: .pair, first: late, second: early)
-        let session = try LabelSession(store: store, annotator: "alice")
+        let session = try LabelSession(store: store, tasks: Fixtures.tasks, annotator: "alice")
         let clip = session.current!.clips[0]
         #expect(clip.endFrame == 10 && clip.frames.count == 41)
         // Where the left clip's tag goes: compare the screen with the clip's own frame there.
@@ -199,14 +202,14 @@ struct LabelScreenTests {
     @Test("the arm task's clips play in the window too")
     func armClips() throws {
         let store = try makeStore(task: "PlanarArm-v1", pairs: 0, triplets: 1, seed: 7)
-        let session = try LabelSession(store: store, annotator: "alice")
+        let session = try LabelSession(store: store, tasks: Fixtures.tasks, annotator: "alice")
         let clip = session.current!.clips[0].frames[0]
         #expect(clip.width == clip.height && clip.width <= LabelScreen.tripletBox.width)
     }
 
     @Test("the ranking editor orders terms, sets margins and saves a valid hierarchy")
     func rankingEditor() throws {
-        let spec = try TaskRegistry.spec(for: "LunarLanderContinuous-v1")
+        let spec = try Fixtures.tasks.spec(for: "LunarLanderContinuous-v1")
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("ranking-\(UUID().uuidString).json")
         let editor = RankingEditor(spec: spec, annotator: "alice", output: url, marginSteps: ["landing": 1])
         #expect(editor.levels.map(\.term) == spec.rewardTerms)
@@ -227,7 +230,7 @@ struct LabelScreenTests {
         #expect(frame.width == editor.size.width && frame.height == editor.size.height)
         try editor.key(.enter, shift: false)
         #expect(editor.isFinished && editor.saved)
-        let saved = try RewardHierarchy.read(from: url)
+        let saved = try RewardHierarchy.read(from: url, tasks: Fixtures.tasks)
         #expect(saved.levels[1] == .init(term: "landing", margin: 1) && saved.annotator == "alice")
     }
 
@@ -238,7 +241,7 @@ struct LabelScreenTests {
         #expect(h.compare(["landing": 10, "distance": 0], ["landing": 0, "distance": 5]) == .first)
         #expect(h.compare(["landing": 0.5, "distance": 0], ["landing": 0, "distance": 5]) == .second)
         #expect(h.compare(["landing": 0, "distance": 0.2], ["landing": 0, "distance": 0]) == .equal)
-        let spec = try TaskRegistry.spec(for: "LunarLanderContinuous-v1")
+        let spec = try Fixtures.tasks.spec(for: "LunarLanderContinuous-v1")
         #expect(throws: HierarchyError.unknownTerm("fuel", task: spec.id, known: spec.rewardTerms)) {
             try RewardHierarchy(task: spec.id, annotator: "a", levels: [.init(term: "fuel", margin: 0)]).validate(against: spec)
         }
@@ -250,7 +253,7 @@ struct LabelScreenTests {
     @Test("the terminal labeller writes side-by-side clips and reads typed answers")
     func terminalLabeller() throws {
         let store = try makeStore(pairs: 1, triplets: 1, seed: 8)
-        let session = try LabelSession(store: store, annotator: "alice")
+        let session = try LabelSession(store: store, tasks: Fixtures.tasks, annotator: "alice")
         var input = ["?", "2", "1"]
         var output = ""
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("clips-\(UUID().uuidString)")

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 import NeuralNets
+import SandboxCore
+import Rendering
 import PhysicsEnvs
 @testable import QDHF
 

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 import NeuralNets
+import SandboxCore
+import Rendering
 import PhysicsEnvs
 @testable import RewardLearning
 
@@ -168,7 +171,7 @@ struct AbsorbingStateTests {
 
     @Test("a segment cut past a termination pads absorbing steps, and its clip holds the last frame")
     func cutAndClipPastTheEnd() throws {
-        let environment = try TaskRegistry.make("LunarLanderContinuous-v1")
+        let environment = try Fixtures.tasks.make("LunarLanderContinuous-v1")
         // Full throttle sideways crashes or flies off well before the time limit.
         let controller = ConstantController(action: [-1, 1])
         let episode = try Rollout.run(environment, controller: controller, seed: 3, keepObservations: true)
@@ -183,7 +186,7 @@ struct AbsorbingStateTests {
         #expect(exact.absorbingSteps == 0 && exact.finalObservation == episode.observations[n])
         #expect(Segment.cut(episode, start: n - 11, length: 10).finalObservation == nil)
         #expect(segment.paddedTrueRewards.count == 50 && segment.paddedTrueRewards.suffix(segment.absorbingSteps).allSatisfy { $0 == -100 || $0 == 100 })
-        let clip = try Rollout.segment(of: episode.record, start: start, length: 50, renderSize: try RenderSize(width: 60, height: 40))
+        let clip = try Rollout.segment(of: episode.record, in: Fixtures.tasks, start: start, length: 50, renderSize: try RenderSize(width: 60, height: 40))
         #expect(clip.frames.count == 51 && clip.termTrace.count == 50)
         #expect(clip.frames.last!.pixels == clip.frames[n - start].pixels)
         #expect(clip.termTrace.last!.allSatisfy { $0 == 0 })
@@ -191,7 +194,7 @@ struct AbsorbingStateTests {
         // A truncated episode cannot run past its end.
         var truncated = episode.record
         truncated.terminated = false
-        #expect(throws: RecordError.self) { try Rollout.segment(of: truncated, start: start, length: 50, renderSize: try RenderSize(width: 60, height: 40)) }
+        #expect(throws: RecordError.self) { try Rollout.segment(of: truncated, in: Fixtures.tasks, start: start, length: 50, renderSize: try RenderSize(width: 60, height: 40)) }
     }
 }
 

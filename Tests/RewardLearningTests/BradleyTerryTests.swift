@@ -1,12 +1,15 @@
 import Foundation
 import Testing
+import TestSupport
 import NeuralNets
+import SandboxCore
+import Rendering
 import PhysicsEnvs
 @testable import RewardLearning
 
 /// A toy task spec for reward models: 3-d observations, 1-d actions.
-let toySpec = TaskSpec(name: "Toy", version: 1, observationSpace: BoxSpace(uniformLow: -1, high: 1, shape: [3]),
-                       actionSpace: BoxSpace(uniformLow: -1, high: 1, shape: [1]), rewardTerms: ["r"], maxEpisodeSteps: 10,
+let toySpec = TaskSpec(name: "Toy", version: 1, observationSpace: .box(BoxSpace(uniformLow: -1, high: 1, shape: [3])),
+                       actionSpace: .box(BoxSpace(uniformLow: -1, high: 1, shape: [1])), rewardTerms: ["r"], maxEpisodeSteps: 10,
                        framesPerSecond: 10, renderWidth: 8, renderHeight: 8, defaultOptions: [:], summary: "toy")
 
 /// Random segments whose true reward is linear in (observation, action).

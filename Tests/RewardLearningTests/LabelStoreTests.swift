@@ -1,30 +1,15 @@
 import Foundation
 import Testing
+import TestSupport
+import SandboxCore
+import Rendering
 import PhysicsEnvs
 @testable import RewardLearning
 
 @Suite("Label store", .serialized)
 struct LabelStoreTests {
-    func temporaryPath(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("sandbox-labels-\(UUID().uuidString)-\(name)").path
-    }
-
-    /// A store with two lander episodes, four segments and three pair queries.
-    func filledStore(_ path: String) throws -> LabelStore {
-        let store = try LabelStore(path: path)
-        let environment = try TaskRegistry.make("LunarLanderContinuous-v1")
-        var segments: [Int64] = []
-        for seed in UInt64(0)..<2 {
-            let record = try Rollout.run(environment, controller: environment.makeHeuristic(), seed: seed, maxSteps: 60).record
-            let episode = try store.add(episode: record)
-            segments.append(try store.add(segment: SegmentReference(episode: episode, start: 0, length: 20)))
-            segments.append(try store.add(segment: SegmentReference(episode: episode, start: 20, length: 20)))
-        }
-        try store.addQuery(kind: .pair, first: segments[0], second: segments[2], round: 1)
-        try store.addQuery(kind: .pair, first: segments[1], second: segments[3], round: 1)
-        try store.addQuery(kind: .triplet, first: segments[0], second: segments[1], reference: segments[2], round: 2)
-        return store
-    }
+    func temporaryPath(_ name: String) -> String { Fixtures.temporaryPath(name) }
+    func filledStore(_ path: String) throws -> LabelStore { try Fixtures.filledStore(path) }
 
     @Test("queries, answers, pending lists and undo")
     func basics() throws {
@@ -47,10 +32,10 @@ struct LabelStoreTests {
         #expect(try reopened.counts.answers == 1)
         #expect(try reopened.queries()[2].reference != nil)
         // Labelled pairs replay their episodes; the pair's segments hold the recorded actions.
-        let pairs = try reopened.labelledPairs()
+        let pairs = try reopened.labelledPairs(in: Fixtures.tasks)
         #expect(pairs.count == 1 && pairs[0].firstPreferred == 1 && pairs[0].first.length == 20)
         // Episodes of another task are refused.
-        let walker = try TaskRegistry.make("BipedalWalker-v1")
+        let walker = try Fixtures.tasks.make("BipedalWalker-v1")
         let other = try Rollout.run(walker, controller: walker.makeHeuristic(), seed: 0, maxSteps: 5).record
         #expect(throws: LabelStoreError.self) { try store.add(episode: other) }
     }
@@ -95,46 +80,5 @@ struct LabelStoreTests {
         let raw = try SQLiteDatabase(path: newer)
         try raw.execute("PRAGMA user_version = 9")
         #expect(throws: LabelStoreError.self) { try LabelStore(path: newer) }
-    }
-
-    @Test("a process killed between answers loses no committed answer")
-    func killedWriter() throws {
-        let path = temporaryPath("kill.db")
-        let store = try filledStore(path)
-        // Many pending queries for the child to answer.
-        let segments = try store.queries().flatMap { [$0.first, $0.second] }
-        _ = segments
-        for _ in 0..<400 { try store.addQuery(kind: .pair, first: 1, second: 3) }
-        var executable = Bundle.main.bundleURL
-        for _ in 0..<3 where !FileManager.default.isExecutableFile(atPath: executable.appendingPathComponent("sandbox").path) {
-            executable.deleteLastPathComponent()
-        }
-        let process = Process()
-        process.executableURL = executable.appendingPathComponent("sandbox")
-        process.arguments = ["queries", "answer", "--store", path, "--teacher", "noisy"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // Read reported commits until a few dozen are in, then kill without warning.
-        var reported: [Int64] = []
-        var buffer = Data()
-        while reported.count < 40 {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            buffer.append(chunk)
-            let text = String(decoding: buffer, as: UTF8.self)
-            reported = text.split(separator: "\n").compactMap { line in
-                line.hasPrefix("answered query ") ? Int64(line.dropFirst(15).split(separator: ":")[0]) : nil
-            }
-        }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        #expect(reported.count >= 40)
-        let reopened = try LabelStore(path: path)
-        let stored = Set(try reopened.answers().map(\.queryID))
-        #expect(Set(reported).isSubset(of: stored), "answers reported as saved are missing after the kill")
-        // The store still works: the rest can be answered.
-        #expect(try reopened.pendingQueries(annotator: "teacher:noisy").count == 403 - stored.count)
     }
 }

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 import Agents
+import SandboxCore
+import Rendering
 import PhysicsEnvs
 @testable import RewardLearning
 
@@ -24,12 +27,12 @@ struct PreferenceLoopTests {
 
     /// A small PrefPPO on the lander (2 × 256-step rollouts, 2,048 steps) with a 2-member ensemble.
     func smallPrefPPO(seed: UInt64) throws -> (model: RewardEnsemble, trainer: PPO) {
-        let spec = try TaskRegistry.spec(for: "LunarLanderContinuous-v1")
+        let spec = try Fixtures.tasks.spec(for: "LunarLanderContinuous-v1")
         var g = SeededGenerator(seed: seed)
         let model = RewardEnsemble(.init(task: spec, hiddenSizes: [16], ensembleSize: 2), using: &g)
         var ppo = PPO.Configuration()
         ppo.environmentCount = 2; ppo.stepsPerEnvironment = 256; ppo.epochs = 1; ppo.hiddenSizes = [16]
-        return (model, try PPO(task: spec.id, configuration: ppo, reward: .model(model), seed: seed, totalSteps: 2048))
+        return (model, try PPO(task: spec.id, in: Fixtures.tasks, configuration: ppo, reward: .model(model), seed: seed, totalSteps: 2048))
     }
 
     /// Runs `loop` alongside `trainer` to its step budget; returns the metrics of each round.
@@ -48,7 +51,7 @@ struct PreferenceLoopTests {
         let (model, trainer) = try smallPrefPPO(seed: 1)
         let store = try temporaryStore()
         let loop = try PreferenceLoop(trainer: trainer, model: model, store: store, answerer: try SimulatedAnswerer(name: "oracle", seed: 2),
-                                      configuration: loopConfiguration(), totalSteps: 2048, seed: 3)
+                                      configuration: loopConfiguration(), totalSteps: 2048, seed: 3, tasks: Fixtures.tasks)
         let rounds = try runToEnd(loop, trainer)
         #expect(rounds.count == 2)
         #expect(loop.labelsUsed == 20)
@@ -68,7 +71,7 @@ struct PreferenceLoopTests {
         configuration.demonstrationsPerRound = perRound
         configuration.demonstrationShare = share
         let loop = try PreferenceLoop(trainer: trainer, model: model, store: store, answerer: try SimulatedAnswerer(name: "oracle", seed: 5),
-                                      configuration: configuration, totalSteps: 2048, seed: 6)
+                                      configuration: configuration, totalSteps: 2048, seed: 6, tasks: Fixtures.tasks)
         return (loop, store, try runToEnd(loop, trainer))
     }
 
@@ -98,7 +101,7 @@ struct PreferenceLoopTests {
         var configuration = loopConfiguration()
         configuration.endingShare = 0.5
         let loop = try PreferenceLoop(trainer: trainer, model: model, store: try temporaryStore(),
-                                      answerer: try SimulatedAnswerer(name: "oracle", seed: 8), configuration: configuration, totalSteps: 2048, seed: 9)
+                                      answerer: try SimulatedAnswerer(name: "oracle", seed: 8), configuration: configuration, totalSteps: 2048, seed: 9, tasks: Fixtures.tasks)
         // Six segments, two of which reach their episode's termination.
         let segments = (0..<6).map { k in
             Segment(observations: [[Float(k)]], actions: [[0]], trueRewards: [0], absorbingSteps: k < 2 ? 1 : 0,
@@ -119,7 +122,7 @@ struct PreferenceLoopTests {
     @Test("agent-median offset: each refit shifts the reward so that the median step of the agent's recent episodes is worth 0")
     func agentMedianOffset() throws {
         // On hand-made segments: the shift is the median step's reward, and afterwards that step is worth 0.
-        let spec = try TaskRegistry.spec(for: "LunarLanderContinuous-v1")
+        let spec = try Fixtures.tasks.spec(for: "LunarLanderContinuous-v1")
         var g = SeededGenerator(seed: 21)
         let model = RewardEnsemble(.init(task: spec, hiddenSizes: [16], ensembleSize: 2), using: &g)
         model.configuration.outputStd = 2.5
@@ -142,7 +145,7 @@ struct PreferenceLoopTests {
         var configuration = loopConfiguration()
         configuration.rewardOffset = .agentMedian
         let loop = try PreferenceLoop(trainer: trainer, model: runModel, store: try temporaryStore(),
-                                      answerer: try SimulatedAnswerer(name: "oracle", seed: 23), configuration: configuration, totalSteps: 2048, seed: 24)
+                                      answerer: try SimulatedAnswerer(name: "oracle", seed: 23), configuration: configuration, totalSteps: 2048, seed: 24, tasks: Fixtures.tasks)
         let rounds = try runToEnd(loop, trainer)
         #expect(rounds.count == 2 && rounds.allSatisfy { $0["pbrl/reward_offset"]?.isFinite == true }, "\(rounds)")
         #expect(runModel.configuration.outputMean != 0)
@@ -150,18 +153,18 @@ struct PreferenceLoopTests {
 
     @Test("with a person answering later, the loop keeps training and refits as answers (and undos) arrive")
     func asynchronousAnswers() throws {
-        let spec = try TaskRegistry.spec(for: "LunarLanderContinuous-v1")
+        let spec = try Fixtures.tasks.spec(for: "LunarLanderContinuous-v1")
         var g = SeededGenerator(seed: 7)
         let model = RewardEnsemble(.init(task: spec, hiddenSizes: [16], ensembleSize: 2), using: &g)
         var ppo = PPO.Configuration()
         ppo.environmentCount = 2; ppo.stepsPerEnvironment = 128; ppo.epochs = 1; ppo.hiddenSizes = [16]
-        let trainer = try PPO(task: spec.id, configuration: ppo, reward: .model(model), seed: 7, totalSteps: 4096)
+        let trainer = try PPO(task: spec.id, in: Fixtures.tasks, configuration: ppo, reward: .model(model), seed: 7, totalSteps: 4096)
         let store = try temporaryStore()
         var configuration = loopConfiguration()
         configuration.totalLabels = 8
         configuration.labelsPerRound = 4
         let loop = try PreferenceLoop(trainer: trainer, model: model, store: store, answerer: StoreAnswerer(),
-                                      configuration: configuration, totalSteps: 4096, seed: 8)
+                                      configuration: configuration, totalSteps: 4096, seed: 8, tasks: Fixtures.tasks)
         // Round 1 is written; nobody has answered, so nothing is fitted and training goes on.
         let first = try loop.beforeIteration()
         #expect(first["pbrl/labels"] == 4 && first["pbrl/label_accuracy"] == nil)
@@ -190,16 +193,16 @@ struct PreferenceLoopTests {
 
     @Test("PEBBLE pre-trains on state entropy, then relabels its buffer with the learned reward")
     func pebble() throws {
-        let spec = try TaskRegistry.spec(for: "LunarLanderContinuous-v1")
+        let spec = try Fixtures.tasks.spec(for: "LunarLanderContinuous-v1")
         var g = SeededGenerator(seed: 4)
         let model = RewardEnsemble(.init(task: spec, hiddenSizes: [16], ensembleSize: 2), using: &g)
         var sac = SAC.Configuration()
         sac.hiddenSizes = [16]; sac.learningStarts = 100; sac.batchSize = 16
-        let trainer = try SAC(task: spec.id, configuration: sac, reward: .model(model), seed: 4, totalSteps: 600)
+        let trainer = try SAC(task: spec.id, in: Fixtures.tasks, configuration: sac, reward: .model(model), seed: 4, totalSteps: 600)
         trainer.stepsPerIteration = 100
         let loop = try PreferenceLoop(trainer: trainer, model: model, store: try temporaryStore(),
                                       answerer: try SimulatedAnswerer(name: "noisy", seed: 5), configuration: loopConfiguration(),
-                                      totalSteps: 600, seed: 6)
+                                      totalSteps: 600, seed: 6, tasks: Fixtures.tasks)
         #expect(trainer.batchRewardOverride != nil)
         let entropy = loop.stateEntropyReward(Array(repeating: 0, count: 8 * 4))
         #expect(entropy.isEmpty || entropy.count == 4)

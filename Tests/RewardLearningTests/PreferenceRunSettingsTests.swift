@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+import TestSupport
+import SandboxCore
+import Rendering
 import PhysicsEnvs
 @testable import RewardLearning
 

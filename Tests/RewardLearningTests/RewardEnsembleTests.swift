@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+import TestSupport
+import SandboxCore
+import Rendering
 import PhysicsEnvs
 @testable import RewardLearning
 
@@ -7,7 +10,7 @@ import PhysicsEnvs
 struct RewardEnsembleTests {
     @Test("a reward ensemble round-trips through its checkpoint and fits its task only")
     func roundTrip() throws {
-        let spec = try TaskRegistry.spec(for: "LunarLanderContinuous-v1")
+        let spec = try Fixtures.tasks.spec(for: "LunarLanderContinuous-v1")
         var generator = SeededGenerator(seed: 1)
         var configuration = RewardEnsemble.Configuration(task: spec, hiddenSizes: [16], ensembleSize: 3)
         configuration.outputMean = 0.5
@@ -23,13 +26,13 @@ struct RewardEnsembleTests {
         let outputs = model.memberOutputs(model.inputs(observations: observations, actions: actions))
         let expected = (outputs[0][0] + outputs[1][0] + outputs[2][0]) / 3
         #expect(abs(model.rewards(observations: observations, actions: actions)[0] - (expected - 0.5) / 2) < 1e-6)
-        let walker = try TaskRegistry.spec(for: "BipedalWalker-v1")
+        let walker = try Fixtures.tasks.spec(for: "BipedalWalker-v1")
         #expect(throws: (any Error).self) { try RewardModelLoader.load(path: url.path, spec: walker) }
     }
 
     @Test("the ensemble's spread is the standard deviation of its members' standardised rewards")
     func spreads() throws {
-        let spec = try TaskRegistry.spec(for: "LunarLanderContinuous-v1")
+        let spec = try Fixtures.tasks.spec(for: "LunarLanderContinuous-v1")
         var generator = SeededGenerator(seed: 2)
         var configuration = RewardEnsemble.Configuration(task: spec, hiddenSizes: [8], ensembleSize: 3)
         configuration.outputStd = 4

@@ -9,7 +9,7 @@ func agentFigures(seconds: Double, only: String?) throws -> [String: Double] {
     var figures: [String: Double] = [:]
     if wanted("ppo_walker_steps_per_s") {
         // SB3's PPO defaults: one copy, 2048 steps per rollout, minibatch 64, 10 epochs, 64-64 tanh.
-        let ppo = try PPO(task: "BipedalWalker-v1", configuration: PPO.Configuration(), seed: 0, totalSteps: 1_000_000)
+        let ppo = try PPO(task: "BipedalWalker-v1", in: benchTasks, configuration: PPO.Configuration(), seed: 0, totalSteps: 1_000_000)
         ppo.parallelStepping = false  // one core, as SB3's single DummyVecEnv
         var rolloutRates: [Double] = [], updateSeconds: [Double] = []
         let start = Date()
@@ -28,7 +28,7 @@ func agentFigures(seconds: Double, only: String?) throws -> [String: Double] {
         // SB3's SAC defaults: 256-256 ReLU, batch 256.
         var configuration = SAC.Configuration()
         configuration.learningStarts = 0
-        let sac = try SAC(task: "BipedalWalker-v1", configuration: configuration, seed: 0, totalSteps: 1_000_000)
+        let sac = try SAC(task: "BipedalWalker-v1", in: benchTasks, configuration: configuration, seed: 0, totalSteps: 1_000_000)
         try sac.collect(steps: 2000)
         figures["sac_gradient_steps_per_s"] = Bench.measure(seconds: seconds, initialBatch: 1) { count in sac.update(gradientSteps: count) }
         // Forward + backward FLOPs of one gradient step (18 passes of a 256-256 MLP over the batch, see RESULTS.md).

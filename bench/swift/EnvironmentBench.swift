@@ -1,4 +1,6 @@
 import Foundation
+import SandboxCore
+import Rendering
 import PhysicsEnvs
 
 /// Task throughput on one core, to compare with Gymnasium. Every figure steps the task with uniform random
@@ -7,7 +9,7 @@ import PhysicsEnvs
 var episodeLengths: [Int] = []
 
 func stepper(_ id: String, render: RenderSize?) throws -> (Int) throws -> Void {
-    let environment = try TaskRegistry.make(id)
+    let environment = try benchTasks.make(id)
     var generator = SeededGenerator(seed: 0)
     let actions = (0..<4096).map { _ in environment.spec.actionSpace.sample(using: &generator) }
     var index = 0
@@ -68,7 +70,7 @@ if wanted("walker_bare_world_steps_per_s") {
 
 // Vectorised stepping across the cores (all copies on one process).
 let cores = ProcessInfo.processInfo.activeProcessorCount
-let vector = try VectorEnvironment(task: "BipedalWalker-v1", count: 2 * cores)
+let vector = try VectorEnvironment(task: "BipedalWalker-v1", in: benchTasks, count: 2 * cores)
 vector.reset(seed: 0)
 var generator = SeededGenerator(seed: 1)
 let vectorActions = (0..<64).map { _ in (0..<vector.count).map { _ in vector.spec.actionSpace.sample(using: &generator) } }

@@ -1,5 +1,7 @@
 /// Shared timing for the benchmarks.
 import Foundation
+import PhysicsEnvs
+import SandboxCore
 
 
 enum Bench {
@@ -29,3 +31,6 @@ static func measure(seconds secondsPerFigure: Double, initialBatch: Int = 100, _
 }
 
 }
+
+/// The tasks the benchmarks run.
+let benchTasks = TaskRegistry(PhysicsTasks.entries)

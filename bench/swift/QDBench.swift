@@ -1,4 +1,6 @@
 import Foundation
+import SandboxCore
+import Rendering
 import PhysicsEnvs
 import QDHF
 

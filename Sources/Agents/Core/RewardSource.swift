@@ -1,5 +1,6 @@
 import NeuralNets
-import PhysicsEnvs
+import SandboxCore
+import Rendering
 
 /// A learned reward: maps (observation, action) batches to rewards. The reward-learning module
 /// implements it; agents only call it.
@@ -98,6 +99,14 @@ extension RewardSource {
         }
         return bonuses
     }
+}
+
+/// The box of a continuous-control task's actions; a task with discrete actions is refused with the fix.
+func continuousActionSpace(of task: TaskSpec, algorithm: String) throws -> BoxSpace {
+    guard let box = task.actionSpace.box else {
+        throw AgentError.invalidConfiguration("\(algorithm) here drives continuous actions, but \(task.id) has \(task.actionSpace.shapeDescription) actions; pick a task with a box action space (see `sandbox tasks`)")
+    }
+    return box
 }
 
 /// Errors from agents, each naming the problem and the fix.

@@ -1,6 +1,7 @@
 import Foundation
 import NeuralNets
-import PhysicsEnvs
+import SandboxCore
+import Rendering
 
 /// A finished training episode: its return under the training reward, under the task's own reward,
 /// and its length.

@@ -1,6 +1,7 @@
 import Foundation
 import NeuralNets
-import PhysicsEnvs
+import SandboxCore
+import Rendering
 
 /// Proximal policy optimisation (Schulman et al. 2017) for continuous actions, in the style of
 /// CleanRL's `ppo_continuous_action.py` and Stable-Baselines3's PPO.
@@ -111,9 +112,9 @@ public final class PPO: Trainer {
     private var episodeLengths: [Int]
     private var finished: [EpisodeStatistics] = []
 
-    public convenience init(task id: String, options: [String: Double] = [:], configuration: Configuration,
+    public convenience init(task id: String, in tasks: TaskRegistry, options: [String: Double] = [:], configuration: Configuration,
                             reward: RewardSource = .environment, seed: UInt64, totalSteps: Int) throws {
-        try self.init(makeEnvironment: { try TaskRegistry.make(id, options: options) }, configuration: configuration,
+        try self.init(makeEnvironment: { try tasks.make(id, options: options) }, configuration: configuration,
                       reward: reward, seed: seed, totalSteps: totalSteps)
     }
 
@@ -126,12 +127,13 @@ public final class PPO: Trainer {
         self.totalSteps = totalSteps
         environments = VectorEnvironment(environments: try (0..<configuration.environmentCount).map { _ in try makeEnvironment() })
         task = environments.spec
+        let actionSpace = try continuousActionSpace(of: task, algorithm: "PPO")
         generator = SeededGenerator(seed: seed)
         let policyConfiguration = PolicyConfiguration(
             algorithm: "ppo", task: task.name, taskVersion: task.version, taskOptions: environments.environments[0].options,
             observationSize: task.observationSpace.count, actionSize: task.actionSpace.count,
             hiddenSizes: configuration.hiddenSizes, activation: configuration.activation, squashed: false,
-            actionLow: task.actionSpace.low, actionHigh: task.actionSpace.high, normalizeObservations: configuration.normalizeObservations)
+            actionLow: actionSpace.low, actionHigh: actionSpace.high, normalizeObservations: configuration.normalizeObservations)
         policy = Policy(policyConfiguration, logStdInit: configuration.logStdInit, using: &generator)
         valueNetwork = MLP(.init(inputSize: task.observationSpace.count, hiddenSizes: configuration.hiddenSizes, outputSize: 1,
                                  activation: configuration.activation),

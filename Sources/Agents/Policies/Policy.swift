@@ -1,6 +1,7 @@
 import Foundation
 import NeuralNets
-import PhysicsEnvs
+import SandboxCore
+import Rendering
 
 /// What a saved policy is: enough to rebuild its network and use it on its task.
 public struct PolicyConfiguration: Codable, Equatable, Sendable {
@@ -152,13 +153,13 @@ public final class Policy: Controller, ParameterContainer {
         return policy
     }
 
-    /// Makes the policy's task (with the options it was trained with), checking the version.
-    public func makeEnvironment() throws -> any Environment {
-        let spec = try TaskRegistry.spec(for: configuration.task)
+    /// Makes the policy's task from `tasks` (with the options it was trained with), checking the version.
+    public func makeEnvironment(in tasks: TaskRegistry) throws -> any Environment {
+        let spec = try tasks.spec(for: configuration.task)
         guard spec.version == configuration.taskVersion else {
             throw AgentError.checkpointMismatch("policy was trained on \(configuration.taskID) but this build has \(spec.id); use the sandbox version it was trained with")
         }
-        let environment = try TaskRegistry.make(configuration.taskID, options: configuration.taskOptions)
+        let environment = try tasks.make(configuration.taskID, options: configuration.taskOptions)
         guard environment.spec.observationSpace.count == configuration.observationSize,
               environment.spec.actionSpace.count == configuration.actionSize else {
             throw AgentError.checkpointMismatch("policy's spaces (\(configuration.observationSize) → \(configuration.actionSize)) do not match \(spec.id)")

@@ -1,5 +1,6 @@
 import Foundation
-import PhysicsEnvs
+import SandboxCore
+import Rendering
 
 /// What a run was started with; `config.json` in the run directory. Enough to resume it.
 public struct RunConfiguration: Codable, Sendable {
@@ -98,28 +99,3 @@ public struct RunDirectory {
     }
 }
 
-/// Appends one JSON object per line to `metrics.jsonl`, flushed after every line.
-public final class MetricsLog {
-    private let handle: FileHandle
-
-    public init(file: URL) throws {
-        if !FileManager.default.fileExists(atPath: file.path) {
-            FileManager.default.createFile(atPath: file.path, contents: nil)
-        }
-        guard let handle = try? FileHandle(forWritingTo: file) else {
-            throw AgentError.unreadableRun("cannot open \(file.path) for writing")
-        }
-        handle.seekToEndOfFile()
-        self.handle = handle
-    }
-
-    deinit { try? handle.close() }
-
-    public func append(_ metrics: [String: Double]) throws {
-        let finite = metrics.filter { $0.value.isFinite }
-        var data = try JSONSerialization.data(withJSONObject: finite, options: [.sortedKeys, .withoutEscapingSlashes])
-        data.append(0x0A)
-        try handle.write(contentsOf: data)
-        try handle.synchronize()
-    }
-}

@@ -1,5 +1,6 @@
 import Foundation
-import PhysicsEnvs
+import SandboxCore
+import Rendering
 
 /// Drives a trainer for `sandbox train`: iterations until the step budget, metrics to `metrics.jsonl`,
 /// a progress bar, periodic checkpoints, the learning curve, and an evaluation clip at the end. A stop
@@ -8,6 +9,8 @@ public final class TrainingSession {
     public let trainer: any Trainer
     public let run: RunDirectory
     public let configuration: RunConfiguration
+    /// Where the evaluation episode's task comes from.
+    public let tasks: TaskRegistry
     private let log: MetricsLog
     private var lastCheckpointStep: Int
     private var recentReturns: [Double] = []
@@ -15,8 +18,9 @@ public final class TrainingSession {
     /// iteration's line in `metrics.jsonl`.
     public var beforeIteration: (() throws -> [String: Double])?
 
-    public init(trainer: any Trainer, run: RunDirectory, configuration: RunConfiguration) throws {
+    public init(trainer: any Trainer, run: RunDirectory, configuration: RunConfiguration, tasks: TaskRegistry) throws {
         self.trainer = trainer
+        self.tasks = tasks
         self.run = run
         self.configuration = configuration
         log = try MetricsLog(file: run.metricsFile)
@@ -88,7 +92,7 @@ public final class TrainingSession {
 
     /// One deterministic evaluation episode, recorded as a clip, its return logged as `eval/return`.
     public func writeEvaluationClip() throws {
-        let environment = try trainer.policy.makeEnvironment()
+        let environment = try trainer.policy.makeEnvironment(in: tasks)
         let size = try RenderSize(width: environment.spec.renderWidth / 2, height: environment.spec.renderHeight / 2)
         let episode = try Rollout.run(environment, controller: trainer.policy, seed: configuration.seed &+ 1_000_000, renderSize: size)
         try GIFWriter.write(episode.frames, to: run.evaluationClip(step: trainer.globalStep).path, framesPerSecond: environment.spec.framesPerSecond)

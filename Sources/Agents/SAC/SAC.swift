@@ -1,6 +1,7 @@
 import Foundation
 import NeuralNets
-import PhysicsEnvs
+import SandboxCore
+import Rendering
 
 /// Soft actor-critic (Haarnoja et al. 2018) with a tanh-squashed Gaussian actor, twin critics with
 /// target networks, and automatic temperature tuning, in the style of CleanRL's `sac_continuous_action.py`
@@ -94,9 +95,9 @@ public final class SAC: Trainer {
     /// How many training episodes have finished since the start.
     public private(set) var finishedEpisodeCount = 0
 
-    public convenience init(task id: String, options: [String: Double] = [:], configuration: Configuration,
+    public convenience init(task id: String, in tasks: TaskRegistry, options: [String: Double] = [:], configuration: Configuration,
                             reward: RewardSource = .environment, seed: UInt64, totalSteps: Int) throws {
-        try self.init(environment: try TaskRegistry.make(id, options: options), configuration: configuration, reward: reward,
+        try self.init(environment: try tasks.make(id, options: options), configuration: configuration, reward: reward,
                       seed: seed, totalSteps: totalSteps)
     }
 
@@ -109,12 +110,13 @@ public final class SAC: Trainer {
         self.totalSteps = totalSteps
         self.environment = environment
         task = environment.spec
+        let actionSpace = try continuousActionSpace(of: task, algorithm: "SAC")
         var generator = SeededGenerator(seed: seed)
         let obs = task.observationSpace.count, act = task.actionSpace.count
         policy = Policy(PolicyConfiguration(
             algorithm: "sac", task: task.name, taskVersion: task.version, taskOptions: environment.options,
             observationSize: obs, actionSize: act, hiddenSizes: configuration.hiddenSizes, activation: configuration.activation,
-            squashed: true, actionLow: task.actionSpace.low, actionHigh: task.actionSpace.high, normalizeObservations: false), using: &generator)
+            squashed: true, actionLow: actionSpace.low, actionHigh: actionSpace.high, normalizeObservations: false), using: &generator)
         let criticConfiguration = MLP.Configuration(inputSize: obs + act, hiddenSizes: configuration.hiddenSizes, outputSize: 1,
                                                     activation: configuration.activation)
         critics = (0..<2).map { _ in MLP(criticConfiguration, initializer: .pytorchDefault, using: &generator) }

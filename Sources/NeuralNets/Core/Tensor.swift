@@ -1,4 +1,5 @@
 import Foundation
+import SandboxCore
 
 /// A dense `Float` tensor in row-major order, with an optional place in an autodiff graph.
 ///
@@ -154,5 +155,5 @@ extension Tensor: CustomStringConvertible {
 func normalSample<G: RandomNumberGenerator>(using generator: inout G) -> Double {
     let u1 = Double.random(in: Double.leastNonzeroMagnitude..<1, using: &generator)
     let u2 = Double.random(in: 0..<1, using: &generator)
-    return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
+    return boxMuller(u1, u2)
 }

@@ -1,3 +1,4 @@
+import SandboxCore
 internal import CBox2D
 import Foundation
 

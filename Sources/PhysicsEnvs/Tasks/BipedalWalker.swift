@@ -1,4 +1,6 @@
 import Foundation
+import SandboxCore
+import Rendering
 
 // Constants from Gymnasium 1.x, gymnasium/envs/box2d/bipedal_walker.py (BipedalWalker-v3).
 private let framesPerSecond = 50.0
@@ -47,17 +49,18 @@ private let lowerLegTags: [Int32] = [4, 6]  // legs[1] and legs[3] report ground
 /// **Termination**: fall, or reaching the far end. **Truncation**: 1600 steps (2000 for hardcore).
 ///
 /// **Hardcore**: the terrain alternates grass with stumps, pits and stairs.
-public final class BipedalWalker: Environment {
+public final class BipedalWalker: EpisodicTask {
     public static let name = "BipedalWalker"
     public static let hardcoreName = "BipedalWalkerHardcore"
     public static let version = 1
-    public static let termNames = ["forward", "head_angle", "motor_torque", "fall"]
+    /// The reward terms, in order.
+    public enum Term: Int, RewardTerm { case forward, headAngle, motorTorque, fall }
+    public static let termNames = Term.names
 
     public let spec: TaskSpec
     public let options: [String: Double]
     public let hardcore: Bool
-    public var elapsedSteps: Int { clock.elapsedSteps }
-    private var clock: EpisodeClock
+    public var clock: EpisodeClock
 
     private var generator = SeededGenerator(seed: 0)
     fileprivate var world: PhysicsWorld?
@@ -104,8 +107,8 @@ public final class BipedalWalker: Environment {
         let high: [Float] = [pi, 5, 5, 5, pi, 5, pi, 5, 5, pi, 5, pi, 5, 5] + Array(repeating: 1, count: 10)
         return TaskSpec(
             name: hardcore ? hardcoreName : name, version: version,
-            observationSpace: BoxSpace(low: low, high: high),
-            actionSpace: BoxSpace(uniformLow: -1, high: 1, shape: [4]),
+            observationSpace: .box(BoxSpace(low: low, high: high)),
+            actionSpace: .box(BoxSpace(uniformLow: -1, high: 1, shape: [4])),
             rewardTerms: termNames, maxEpisodeSteps: maxEpisodeSteps ?? (hardcore ? 2000 : 1600),
             framesPerSecond: Int(framesPerSecond), renderWidth: Int(viewportWidth), renderHeight: Int(viewportHeight),
             defaultOptions: defaultOptions(hardcore: hardcore),
@@ -115,8 +118,7 @@ public final class BipedalWalker: Environment {
 
     // MARK: reset
 
-    @discardableResult
-    public func reset(seed: UInt64) -> [Float] {
+    public func startEpisode(seed: UInt64) -> [Float] {
         generator = SeededGenerator(seed: seed)
         let world = PhysicsWorld(gravity: Vec2(0, -10))
         self.world = world
@@ -124,7 +126,6 @@ public final class BipedalWalker: Environment {
         previousShaping = nil
         lowerLegContact = [false, false]
         scroll = 0
-        clock.start()
 
         generateTerrain(in: world)
         generateClouds()
@@ -274,14 +275,7 @@ public final class BipedalWalker: Environment {
 
     // MARK: step
 
-    public func step(_ action: [Float]) throws(EnvironmentError) -> StepResult {
-        try clock.checkCanStep()
-        var result = advance(try validatedAction(action, in: spec.actionSpace))
-        clock.count(&result)
-        return result
-    }
-
-    private func advance(_ action: [Float]) -> StepResult {
+    public func advance(_ action: [Float]) -> StepResult {
         guard let world else { fatalError("advance before reset") }
         let speeds = [speedHip, speedKnee, speedHip, speedKnee]
         for j in 0..<4 {
@@ -324,23 +318,23 @@ public final class BipedalWalker: Environment {
 
         let forwardShaping = 130 * Double(position.x) / scale  // about 300 on reaching the end
         let headShaping = -5 * abs(state[0])  // keep the head straight
-        var terms = [0.0, 0.0, 0.0, 0.0]
+        var terms = TermValues<Term>()
         if let previous = previousShaping {
-            terms[0] = forwardShaping - previous.forward
-            terms[1] = headShaping - previous.head
+            terms[.forward] = forwardShaping - previous.forward
+            terms[.headAngle] = headShaping - previous.head
         }
         previousShaping = (forwardShaping, headShaping)
-        for a in action { terms[2] -= 0.00035 * motorsTorque * min(abs(Double(a)), 1) }
+        for a in action { terms[.motorTorque] -= 0.00035 * motorsTorque * min(abs(Double(a)), 1) }
 
         var terminated = false
         if gameOver || position.x < 0 {
-            terms = [0, 0, 0, -100]
+            terms = .only(.fall, -100)
             terminated = true
         }
         if Double(position.x) > Double(terrainLength - terrainGrassLength) * terrainStep {
             terminated = true
         }
-        return StepResult(observation: state.map(Float.init), reward: terms.reduce(0, +), terms: terms,
+        return StepResult(observation: state.map(Float.init), reward: terms.total, terms: terms.values,
                           isTerminated: terminated, isTruncated: false, info: [:])
     }
 

@@ -1,4 +1,6 @@
 import Foundation
+import SandboxCore
+import Rendering
 
 // Constants from Gymnasium 1.x, gymnasium/envs/box2d/car_dynamics.py (after Chris Campbell's
 // top-down car tutorial, iforce2d.net/b2dtut/top-down-car).

@@ -1,4 +1,6 @@
 import Foundation
+import SandboxCore
+import Rendering
 
 // Constants from Gymnasium 1.x, gymnasium/envs/box2d/car_racing.py (CarRacing-v3, continuous=True).
 private let stateWidth = 96, stateHeight = 96
@@ -42,16 +44,17 @@ private let grassColor = Color(102, 230, 102)
 /// **Truncation**: 1000 steps.
 ///
 /// **Options**: `lap_complete_percent` (default 0.95), `max_episode_steps` (default 1000).
-public final class CarRacing: Environment {
+public final class CarRacing: EpisodicTask {
     public static let name = "CarRacing"
     public static let version = 1
     public static let defaultOptions: [String: Double] = ["lap_complete_percent": 0.95, "max_episode_steps": 1000]
-    public static let termNames = ["tiles", "time", "out_of_bounds"]
+    /// The reward terms, in order.
+    public enum Term: Int, RewardTerm { case tiles, time, outOfBounds }
+    public static let termNames = Term.names
 
     public let spec: TaskSpec
     public let options: [String: Double]
-    public var elapsedSteps: Int { clock.elapsedSteps }
-    private var clock: EpisodeClock
+    public var clock: EpisodeClock
     private let lapCompletePercent: Double
 
     struct TrackPoint { var alpha, beta, x, y: Double }
@@ -94,8 +97,8 @@ public final class CarRacing: Environment {
     static func makeSpec(maxEpisodeSteps: Int = 1000) -> TaskSpec {
         TaskSpec(
             name: name, version: version,
-            observationSpace: BoxSpace(uniformLow: 0, high: 255, shape: [stateHeight, stateWidth, 3]),
-            actionSpace: BoxSpace(low: [-1, 0, 0], high: [1, 1, 1]),
+            observationSpace: .box(BoxSpace(uniformLow: 0, high: 255, shape: [stateHeight, stateWidth, 3])),
+            actionSpace: .box(BoxSpace(low: [-1, 0, 0], high: [1, 1, 1])),
             rewardTerms: termNames, maxEpisodeSteps: maxEpisodeSteps, framesPerSecond: Int(framesPerSecond),
             renderWidth: videoWidth, renderHeight: videoHeight, defaultOptions: defaultOptions,
             summary: "drive a lap of a random track from 96x96 pixels; solved at 900")
@@ -103,8 +106,7 @@ public final class CarRacing: Environment {
 
     // MARK: reset
 
-    @discardableResult
-    public func reset(seed: UInt64) -> [Float] {
+    public func startEpisode(seed: UInt64) -> [Float] {
         generator = SeededGenerator(seed: seed)
         tileReward = 0
         countedTileReward = 0
@@ -112,7 +114,6 @@ public final class CarRacing: Environment {
         time = 0
         totalReward = 0
         newLap = false
-        clock.start()
         var world: PhysicsWorld
         repeat {
             world = PhysicsWorld(gravity: Vec2(0, 0))
@@ -261,12 +262,7 @@ public final class CarRacing: Environment {
 
     // MARK: step
 
-    public func step(_ action: [Float]) throws(EnvironmentError) -> StepResult {
-        try clock.checkCanStep()
-        var result = advance(try validatedAction(action, in: spec.actionSpace))
-        clock.count(&result)
-        return result
-    }
+    public func advance(_ action: [Float]) -> StepResult { advance(Optional(action)) }
 
     private func advance(_ action: [Float]?) -> StepResult {
         guard let world, let car else { fatalError("advance before reset") }
@@ -280,13 +276,13 @@ public final class CarRacing: Environment {
         time += 1 / framesPerSecond
         for event in world.drainContactEvents() { handleContact(event) }
 
-        var terms = [0.0, 0.0, 0.0]
+        var terms = TermValues<Term>()
         var terminated = false
         var info: [String: Double] = [:]
         if action != nil {  // the first step, from reset, has no action and no reward
-            terms[0] = tileReward - countedTileReward
+            terms[.tiles] = tileReward - countedTileReward
             countedTileReward = tileReward
-            terms[1] = -0.1
+            terms[.time] = -0.1
             if tilesVisited == track.count || newLap {
                 terminated = true
                 info["lap_finished"] = 1
@@ -295,15 +291,15 @@ public final class CarRacing: Environment {
             if abs(Double(p.x)) > playfield || abs(Double(p.y)) > playfield {
                 terminated = true
                 info["lap_finished"] = 0
-                terms = [0, 0, -100]
+                terms = .only(.outOfBounds, -100)
             }
         }
         info["tiles_visited"] = Double(tilesVisited)
-        let reward = terms.reduce(0, +)
+        let reward = terms.total
         totalReward += reward
         renderWindow(into: &observationFrame, canvases: observationCanvas, drawText: true)
         observationFrame.writeFloatPixels(into: &lastObservation)
-        return StepResult(observation: lastObservation, reward: reward, terms: terms,
+        return StepResult(observation: lastObservation, reward: reward, terms: terms.values,
                           isTerminated: terminated, isTruncated: false, info: info)
     }
 

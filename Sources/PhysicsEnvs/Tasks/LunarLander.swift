@@ -1,4 +1,6 @@
 import Foundation
+import SandboxCore
+import Rendering
 
 // Constants from Gymnasium 1.x, gymnasium/envs/box2d/lunar_lander.py (LunarLander-v3, continuous=True).
 private let framesPerSecond = 50.0
@@ -46,18 +48,19 @@ private let legTags: [Int32] = [3, 4]
 ///
 /// **Options**: `gravity` (−12 < g < 0, default −10), `enable_wind` (0 or 1), `wind_power` (default 15),
 /// `turbulence_power` (default 1.5), `max_episode_steps` (default 1000).
-public final class LunarLander: Environment {
+public final class LunarLander: EpisodicTask {
     public static let name = "LunarLanderContinuous"
     public static let version = 1
     public static let defaultOptions: [String: Double] = [
         "gravity": -10, "enable_wind": 0, "wind_power": 15, "turbulence_power": 1.5, "max_episode_steps": 1000,
     ]
-    public static let termNames = ["distance", "speed", "tilt", "leg_contact", "main_engine", "side_engine", "crash", "landing"]
+    /// The reward terms, in order: four shaping differences, the engines' fuel, then the ending.
+    public enum Term: Int, RewardTerm { case distance, speed, tilt, legContact, mainEngine, sideEngine, crash, landing }
+    public static let termNames = Term.names
 
     public let spec: TaskSpec
     public let options: [String: Double]
-    public var elapsedSteps: Int { clock.elapsedSteps }
-    private var clock: EpisodeClock
+    public var clock: EpisodeClock
 
     private let gravity: Double
     private let windEnabled: Bool
@@ -103,9 +106,9 @@ public final class LunarLander: Environment {
     static func makeSpec(maxEpisodeSteps: Int = 1000) -> TaskSpec {
         TaskSpec(
             name: name, version: version,
-            observationSpace: BoxSpace(low: [-2.5, -2.5, -10, -10, -2 * .pi, -10, 0, 0],
-                                       high: [2.5, 2.5, 10, 10, 2 * .pi, 10, 1, 1]),
-            actionSpace: BoxSpace(uniformLow: -1, high: 1, shape: [2]),
+            observationSpace: .box(BoxSpace(low: [-2.5, -2.5, -10, -10, -2 * .pi, -10, 0, 0],
+                                       high: [2.5, 2.5, 10, 10, 2 * .pi, 10, 1, 1])),
+            actionSpace: .box(BoxSpace(uniformLow: -1, high: 1, shape: [2])),
             rewardTerms: termNames, maxEpisodeSteps: maxEpisodeSteps, framesPerSecond: Int(framesPerSecond),
             renderWidth: Int(viewportWidth), renderHeight: Int(viewportHeight),
             defaultOptions: defaultOptions,
@@ -114,8 +117,7 @@ public final class LunarLander: Environment {
 
     // MARK: reset
 
-    @discardableResult
-    public func reset(seed: UInt64) -> [Float] {
+    public func startEpisode(seed: UInt64) -> [Float] {
         generator = SeededGenerator(seed: seed)
         let world = PhysicsWorld(gravity: Vec2(0, gravity))
         self.world = world
@@ -123,7 +125,6 @@ public final class LunarLander: Environment {
         previousShaping = nil
         legContact = [false, false]
         particles = []
-        clock.start()
         if windEnabled {
             windIndex = generator.integer(-9999, 9999)
             torqueIndex = generator.integer(-9999, 9999)
@@ -185,14 +186,7 @@ public final class LunarLander: Environment {
 
     // MARK: step
 
-    public func step(_ action: [Float]) throws(EnvironmentError) -> StepResult {
-        try clock.checkCanStep()
-        var result = advance(try validatedAction(action, in: spec.actionSpace))
-        clock.count(&result)
-        return result
-    }
-
-    private func advance(_ action: [Float]) -> StepResult {
+    public func advance(_ action: [Float]) -> StepResult {
         guard let world else { fatalError("advance before reset") }
         if windEnabled && !(legContact[0] || legContact[1]) {
             // tanh(sin(2k(t+C)) + sin(πk(t+C))), k = 0.01: never periodic.
@@ -257,24 +251,27 @@ public final class LunarLander: Environment {
             -100 * abs(state[4]),
             10 * state[6] + 10 * state[7],
         ]
-        var terms = [Double](repeating: 0, count: Self.termNames.count)
+        var terms = TermValues<Term>()
         if let previous = previousShaping {
-            for i in 0..<4 { terms[i] = shaping[i] - previous[i] }
+            terms[.distance] = shaping[0] - previous[0]
+            terms[.speed] = shaping[1] - previous[1]
+            terms[.tilt] = shaping[2] - previous[2]
+            terms[.legContact] = shaping[3] - previous[3]
         }
         previousShaping = shaping
-        terms[4] = -mainPower * 0.30  // about −30 for a heuristic landing
-        terms[5] = -sidePower * 0.03
+        terms[.mainEngine] = -mainPower * 0.30  // about −30 for a heuristic landing
+        terms[.sideEngine] = -sidePower * 0.03
 
         var terminated = false
         if gameOver || abs(state[0]) >= 1 {
             terminated = true
-            terms = [0, 0, 0, 0, 0, 0, -100, 0]
+            terms = .only(.crash, -100)
         }
         if !lander.isAwake {
             terminated = true
-            terms = [0, 0, 0, 0, 0, 0, 0, 100]
+            terms = .only(.landing, 100)
         }
-        return StepResult(observation: state.map(Float.init), reward: terms.reduce(0, +), terms: terms,
+        return StepResult(observation: state.map(Float.init), reward: terms.total, terms: terms.values,
                           isTerminated: terminated, isTruncated: false, info: [:])
     }
 

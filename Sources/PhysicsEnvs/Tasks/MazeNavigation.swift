@@ -1,4 +1,6 @@
 import Foundation
+import SandboxCore
+import Rendering
 
 /// A wheeled robot with range sensors in a deceptive maze, after the maze-navigation domain of
 /// novelty search (Lehman & Stanley 2011) that QD work (and QDHF's maze experiment) uses: the goal is
@@ -13,11 +15,13 @@ import Foundation
 /// - **Reward terms:** `progress` (decrease of the distance to the goal, m) and `goal` (+10 on arrival).
 /// - **Start state:** (1.5, 1.5) m, heading up, plus seeded noise of ±0.1 m and ±0.1 rad.
 /// - **Termination:** within 0.5 m of the goal at (10.5, 10.5) m; truncation after 600 steps (30 s).
-public final class MazeNavigation: Environment {
+public final class MazeNavigation: EpisodicTask {
     public static let name = "MazeNavigation"
     public static let version = 1
     public static let defaultOptions: [String: Double] = ["max_episode_steps": 600]
-    public static let termNames = ["progress", "goal"]
+    /// The reward terms, in order.
+    public enum Term: Int, RewardTerm { case progress, goal }
+    public static let termNames = Term.names
     static let arenaSize: Float = 12
     static let walls: [(Vec2, Vec2)] = [
         (Vec2(0, 0), Vec2(12, 0)), (Vec2(12, 0), Vec2(12, 12)), (Vec2(12, 12), Vec2(0, 12)), (Vec2(0, 12), Vec2(0, 0)),
@@ -36,8 +40,7 @@ public final class MazeNavigation: Environment {
 
     public let spec: TaskSpec
     public let options: [String: Double]
-    public var elapsedSteps: Int { clock.elapsedSteps }
-    private var clock: EpisodeClock
+    public var clock: EpisodeClock
     private var world: PhysicsWorld?
     private var robot: PhysicsBody!
     private var generator = SeededGenerator(seed: 0)
@@ -56,8 +59,8 @@ public final class MazeNavigation: Environment {
     static func makeSpec(maxEpisodeSteps: Int = 600) -> TaskSpec {
         TaskSpec(
             name: name, version: version,
-            observationSpace: BoxSpace(low: [0, 0, 0, 0, 0, -1, -1, 0], high: [1, 1, 1, 1, 1, 1, 1, 1]),
-            actionSpace: BoxSpace(uniformLow: -1, high: 1, shape: [2]),
+            observationSpace: .box(BoxSpace(low: [0, 0, 0, 0, 0, -1, -1, 0], high: [1, 1, 1, 1, 1, 1, 1, 1])),
+            actionSpace: .box(BoxSpace(uniformLow: -1, high: 1, shape: [2])),
             rewardTerms: termNames, maxEpisodeSteps: maxEpisodeSteps, framesPerSecond: framesPerSecond,
             renderWidth: Int(viewportSize), renderHeight: Int(viewportSize), defaultOptions: defaultOptions,
             summary: "drive a range-sensing robot through a deceptive maze to the goal (QD's maze domain)")
@@ -90,8 +93,7 @@ public final class MazeNavigation: Environment {
 
     // MARK: reset
 
-    @discardableResult
-    public func reset(seed: UInt64) -> [Float] {
+    public func startEpisode(seed: UInt64) -> [Float] {
         generator = SeededGenerator(seed: seed)
         let world = PhysicsWorld(gravity: Vec2(0, 0))
         let walls = world.createBody(.staticBody, at: Vec2(0, 0))
@@ -100,30 +102,27 @@ public final class MazeNavigation: Environment {
         robot = world.createBody(.dynamicBody, at: Vec2(x, y), angle: Float(Double.pi / 2 + generator.uniform(-0.1, 0.1)))
         robot.addCircle(radius: Self.robotRadius, FixtureMaterial(density: 1, friction: 0, categoryBits: 0x0001, maskBits: 0x0002))
         self.world = world
-        clock.start()
         previousDistance = distanceToGoal
         return sense()
     }
 
     // MARK: step
 
-    public func step(_ action: [Float]) throws(EnvironmentError) -> StepResult {
-        try clock.checkCanStep()
-        let a = try validatedAction(action, in: spec.actionSpace)
+    public func advance(_ action: [Float]) -> StepResult {
         let heading = robot.angle
-        robot.setLinearVelocity(Vec2(Self.maxSpeed * a[0] * cos(heading), Self.maxSpeed * a[0] * sin(heading)))
-        robot.setAngularVelocity(Self.maxTurnRate * a[1])
+        robot.setLinearVelocity(Vec2(Self.maxSpeed * action[0] * cos(heading), Self.maxSpeed * action[0] * sin(heading)))
+        robot.setAngularVelocity(Self.maxTurnRate * action[1])
         world!.step(Self.timeStep, velocityIterations: 6, positionIterations: 2)
         let observation = sense()
         let distance = distanceToGoal
         let progress = previousDistance - distance
         previousDistance = distance
         let arrived = distance < Self.goalRadius
-        let goal = arrived ? 10.0 : 0
-        var result = StepResult(observation: observation, reward: progress + goal, terms: [progress, goal],
-                                isTerminated: arrived, isTruncated: false, info: ["x": pose.x, "y": pose.y])
-        clock.count(&result)
-        return result
+        var terms = TermValues<Term>()
+        terms[.progress] = progress
+        terms[.goal] = arrived ? 10.0 : 0
+        return StepResult(observation: observation, reward: terms.total, terms: terms.values,
+                          isTerminated: arrived, isTruncated: false, info: ["x": pose.x, "y": pose.y])
     }
 
     // MARK: render

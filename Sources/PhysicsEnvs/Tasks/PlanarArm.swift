@@ -1,4 +1,6 @@
 import Foundation
+import SandboxCore
+import Rendering
 
 /// The planar robotic arm of quality-diversity work (Vassiliades & Mouret 2018; QDHF, Ding et al. 2024)
 /// as a task, so that an arm pose can be recorded, replayed and shown to a person as a clip.
@@ -14,11 +16,13 @@ import Foundation
 ///   arm objective spread over the episode so that the return of a held pose is the objective.
 /// - **Start state:** every joint at 0 plus uniform noise of ±`startNoise` rad from the seed.
 /// - **Termination:** none; truncation after `maxEpisodeSteps` (30) steps.
-public final class PlanarArm: Environment {
+public final class PlanarArm: EpisodicTask {
     public static let name = "PlanarArm"
     public static let version = 1
     public static let defaultOptions: [String: Double] = ["joints": 10, "max_episode_steps": 30]
-    public static let termNames = ["smoothness"]
+    /// The reward terms, in order.
+    public enum Term: Int, RewardTerm { case smoothness }
+    public static let termNames = Term.names
     /// Fraction of the remaining angle each joint moves per step.
     static let approachRate = 0.2
     /// Radians of seeded noise on the start pose.
@@ -28,9 +32,8 @@ public final class PlanarArm: Environment {
 
     public let spec: TaskSpec
     public let options: [String: Double]
-    public var elapsedSteps: Int { clock.elapsedSteps }
     public let joints: Int
-    private var clock: EpisodeClock
+    public var clock: EpisodeClock
     private var angles: [Double]
     private var generator = SeededGenerator(seed: 0)
     private let canvases = CanvasCache()
@@ -52,9 +55,9 @@ public final class PlanarArm: Environment {
     static func makeSpec(joints: Int = 10, maxEpisodeSteps: Int = 30) -> TaskSpec {
         TaskSpec(
             name: name, version: version,
-            observationSpace: BoxSpace(low: Array(repeating: -.pi, count: joints) + [-1, -1],
-                                       high: Array(repeating: .pi, count: joints) + [1, 1]),
-            actionSpace: BoxSpace(uniformLow: -.pi, high: .pi, shape: [joints]),
+            observationSpace: .box(BoxSpace(low: Array(repeating: -.pi, count: joints) + [-1, -1],
+                                       high: Array(repeating: .pi, count: joints) + [1, 1])),
+            actionSpace: .box(BoxSpace(uniformLow: -.pi, high: .pi, shape: [joints])),
             rewardTerms: termNames, maxEpisodeSteps: maxEpisodeSteps, framesPerSecond: framesPerSecond,
             renderWidth: Int(viewportSize), renderHeight: Int(viewportSize), defaultOptions: defaultOptions,
             summary: "kinematic planar arm moving to target joint angles; QDHF's arm domain as clips")
@@ -79,28 +82,22 @@ public final class PlanarArm: Environment {
 
     // MARK: reset
 
-    @discardableResult
-    public func reset(seed: UInt64) -> [Float] {
+    public func startEpisode(seed: UInt64) -> [Float] {
         generator = SeededGenerator(seed: seed)
         angles = (0..<joints).map { _ in generator.uniform(-Self.startNoise, Self.startNoise) }
-        clock.start()
         return observation
     }
 
     // MARK: step
 
-    public func step(_ action: [Float]) throws(EnvironmentError) -> StepResult {
-        try clock.checkCanStep()
-        let target = try validatedAction(action, in: spec.actionSpace)
-        for i in 0..<joints { angles[i] += Self.approachRate * (Double(target[i]) - angles[i]) }
+    public func advance(_ action: [Float]) -> StepResult {
+        for i in 0..<joints { angles[i] += Self.approachRate * (Double(action[i]) - angles[i]) }
         let scaled = angles.map { $0 / .pi }
         let mean = scaled.reduce(0, +) / Double(joints)
         let variance = scaled.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(joints)
         let smoothness = 100 * (1 - variance) / Double(clock.maxEpisodeSteps)
-        var result = StepResult(observation: observation, reward: smoothness, terms: [smoothness],
-                                isTerminated: false, isTruncated: false, info: [:])
-        clock.count(&result)
-        return result
+        return StepResult(observation: observation, reward: smoothness, terms: TermValues<Term>.only(.smoothness, smoothness).values,
+                          isTerminated: false, isTruncated: false, info: [:])
     }
 
     // MARK: render

@@ -1,4 +1,6 @@
 import Foundation
+import SandboxCore
+import Rendering
 import PhysicsEnvs
 
 /// What happened to a solution offered to an archive.

@@ -1,5 +1,7 @@
 import Foundation
 import NeuralNets
+import SandboxCore
+import Rendering
 import PhysicsEnvs
 
 extension QDHFExperiment {
@@ -26,7 +28,7 @@ extension QDHFExperiment {
 
     /// The final archive as a bundle manifest with the elites' parameters, best elite first.
     public func bundle(seed: UInt64 = 0) throws -> (manifest: ArchiveBundle, solutions: [[Float]]) {
-        let spec = try TaskRegistry.spec(for: domain.task)
+        let spec = try domain.makeEnvironment().spec
         let elites = archive.elites.sorted { $0.objective > $1.objective }
         var entries: [ArchiveBundle.EliteEntry] = []
         for (i, elite) in elites.enumerated() {
@@ -117,7 +119,7 @@ extension LoadedBundle {
     /// top `clips` elites.
     public func writePictures(top: Int = 12, clips: Int = 5, clipSize: RenderSize? = nil) throws {
         let domain = try makeDomain()
-        let spec = try TaskRegistry.spec(for: manifest.task)
+        let spec = try domain.makeEnvironment().spec
         let size = try clipSize ?? RenderSize(width: spec.renderWidth / 2, height: spec.renderHeight / 2)
         try makeArchive().heatmap(title: "\(manifest.domain) archive (\(manifest.measureModel.method)): objective per cell")
             .writePNG(to: directory.appendingPathComponent("heatmap.png").path)
@@ -127,7 +129,7 @@ extension LoadedBundle {
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("clips"), withIntermediateDirectories: true)
         for i in 0..<count {
             let entry = manifest.elites[i]
-            let environment = try TaskRegistry.make(manifest.task)
+            let environment = try domain.makeEnvironment()
             let episode = try Rollout.run(environment, controller: domain.controller(for: solutions[i]), seed: entry.seed, renderSize: size)
             lastFrames.append(episode.frames[episode.frames.count - 1])
             if i < clips {

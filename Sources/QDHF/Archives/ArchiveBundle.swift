@@ -1,5 +1,7 @@
 import Foundation
 import NeuralNets
+import SandboxCore
+import Rendering
 import PhysicsEnvs
 
 /// A self-contained policy archive (`sandbox archive export`): a directory holding

@@ -1,3 +1,5 @@
+import SandboxCore
+import Rendering
 import PhysicsEnvs
 
 /// Cells are the Voronoi regions of k centroids in measure space, placed by k-means on uniform samples

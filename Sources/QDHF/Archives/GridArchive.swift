@@ -1,3 +1,5 @@
+import SandboxCore
+import Rendering
 import PhysicsEnvs
 
 /// A grid over a box of measure space: each dimension split into equal bins (pyribs' `GridArchive`).

@@ -1,4 +1,6 @@
 import Foundation
+import SandboxCore
+import Rendering
 import PhysicsEnvs
 
 /// Landing styles: linear policies for `LunarLanderContinuous-v1`, the archive of diverse policies
@@ -31,14 +33,16 @@ public final class LanderStyles: QDDomain {
     public var featureDescription: String { "(x, y) of the lander at steps 50, 100, …, 500 (last state held)" }
     public var policyLayout: String { "linear-tanh policy a = tanh(W·s + b): W (2×8, row-major), then b (2)" }
 
+    public func makeEnvironment() throws -> any Environment { try LunarLander() }
+
     public func controller(for solution: [Float]) -> any Controller { LinearTanhPolicy(solution, observationSize: Self.observationSize) }
 
     public func episode(of solution: [Float]) throws -> EpisodeRecord {
-        try Rollout.run(try TaskRegistry.make(task), controller: controller(for: solution), seed: seed).record
+        try Rollout.run(try makeEnvironment(), controller: controller(for: solution), seed: seed).record
     }
 
     public func evaluate(_ solution: [Float]) throws -> QDEvaluation {
-        let episode = try Rollout.run(try TaskRegistry.make(task), controller: controller(for: solution), seed: seed, keepObservations: true)
+        let episode = try Rollout.run(try makeEnvironment(), controller: controller(for: solution), seed: seed, keepObservations: true)
         let states = episode.observations
         let maxSteps = 1000.0
         var features: [Float] = []

@@ -1,4 +1,6 @@
 import Foundation
+import SandboxCore
+import Rendering
 import PhysicsEnvs
 
 /// QDHF's maze domain: small neural policies driving the range-sensing robot of `MazeNavigation-v1`.
@@ -27,19 +29,21 @@ public final class MazeDomain: QDDomain {
     public var preferredEmitter: EmitterKind { .isoLine }
     public var policyLayout: String { "MLP 8 → 8 (tanh) → 2 (tanh): W1 (8×8, row-major), b1 (8), W2 (2×8), b2 (2)" }
 
+    public func makeEnvironment() throws -> any Environment { try MazeNavigation() }
+
     public func controller(for solution: [Float]) -> any Controller {
         SmallMLPPolicy(solution, sizes: [Self.observationSize, Self.hiddenSize, Self.actionSize])
     }
 
     public func episode(of solution: [Float]) throws -> EpisodeRecord {
-        try Rollout.run(try TaskRegistry.make(task), controller: controller(for: solution), seed: seed).record
+        try Rollout.run(try makeEnvironment(), controller: controller(for: solution), seed: seed).record
     }
 
     public func evaluate(_ solution: [Float]) throws -> QDEvaluation {
-        let environment = try TaskRegistry.make(task)
+        let maze = try MazeNavigation()
+        let environment: any Environment = maze
         let policy = controller(for: solution)
         var observation = environment.reset(seed: seed)
-        guard let maze = environment as? MazeNavigation else { throw EnvironmentError.unknownTask(task, known: TaskRegistry.ids) }
         let start = maze.pose
         var positions: [(Double, Double)] = []
         var total = 0.0

@@ -1,4 +1,6 @@
 import Foundation
+import SandboxCore
+import Rendering
 import PhysicsEnvs
 
 /// What evaluating a solution yields: its objective, its ground-truth measures (for metrics and the
@@ -24,6 +26,8 @@ public protocol QDDomain: AnyObject, Sendable {
     var name: String { get }
     /// The task whose episodes show a solution (for clips, judging by people and replay).
     var task: String { get }
+    /// A fresh instance of `task`, made directly, so that the domain needs no registry.
+    func makeEnvironment() throws -> any Environment
     var solutionSize: Int { get }
     var solutionBounds: ClosedRange<Float> { get }
     var initialSolution: [Float] { get }
@@ -81,6 +85,7 @@ public final class ArmDomain: QDDomain {
     public var featureSize: Int { 2 * arm.joints }
     public var featureDescription: String { "[cos(cumsum θ), sin(cumsum θ)]" }
     public var policyLayout: String { "joint angles (radians, each relative to the previous link), held as PlanarArm-v1's action" }
+    public func makeEnvironment() throws -> any Environment { try arm.makeEnvironment() }
     public func evaluate(_ solution: [Float]) throws -> QDEvaluation {
         QDEvaluation(objective: arm.objective(solution), groundTruth: arm.endEffector(solution), features: arm.features(solution))
     }

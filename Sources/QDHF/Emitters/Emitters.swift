@@ -1,4 +1,6 @@
 import Foundation
+import SandboxCore
+import Rendering
 import PhysicsEnvs
 
 /// An emitter proposes candidate solutions from an archive and learns from how they fared (pyribs'
@@ -23,10 +25,7 @@ public struct EmitterSettings {
     }
 }
 
-func gaussian(_ generator: inout SeededGenerator) -> Float {
-    let u1 = Swift.max(generator.uniform(0, 1), 1e-300), u2 = generator.uniform(0, 1)
-    return Float((-2 * log(u1)).squareRoot() * cos(2 * .pi * u2))
-}
+func gaussian(_ generator: inout SeededGenerator) -> Float { Float(generator.normal()) }
 
 /// MAP-Elites' mutation (Mouret & Clune 2015): a uniformly chosen elite plus Gaussian noise σ;
 /// while the archive is empty, the initial solution plus noise.

@@ -1,4 +1,6 @@
 import Foundation
+import SandboxCore
+import Rendering
 import PhysicsEnvs
 
 /// CMA-ME's improvement emitter (Fontaine et al. 2020) over a separable CMA-ES (Ros & Hansen 2008:
@@ -55,10 +57,7 @@ public final class EvolutionStrategyEmitter: Emitter {
         generator = SeededGenerator(seed: seed)
     }
 
-    private func normal() -> Double {
-        let u1 = Swift.max(generator.uniform(0, 1), 1e-300), u2 = generator.uniform(0, 1)
-        return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
-    }
+    private func normal() -> Double { generator.normal() }
 
     public func ask() -> [[Float]] {
         lastNoise = (0..<settings.batchSize).map { _ in (0..<dimension).map { _ in normal() } }

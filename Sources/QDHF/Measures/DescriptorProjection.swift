@@ -1,5 +1,7 @@
 import Foundation
 import NeuralNets
+import SandboxCore
+import Rendering
 import PhysicsEnvs
 
 /// A similarity judgment: which of two solutions is more like a reference (QDHF's triplets).

@@ -1,5 +1,7 @@
 import Foundation
 import NeuralNets
+import SandboxCore
+import Rendering
 import PhysicsEnvs
 
 /// AURORA's unsupervised measures (Cully 2019; the autoencoder baseline of QDHF): an autoencoder on

@@ -1,4 +1,6 @@
 import Foundation
+import SandboxCore
+import Rendering
 import PhysicsEnvs
 
 /// Whoever says which of two solutions is more like a reference: a simulated judge reading
@@ -29,7 +31,9 @@ extension RoboticArm {
     /// An episode of the `PlanarArm-v1` task in which the arm moves from rest into `solution` and holds
     /// it: what a person sees when judging solutions.
     public func episode(of solution: [Float], seed: UInt64 = 0) throws -> EpisodeRecord {
-        let environment = try TaskRegistry.make("PlanarArm-v1", options: ["joints": Double(joints)])
-        return try Rollout.run(environment, controller: ArmPoseController(solution), seed: seed).record
+        try Rollout.run(try makeEnvironment(), controller: ArmPoseController(solution), seed: seed).record
     }
+
+    /// A `PlanarArm-v1` task with this arm's joints.
+    public func makeEnvironment() throws -> any Environment { try PlanarArm(options: ["joints": Double(joints)]) }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import PhysicsEnvs
+import SandboxCore
 
 /// A person's ranking of a task's reward terms for hierarchical feedback (HERON, Bukharin et al. 2023):
 /// terms in order of importance, each with a margin. Two segments are compared on the most important
@@ -56,14 +56,15 @@ public struct RewardHierarchy: Codable, Equatable, Sendable {
         try writeAtomically(try encoder.encode(self), to: url)
     }
 
-    public static func read(from url: URL) throws -> RewardHierarchy {
+    /// Reads a hierarchy and checks its terms against its task in `tasks`.
+    public static func read(from url: URL, tasks: TaskRegistry) throws -> RewardHierarchy {
         guard let data = try? Data(contentsOf: url) else { throw HierarchyError.unreadable(url.path) }
         let hierarchy: RewardHierarchy
         do { hierarchy = try JSONDecoder().decode(RewardHierarchy.self, from: data) } catch let error as DecodingError {
             throw HierarchyError.malformed(url.path, reason: describeDecoding(error))
         }
         guard hierarchy.format <= formatVersion else { throw HierarchyError.malformed(url.path, reason: "format \(hierarchy.format) is newer than this build reads (\(formatVersion))") }
-        try hierarchy.validate(against: try TaskRegistry.spec(for: hierarchy.task))
+        try hierarchy.validate(against: try tasks.spec(for: hierarchy.task))
         return hierarchy
     }
 }

@@ -1,7 +1,7 @@
 import Agents
 import Foundation
 import NeuralNets
-import PhysicsEnvs
+import SandboxCore
 
 /// Someone who answers pair queries: a simulated teacher, or a person (through a prompt or the store).
 public protocol PairAnswerer: AnyObject {
@@ -132,6 +132,8 @@ public final class PreferenceLoop {
     public let store: LabelStore
     public let answerer: any PairAnswerer
     public let totalSteps: Int
+    /// Where the policy's task comes from, for the episodes rolled out for queries.
+    public let tasks: TaskRegistry
     public private(set) var labelsUsed = 0
     public private(set) var round = 0
     private var pairs: [PreferencePair] = []
@@ -153,8 +155,9 @@ public final class PreferenceLoop {
     private var entropyScale = RunningMeanStd(size: 1)
 
     public init(trainer: any Trainer, model: RewardEnsemble, store: LabelStore, answerer: any PairAnswerer,
-                configuration: Configuration, totalSteps: Int, seed: UInt64) throws {
+                configuration: Configuration, totalSteps: Int, seed: UInt64, tasks: TaskRegistry) throws {
         self.trainer = trainer
+        self.tasks = tasks
         self.model = model
         self.store = store
         self.answerer = answerer
@@ -217,7 +220,7 @@ public final class PreferenceLoop {
     /// so that a rare success is there to be asked about; they are replayed exactly from their seeds and
     /// actions. PrefPPO, and SAC before its first finished episode, roll out the current policy.
     public func feedbackRound() throws -> [String: Double] {
-        let environment = try trainer.policy.makeEnvironment()
+        let environment = try trainer.policy.makeEnvironment(in: tasks)
         var fresh: [Segment] = []
         /// Stores an episode that gives segments and returns them.
         func segments(of episode: Episode) throws -> [Segment] {

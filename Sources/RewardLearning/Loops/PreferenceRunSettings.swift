@@ -1,5 +1,5 @@
 import Foundation
-import PhysicsEnvs
+import SandboxCore
 
 /// What `sandbox pbrl` was started with beyond the agent's own settings: `pbrl.json` in the run folder,
 /// next to `config.json` (which holds the agent's). With it a finished run says its recipe (teacher,

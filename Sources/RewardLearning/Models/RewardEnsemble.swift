@@ -1,7 +1,7 @@
 import Agents
 import Foundation
 import NeuralNets
-import PhysicsEnvs
+import SandboxCore
 
 /// A learned reward: an ensemble of MLPs on (observation, action) — or on the observation alone — whose
 /// mean output, standardised, is the reward the agent sees (Christiano et al. 2017; PEBBLE).

@@ -1,5 +1,5 @@
 import Foundation
-import PhysicsEnvs
+import SandboxCore
 
 /// How to choose which pairs of segments to ask about (B-Pref / PEBBLE).
 public enum QuerySampler: String, Codable, Sendable, CaseIterable {

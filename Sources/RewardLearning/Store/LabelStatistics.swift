@@ -1,5 +1,5 @@
 import Foundation
-import PhysicsEnvs
+import SandboxCore
 
 /// Per-annotator statistics of a label store: how much each person answered, how often they skipped or
 /// called it equal, how well they agree with each other and with the task's true reward, and how long
@@ -33,7 +33,7 @@ public struct AnnotatorStatistics: Codable, Equatable, Sendable {
 extension LabelStore {
     /// Statistics for every annotator with a standing answer, in order of first answer.
     /// Oracle agreement replays the answered pair segments to read their true returns.
-    public func statistics(includeOracle: Bool = true) throws -> [AnnotatorStatistics] {
+    public func statistics(in tasks: TaskRegistry, includeOracle: Bool = true) throws -> [AnnotatorStatistics] {
         let all = try answers()
         let queriesByID = Dictionary(uniqueKeysWithValues: try queries().map { ($0.id, $0) })
         var order: [String] = []
@@ -45,7 +45,7 @@ extension LabelStore {
         var returns: [Int64: [Double]] = [:]  // episode → per-step true rewards
         func segmentReturn(_ reference: SegmentReference) throws -> Double {
             if returns[reference.episode] == nil {
-                let episode = try Rollout.replay(try episode(reference.episode)).episode
+                let episode = try Rollout.replay(try episode(reference.episode), in: tasks).episode
                 returns[reference.episode] = episode.termTrace.map { $0.reduce(0, +) }
             }
             return returns[reference.episode]![reference.start..<(reference.start + reference.length)].reduce(0, +)

@@ -1,5 +1,5 @@
 import Foundation
-import PhysicsEnvs
+import SandboxCore
 
 extension LabelStore {
     /// Stores each (reference, first, second) episode triple as a triplet query over whole episodes

@@ -1,5 +1,5 @@
 import Foundation
-import PhysicsEnvs
+import SandboxCore
 
 /// A person's (or a simulated teacher's) answer to a query.
 public enum Answer: String, Codable, Sendable, CaseIterable {

@@ -1,5 +1,5 @@
 import Foundation
-import PhysicsEnvs
+import SandboxCore
 
 /// A simulated teacher as in B-Pref (Lee et al. 2021, "B-Pref: Benchmarking Preference-Based
 /// Reinforcement Learning"): it compares two segments by their (possibly discounted) true returns and

@@ -1,6 +1,6 @@
 import Foundation
 import NeuralNets
-import PhysicsEnvs
+import SandboxCore
 
 /// The Bradley–Terry preference loss on partial returns (Christiano et al. 2017): for segment returns
 /// R₁, R₂ under the model, P(first ≻ second) = σ(R₁ − R₂), and the loss is the cross-entropy with the

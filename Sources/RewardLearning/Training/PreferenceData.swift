@@ -1,5 +1,5 @@
 import Foundation
-import PhysicsEnvs
+import SandboxCore
 
 /// A segment's data for learning: per-step reward-model inputs (observation, then action) and the
 /// task's true per-step rewards (for simulated teachers and diagnostics).
@@ -90,12 +90,12 @@ public struct PreferencePair: Sendable {
 extension LabelStore {
     /// Replays the stored episodes and returns every answered pair query as labelled segment pairs
     /// (skips and undone answers left out; with several annotators, each answer counts).
-    public func labelledPairs() throws -> [PreferencePair] {
+    public func labelledPairs(in tasks: TaskRegistry) throws -> [PreferencePair] {
         var episodes: [Int64: Episode] = [:]
         func segment(_ reference: SegmentReference) throws -> Segment {
             if episodes[reference.episode] == nil {
                 let record = try episode(reference.episode)
-                episodes[reference.episode] = try Rollout.replay(record, keepObservations: true).episode
+                episodes[reference.episode] = try Rollout.replay(record, in: tasks, keepObservations: true).episode
             }
             let episode = episodes[reference.episode]!
             guard reference.start >= 0, reference.start < episode.record.length,

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import NeuralNets
 
 @Suite("Reductions and shape operations: values and gradients")

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import PhysicsEnvs
+import SandboxCore
+import Rendering
 
 @Suite("Box2D world wrapper")
 struct PhysicsWorldTests {

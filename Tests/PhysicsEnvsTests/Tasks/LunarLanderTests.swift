@@ -1,5 +1,8 @@
 import Testing
+import TestSupport
 @testable import PhysicsEnvs
+import SandboxCore
+import Rendering
 
 @Suite("LunarLanderContinuous")
 struct LunarLanderTests {

@@ -1,0 +1,125 @@
+import Foundation
+import SandboxCore
+import Rendering
+import PhysicsEnvs
+
+/// A usage error: printed as one line with a hint, exit status 2.
+struct UsageError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
+
+/// Parsed command-line arguments: positional values and `--name value` / `--name=value` options.
+/// Options named in `flags` take no value.
+struct Arguments {
+    private(set) var positional: [String] = []
+    private var values: [String: [String]] = [:]
+    private var used: Set<String> = []
+    let command: String
+
+    init(_ arguments: [String], command: String, flags: Set<String> = []) throws {
+        self.command = command
+        var i = 0
+        while i < arguments.count {
+            let argument = arguments[i]
+            if argument == "--" {
+                positional += arguments[(i + 1)...]
+                break
+            }
+            if argument.hasPrefix("--") && argument.count > 2 {
+                var name = String(argument.dropFirst(2))
+                var value: String?
+                if let equals = name.firstIndex(of: "=") {
+                    value = String(name[name.index(after: equals)...])
+                    name = String(name[..<equals])
+                }
+                if flags.contains(name) {
+                    values[name, default: []].append(value ?? "true")
+                } else {
+                    if value == nil {
+                        guard i + 1 < arguments.count else { throw UsageError("option --\(name) needs a value (see `sandbox \(command) --help`)") }
+                        // An option's value never looks like another option: `--name --other` means a
+                        // value was left out (or a switch was misspelt), not that "--other" is the value.
+                        guard !(arguments[i + 1].hasPrefix("--") && arguments[i + 1].count > 2) else {
+                            throw UsageError("option --\(name) needs a value before \(arguments[i + 1]) (or is not a switch of `sandbox \(command)`; see `sandbox \(command) --help`)")
+                        }
+                        i += 1
+                        value = arguments[i]
+                    }
+                    values[name, default: []].append(value!)
+                }
+            } else {
+                positional.append(argument)
+            }
+            i += 1
+        }
+    }
+
+    mutating func string(_ name: String) -> String? {
+        used.insert(name)
+        return values[name]?.last
+    }
+
+    mutating func strings(_ name: String) -> [String] {
+        used.insert(name)
+        return values[name] ?? []
+    }
+
+    mutating func flag(_ name: String) -> Bool {
+        used.insert(name)
+        return values[name] != nil
+    }
+
+    mutating func int(_ name: String, default fallback: Int? = nil, minimum: Int = Int.min) throws -> Int? {
+        guard let text = string(name) else { return fallback }
+        guard let value = Int(text) else { throw UsageError("--\(name) must be a whole number, got '\(text)'") }
+        guard value >= minimum else { throw UsageError("--\(name) must be at least \(minimum), got \(value)") }
+        return value
+    }
+
+    /// `--name F` with F in (0, 1], or in [0, 1] when `allowingZero` (a share that can be switched off).
+    mutating func fraction(_ name: String, default fallback: Double, allowingZero: Bool = false) throws -> Double {
+        guard let text = string(name) else { return fallback }
+        guard let value = Double(text), allowingZero ? value >= 0 : value > 0, value <= 1 else {
+            throw UsageError("--\(name) must be a number \(allowingZero ? "from 0 to 1" : "above 0 and at most 1"), got '\(text)'")
+        }
+        return value
+    }
+
+    mutating func seed(_ name: String = "seed", default fallback: UInt64 = 0) throws -> UInt64 {
+        guard let text = string(name) else { return fallback }
+        guard let value = UInt64(text) else { throw UsageError("--\(name) must be a whole number from 0 to \(UInt64.max), got '\(text)'") }
+        return value
+    }
+
+    /// Fails on options the command did not read, so that a typo is not silently ignored.
+    func checkAllUsed() throws {
+        if let unknown = values.keys.sorted().first(where: { !used.contains($0) }) {
+            throw UsageError("unknown option --\(unknown) for `sandbox \(command)` (see `sandbox \(command) --help`)")
+        }
+    }
+
+    /// Task options from repeated `--option KEY=VALUE`.
+    mutating func taskOptions() throws -> [String: Double] {
+        var options: [String: Double] = [:]
+        for item in strings("option") {
+            let parts = item.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let value = Double(parts[1]) else {
+                throw UsageError("--option takes KEY=NUMBER, e.g. --option gravity=-9.8; got '\(item)'")
+            }
+            options[String(parts[0])] = value
+        }
+        return options
+    }
+}
+
+/// Creates the folder an output file goes in, and checks it can be written.
+func prepareOutput(_ path: String) throws {
+    let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+    do {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    } catch {
+        throw UsageError("cannot create folder \(directory.path) for \(path): \((error as NSError).localizedDescription)")
+    }
+    try checkWritable(path)
+}

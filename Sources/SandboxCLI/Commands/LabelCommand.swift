@@ -1,0 +1,151 @@
+import Foundation
+import Labelling
+import SandboxCore
+import Rendering
+import PhysicsEnvs
+import RewardLearning
+
+enum LabelCommand {
+    static let help = """
+    usage: sandbox label --store FILE.db [--annotator NAME] [--kind pair|triplet] [--terminal] [--clips DIR]
+                         [--screenshot FILE.png]
+           sandbox label --ranking --task ID --out HIERARCHY.json [--annotator NAME] [--terminal]
+
+    Opens the labelling window on a label store: the pending queries' clips play side by side, in sync
+    and looping. Every answer is saved before the next query appears; closing the window loses nothing
+    and reopening continues where you stopped. A training run (sandbox pbrl --teacher human, sandbox qdhf
+    --judge human) may write queries into the same store while you label; they appear within a second.
+    Several annotators may label one store, each seeing the queries they have not answered.
+
+    keys  ← or 1: left (A) better / A more like the reference    → or 2: right (B)    = equal    s skip
+          u undo the last answer    q or Esc quit    space pause    , and . step a frame    [ and ] scrub
+          (or click the timeline)    - and + (↓ and ↑) half or double speed    t reward-term traces
+          F12 screenshot (with --screenshot)
+
+    --ranking     ranking mode for HERON: order the task's reward terms by importance and set margins
+                  (↑/↓ select, Shift+↑/↓ or k/j move, ←/→ margin, Enter save); writes a hierarchy file
+    --terminal    no window: each query's side-by-side clip is written to --clips DIR (default: beside the
+                  store) and its path printed; type 1, 2, =, s, u or q and Enter
+    --annotator   recorded with every answer (default: $USER)
+    """
+
+    static func run(_ arguments: inout Arguments) throws -> Int32 {
+        let annotator = arguments.string("annotator") ?? ProcessInfo.processInfo.environment["USER"].map { $0.isEmpty ? "annotator" : $0 } ?? "annotator"
+        let terminal = arguments.flag("terminal")
+        if arguments.flag("ranking") { return try ranking(&arguments, annotator: annotator, terminal: terminal) }
+        guard let storePath = arguments.string("store") else { throw UsageError("label needs --store FILE.db (a store written by sandbox queries make, pbrl or qdhf), or --ranking") }
+        var kind: QueryKind?
+        if let text = arguments.string("kind") {
+            guard let k = QueryKind(rawValue: text) else { throw UsageError("--kind takes pair or triplet, not '\(text)'") }
+            kind = k
+        }
+        let clips = arguments.string("clips")
+        let screenshot = arguments.string("screenshot")
+        try arguments.checkAllUsed()
+        guard FileManager.default.fileExists(atPath: storePath) else {
+            throw UsageError("no label store at \(storePath); make one with `sandbox queries make --store \(storePath) --task ID` or start `sandbox pbrl --teacher human --store \(storePath)`")
+        }
+        let store = try LabelStore(path: storePath)
+        let session = try LabelSession(store: store, tasks: SandboxCLI.tasks, annotator: annotator, kind: kind)
+        if terminal {
+            let directory = clips.map { URL(fileURLWithPath: $0) }
+                ?? URL(fileURLWithPath: storePath).deletingLastPathComponent().appendingPathComponent("clips")
+            if session.current == nil { print("no pending queries for \(annotator) in \(storePath)"); return 0 }
+            try TerminalLabeler(session: session, clipDirectory: directory).run()
+            return 0
+        }
+        print("labelling \(storePath) as \(annotator): \(session.pendingCount) pending")
+        fflush(stdout)
+        try LabelWindow.run(SessionWindowContent(session: session), screenshot: screenshot)
+        print("\(session.answeredCount) answers by \(annotator) in \(storePath); \(session.pendingCount) pending")
+        return 0
+    }
+
+    static func ranking(_ arguments: inout Arguments, annotator: String, terminal: Bool) throws -> Int32 {
+        guard let taskID = arguments.string("task") else { throw UsageError("label --ranking needs --task ID") }
+        guard let out = arguments.string("out") else { throw UsageError("label --ranking needs --out HIERARCHY.json") }
+        let screenshot = arguments.string("screenshot")
+        try arguments.checkAllUsed()
+        let spec = try SandboxCLI.tasks.spec(for: taskID)
+        try prepareOutput(out)
+        let url = URL(fileURLWithPath: out)
+        let existing = FileManager.default.fileExists(atPath: out) ? try RewardHierarchy.read(from: url, tasks: SandboxCLI.tasks) : nil
+        if let existing, existing.task != spec.id {
+            throw UsageError("\(out) ranks \(existing.task), not \(spec.id); use another --out file")
+        }
+        let editor = RankingEditor(spec: spec, annotator: annotator, output: url, initial: existing,
+                                   marginSteps: try marginSteps(for: spec))
+        if terminal {
+            try TerminalRanking(editor: editor).run()
+        } else {
+            try LabelWindow.run(editor, screenshot: screenshot)
+        }
+        if editor.saved {
+            print("saved \(out): " + editor.levels.map { "\($0.term) (margin \(String(format: "%g", $0.margin)))" }.joined(separator: " > "))
+        } else {
+            print("closed without saving")
+        }
+        return 0
+    }
+
+    /// A margin step per term: a hundredth of the spread of that term's return over 50-step segments of
+    /// heuristic episodes, rounded to one significant digit (0.1 when the term never moves).
+    static func marginSteps(for spec: TaskSpec) throws -> [String: Double] {
+        let environment = try SandboxCLI.tasks.make(spec.id)
+        var sums = Array(repeating: [Double](), count: spec.rewardTerms.count)
+        for seed in 0..<3 {
+            let episode = try Rollout.run(environment, controller: environment.makeHeuristic(), seed: UInt64(seed), maxSteps: 300)
+            for start in stride(from: 0, to: episode.termTrace.count, by: 50) {
+                let window = episode.termTrace[start..<Swift.min(start + 50, episode.termTrace.count)]
+                for t in sums.indices { sums[t].append(window.reduce(0) { $0 + $1[t] }) }
+            }
+        }
+        var steps: [String: Double] = [:]
+        for (t, term) in spec.rewardTerms.enumerated() {
+            let spread = (sums[t].max() ?? 0) - (sums[t].min() ?? 0)
+            guard spread > 0 else { steps[term] = 0.1; continue }
+            let raw = spread / 100
+            let magnitude = pow(10, floor(log10(raw)))
+            steps[term] = (raw / magnitude).rounded() * magnitude
+        }
+        return steps
+    }
+}
+
+/// Ranking at the terminal: the terms are listed, the order typed as numbers, then each margin.
+final class TerminalRanking {
+    let editor: RankingEditor
+    init(editor: RankingEditor) { self.editor = editor }
+
+    func run() throws {
+        let terms = editor.levels.map(\.term)
+        print("reward terms of \(editor.spec.id):")
+        for (i, term) in terms.enumerated() { print("  \(i + 1). \(term)") }
+        var order: [String] = []
+        while order.isEmpty {
+            print("order by importance, most important first (numbers separated by spaces, e.g. 3 1 2; unlisted terms follow): ", terminator: "")
+            fflush(stdout)
+            guard let line = readLine() else { print("\ninput ended; nothing saved"); return }
+            let picks = line.split(whereSeparator: { $0 == " " || $0 == "," }).compactMap { Int($0) }
+            guard !picks.isEmpty, picks.allSatisfy({ (1...terms.count).contains($0) }), Set(picks).count == picks.count else {
+                print("type distinct numbers from 1 to \(terms.count)")
+                continue
+            }
+            order = picks.map { terms[$0 - 1] } + terms.filter { t in !picks.contains(where: { terms[$0 - 1] == t }) }
+        }
+        var levels: [RewardHierarchy.Level] = []
+        for term in order {
+            while true {
+                print("margin for \(term) (≥ 0, Enter for \(String(format: "%g", editor.step(for: term) * 10))): ", terminator: "")
+                fflush(stdout)
+                guard let line = readLine() else { print("\ninput ended; nothing saved"); return }
+                let text = line.trimmingCharacters(in: .whitespaces)
+                if text.isEmpty { levels.append(.init(term: term, margin: editor.step(for: term) * 10)); break }
+                if let value = Double(text), value.isFinite, value >= 0 { levels.append(.init(term: term, margin: value)); break }
+                print("a margin is a number ≥ 0")
+            }
+        }
+        editor.setLevels(levels)
+        try editor.save()
+    }
+}

@@ -1,0 +1,243 @@
+import Agents
+import Foundation
+import SandboxCore
+import Rendering
+import PhysicsEnvs
+import RewardLearning
+
+enum PBRLCommand {
+    static let help = """
+    usage: sandbox pbrl --task ID --algo sac|ppo --teacher oracle|noisy|myopic|skip|equal|mistake|human
+                        [--labels N] [--per-round N] [--segment L] [--sampler uniform|disagreement|entropy]
+                        [--steps N] [--seed S] [--store FILE.db] [--out DIR] [--ensemble K] [--endings learned|zero|terminal|off]
+                        [--demonstrations K] [--demonstration-share F] [--ending-share F] [--feedback-fraction F]
+                        [--nonpositive-reward | --reward-offset free|agent-median] [--hyperparameter KEY=VALUE ...]
+
+    Preference-based RL: PEBBLE (--algo sac: state-entropy pre-training, then SAC on the learned reward,
+    relabelling its replay buffer after each refit) or PrefPPO (--algo ppo). In each feedback round the
+    current policy's episodes are stored, cut into segments, paired by the sampler and answered; the
+    Bradley–Terry ensemble is refitted on every answer so far. Labels are asked within the first 90%
+    (PEBBLE) or half (PrefPPO) of training (--feedback-fraction). Writes a run folder as `sandbox train` does, with pbrl/* metrics (labels, label accuracy,
+    Pearson and Spearman correlation of learned and true segment returns) and charts/true_return, plus
+    pbrl.json (teacher, endings, ensemble size, label store and the loop's settings) and reward_model.safetensors.
+    With --teacher human the queries are written to the label store and training goes on; answer them
+    in another terminal with `sandbox label --store FILE.db` (the window) or `sandbox label --store
+    FILE.db --terminal`. The reward is refitted whenever new answers arrive (any annotator's), and a new
+    round of queries waits until fewer than --per-round are unanswered. Until the first answers arrive,
+    PEBBLE keeps exploring with its state-entropy reward.
+    --endings says what the steps after a termination are worth (a segment can run past an episode's end):
+      learned  the model learns the ended state's reward and the teacher counts the last reward on each
+               such step; at a termination the agent receives γ/(1 − γ) times the ended state's reward;
+      zero     they are worth 0, to the model, the teacher and the agent (the task's own convention);
+               the reward is scaled for the agent, and shifted only by --reward-offset (the default:
+               the best measured on the lander, bench/RESULTS.md);
+      terminal as zero, plus a learned reward for reaching the ended state, counted once where a segment
+               reaches its episode's termination and paid to the agent once at each termination;
+      off      as learned, but the agent receives nothing at a termination (as in earlier versions).
+    --demonstrations K adds K episodes of the task's built-in heuristic controller to each round's query
+    pool (default 0), so that the teacher also compares the agent's clips with successful ones, as Ibarz
+    et al. 2018 add demonstrations to preference queries. Their queries count against --labels; the
+    pbrl/demonstration_queries metric says how many each round asked. This is no longer plain PEBBLE or
+    PrefPPO: report it apart.
+    --demonstration-share F (with --demonstrations) makes a fixed fraction F of each round's queries pair
+    a demonstration segment with one of the agent's, chosen by the sampler among such pairs; the rest
+    pair the agent's own segments. Without it the demonstration segments only join the pool, and
+    PEBBLE, whose pool holds its last 100 episodes, asks about them in about 3% of its queries.
+    --ending-share F makes a fraction F of the queries among the agent's own segments pair a segment that
+    reaches its episode's end (a crash, a landing) with one that does not (default 0.5 for PEBBLE, 0 for
+    PrefPPO; 0 draws pairs from the whole pool). Under --endings zero only such segments tell the model whether staying in the air pays,
+    and once the agent stops crashing they are rare in the pool. It uses only the agent's own episodes,
+    so the loop stays plain PEBBLE / PrefPPO; pbrl/ending_queries counts each round's queries that show
+    an ending.
+    --nonpositive-reward (with --endings zero) holds the learned reward at or below 0 on every step
+    (−softplus of each network's output), so that no step is worth more than having ended. A segment
+    that ends early can then lose a comparison only through its own steps (the crash is paid for at the
+    crash), and the agent is never paid just for keeping its episode going, which is what makes it hover
+    on the lander when the offset is left free. On the lander it stops the hovering, but a quick crash then
+    costs about as much as a landing (bench/RESULTS.md), so it is off by default. Recorded in pbrl.json
+    and in the reward model.
+    --reward-offset agent-median (with --endings zero) shifts the learned reward after every refit so
+    that the median step of the agent's recent episodes (its query candidates) is worth 0, what having
+    ended is worth. Doing what it usually does then neither pays nor costs per step, steps the model
+    ranks above that (a landing) pay and steps below it (a crash) cost; the zero point moves up as the
+    agent improves. pbrl/reward_offset logs each shift. It is PEBBLE's default with --endings zero; free,
+    PrefPPO's default, keeps the fit's offset.
+    --feedback-fraction F (default 0.9 for PEBBLE, 0.5 for PrefPPO as in B-Pref) asks every label within the first F of training (after
+    PEBBLE's pre-training), in evenly spaced rounds; the agent then trains on the final reward.
+    --hyperparameter KEY=VALUE sets one of the agent's hyperparameters, as for `sandbox train` (repeatable).
+    The Zoo's SAC for the lander anneals its learning rate to 0 by the last step; pbrl's PEBBLE keeps it
+    constant, as Lee et al. 2021 do (annealLearningRate=false; =true anneals).
+    PEBBLE's defaults (ending share, feedback fraction, offset, constant rate) are the plain recipe that
+    passed 200 on the lander (bench/RESULTS.md). B-Pref's PEBBLE is --ending-share 0 --feedback-fraction 0.5
+    --reward-offset free --hyperparameter annealLearningRate=true.
+    """
+
+    static func run(_ arguments: inout Arguments) throws -> Int32 {
+        guard let taskID = arguments.string("task") else { throw UsageError("pbrl needs --task ID") }
+        guard let algorithm = arguments.string("algo"), ["sac", "ppo"].contains(algorithm) else {
+            throw UsageError("pbrl needs --algo sac (PEBBLE) or --algo ppo (PrefPPO)")
+        }
+        guard let teacherName = arguments.string("teacher") else { throw UsageError("pbrl needs --teacher NAME or --teacher human") }
+        var loop = PreferenceLoop.Configuration()
+        loop.totalLabels = try arguments.int("labels", default: 1000, minimum: 1)!
+        loop.labelsPerRound = try arguments.int("per-round", default: Swift.min(100, loop.totalLabels), minimum: 1)!
+        loop.segmentLength = try arguments.int("segment", default: 50, minimum: 1)!
+        if let sampler = arguments.string("sampler") {
+            guard let s = QuerySampler(rawValue: sampler) else { throw UsageError("unknown sampler '\(sampler)'; use uniform, disagreement or entropy") }
+            loop.sampler = s
+        }
+        loop.demonstrationsPerRound = try arguments.int("demonstrations", default: 0, minimum: 0)!
+        loop.demonstrationShare = try arguments.fraction("demonstration-share", default: 0)
+        if loop.demonstrationShare > 0, loop.demonstrationsPerRound == 0 {
+            throw UsageError("--demonstration-share needs demonstrations to pair with: add --demonstrations K (for example 1)")
+        }
+        let defaults = LoopDefaults(algorithm: algorithm)
+        loop.endingShare = try arguments.fraction("ending-share", default: defaults.endingShare, allowingZero: true)
+        loop.feedbackFraction = try arguments.fraction("feedback-fraction", default: defaults.feedbackFraction)
+        let ensembleSize = try arguments.int("ensemble", default: 3, minimum: 1)!
+        let endings = try arguments.endings()
+        let nonPositive = try arguments.nonPositiveReward(endings: endings)
+        loop.rewardOffset = try arguments.rewardOffset(endings: endings, nonPositive: nonPositive, default: defaults.rewardOffset)
+        let seed = try arguments.seed()
+        let out = arguments.string("out") ?? "runs"
+        let storePath = arguments.string("store")
+        let stepsOverride = try arguments.int("steps", minimum: 1)
+        let hyperparameters = arguments.strings("hyperparameter")
+        try arguments.checkAllUsed()
+        if teacherName != "human" { _ = try SimulatedTeacher.preset(teacherName) }
+
+        let spec = try SandboxCLI.tasks.spec(for: taskID)
+        let total = stepsOverride ?? TrainCommand.defaultSteps(task: spec.name, algorithm: algorithm)
+        var generator = SeededGenerator(seed: seed ^ 0xFEED)
+        let model = RewardEnsemble(.init(task: spec, ensembleSize: ensembleSize, endings: endings, nonPositive: nonPositive),
+                                   using: &generator)
+        let trainer: any Trainer
+        var ppo: PPO.Configuration?, sac: SAC.Configuration?
+        if algorithm == "ppo" {
+            ppo = try TrainCommand.setHyperparameters(hyperparameters, of: PPO.Configuration.tuned(for: spec.name))
+            trainer = try PPO(task: spec.id, in: SandboxCLI.tasks, configuration: ppo!, reward: .model(model), seed: seed, totalSteps: total)
+        } else {
+            sac = SAC.Configuration.tuned(for: spec.name)
+            // PEBBLE (Lee et al. 2021) takes 1,000 random seed steps, then 9,000 of SAC on the state-entropy
+            // reward: updates must start well inside the pre-training, or it is only random steps.
+            sac!.learningStarts = Swift.min(sac!.learningStarts, Swift.max(1, loop.pretrainingSteps / 10))
+            if let anneal = defaults.annealLearningRate { sac!.annealLearningRate = anneal }
+            sac = try TrainCommand.setHyperparameters(hyperparameters, of: sac!)
+            let s = try SAC(task: spec.id, in: SandboxCLI.tasks, configuration: sac!, reward: .model(model), seed: seed, totalSteps: total)
+            s.stepsPerIteration = 1000
+            trainer = s
+        }
+        let name = algorithm == "sac" ? "pebble" : "prefppo"
+        let run = try RunDirectory.create(under: URL(fileURLWithPath: out), task: spec.name, algorithm: name, seed: seed)
+        let store = try LabelStore(path: storePath ?? run.url.appendingPathComponent("labels.db").path)
+        let answerer: any PairAnswerer = teacherName == "human" ? StoreAnswerer() : try SimulatedAnswerer(name: teacherName, seed: seed, endings: endings)
+        var configuration = RunConfiguration(task: spec.id, algorithm: algorithm, seed: seed, totalSteps: total,
+                                             reward: "model:preference-loop", taskOptions: [:], ppo: ppo, sac: sac,
+                                             checkpointInterval: Swift.max(total / 10, 1), started: ISO8601DateFormatter().string(from: Date()))
+        configuration.reward = "pbrl:\(teacherName):\(loop.totalLabels)"
+        try run.write(configuration)
+        try PreferenceRunSettings(teacher: teacherName, endings: endings, nonPositiveReward: nonPositive, ensembleSize: ensembleSize,
+                                  store: store.path, loop: loop)
+            .write(to: run.url)
+        let preference = try PreferenceLoop(trainer: trainer, model: model, store: store, answerer: answerer,
+                                            configuration: loop, totalSteps: total, seed: seed, tasks: SandboxCLI.tasks)
+        print("\(name) on \(spec.id): \(loop.totalLabels) labels from \(answerer.annotator), \(total) steps → \(run.url.path)")
+        print("label store \(store.path)")
+        if let ppo { TrainCommand.printRolloutRounding(ppo, budget: total) }
+        if answerer.answersLater {
+            print("answer the queries in another terminal: sandbox label --store \(store.path)   (or add --terminal without a display)")
+        }
+        fflush(stdout)
+        signal(SIGINT) { _ in interruptRequested = 1; signal(SIGINT, SIG_DFL) }
+        let session = try TrainingSession(trainer: trainer, run: run, configuration: configuration, tasks: SandboxCLI.tasks)
+        session.beforeIteration = {
+            let metrics = try preference.beforeIteration()
+            if !metrics.isEmpty {
+                try model.save(to: run.url.appendingPathComponent("reward_model.safetensors"))
+            }
+            return metrics
+        }
+        let progress = ProgressBar("\(name) \(spec.id)", total: total)
+        let finished = try session.run(shouldStop: { interruptRequested != 0 }, progress: progress)
+        try model.save(to: run.url.appendingPathComponent("reward_model.safetensors"))
+        if !finished {
+            print("\nstopped at step \(trainer.globalStep) with \(preference.labelsUsed) labels; checkpoint written")
+            return 130
+        }
+        let metrics = run.readMetrics()
+        let accuracy = metrics.last(where: { $0["pbrl/label_accuracy"] != nil })?["pbrl/label_accuracy"] ?? .nan
+        print(String(format: "done: %d steps, %d labels asked, %d answered, label accuracy %.3f, ",
+                     trainer.globalStep, preference.labelsUsed, answerer.answersLater ? preference.answersReceived : preference.labelsUsed,
+                     accuracy) + (run.evaluationSummary(from: metrics) ?? "no evaluation episode"))
+        print("reward model \(run.url.appendingPathComponent("reward_model.safetensors").path)")
+        return 0
+    }
+}
+
+extension Arguments {
+    /// `--endings learned|zero|terminal|off` (default zero): how steps after a termination are valued.
+    mutating func endings() throws -> Endings {
+        let name = string("endings") ?? Endings.zero.rawValue
+        guard let endings = Endings(rawValue: name) else { throw UsageError("--endings is learned, zero, terminal or off, not '\(name)'") }
+        return endings
+    }
+
+    /// `--nonpositive-reward`: whether the learned reward is held at or below 0, which only `--endings
+    /// zero` gives a meaning (absorbing steps worth 0 are then the ceiling).
+    mutating func nonPositiveReward(endings: Endings) throws -> Bool {
+        let nonPositive = flag("nonpositive-reward")
+        if nonPositive, endings != .zero {
+            throw UsageError("--nonpositive-reward holds rewards below the 0 that ended episodes are worth, so it needs --endings zero, not \(endings.rawValue)")
+        }
+        return nonPositive
+    }
+
+    /// `--reward-offset free|agent-median`, which only `--endings zero` gives a meaning. Without the
+    /// option: `fallback` where it can apply (zero endings, no `--nonpositive-reward`), otherwise free.
+    mutating func rewardOffset(endings: Endings, nonPositive: Bool, default fallback: RewardOffset = .free) throws -> RewardOffset {
+        guard let name = string("reward-offset") else { return endings == .zero && !nonPositive ? fallback : .free }
+        guard let offset = RewardOffset(rawValue: name) else {
+            throw UsageError("--reward-offset is free or agent-median, not '\(name)'")
+        }
+        guard offset == .agentMedian else { return offset }
+        if endings != .zero {
+            throw UsageError("--reward-offset agent-median sets steps against the 0 that ended episodes are worth, so it needs --endings zero, not \(endings.rawValue)")
+        }
+        if nonPositive {
+            throw UsageError("--reward-offset agent-median and --nonpositive-reward both set the reward's offset; choose one")
+        }
+        return offset
+    }
+}
+
+extension PBRLCommand {
+    /// The loop's defaults for `--algo`. PEBBLE's differ from B-Pref's where plain PEBBLE on the lander
+    /// measured better (bench/RESULTS.md, "Preference-based RL": the only plain runs that pass 200 used
+    /// all four): labels over the first 90% of training instead of half, half of the agent's queries
+    /// pairing a segment that reaches its episode's end with one that does not, the reward's offset at
+    /// the agent's median step (zero endings only), and SAC's learning rate held constant, as Lee et al.
+    /// 2021 do, instead of the Zoo's annealing. PrefPPO keeps B-Pref's: the same changes made it worse.
+    struct LoopDefaults {
+        /// Every label within this fraction of training.
+        var feedbackFraction: Double
+        /// Fraction of the agent's own queries that show an episode's end.
+        var endingShare: Double
+        /// Where the reward's offset is set, when `--endings zero` lets it be.
+        var rewardOffset: RewardOffset
+        /// SAC's `annealLearningRate`; nil keeps the agent's tuned setting.
+        var annealLearningRate: Bool?
+    }
+}
+
+extension PBRLCommand.LoopDefaults {
+    /// Declared in an extension so that the memberwise initialiser stays.
+    init(algorithm: String) {
+        if algorithm == "sac" {
+            self.init(feedbackFraction: 0.9, endingShare: 0.5, rewardOffset: .agentMedian, annealLearningRate: false)
+        } else {
+            let bPref = PreferenceLoop.Configuration()
+            self.init(feedbackFraction: bPref.feedbackFraction, endingShare: bPref.endingShare, rewardOffset: bPref.rewardOffset,
+                      annealLearningRate: nil)
+        }
+    }
+}

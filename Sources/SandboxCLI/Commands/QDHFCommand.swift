@@ -1,0 +1,124 @@
+import Foundation
+import SandboxCore
+import Rendering
+import PhysicsEnvs
+import QDHF
+import RewardLearning
+
+enum QDHFCommand {
+    static let help = """
+    usage: sandbox qdhf --domain arm|maze|lander --method qdhf|qdhf-base|aurora-pca|aurora-ae|gt [--judgments N] [--iterations N]
+                        [--batch N] [--grid N] [--seed S] [--judge simulated|human [--store FILE.db]] --out DIR
+
+    Quality diversity through human feedback (Ding et al. 2024): MAP-Elites over measures learned from
+    "which of these two is more like this one" judgments (qdhf: refitted at 1, 10, 25 and 50% of the run;
+    qdhf-base: one fit; aurora-pca / aurora-ae: PCA or an autoencoder of the same features, on QDHF's
+    schedule; gt: the true measures). Metrics are computed
+    in a ground-truth grid, for the final archive and for every solution evaluated. Writes metrics.jsonl,
+    summary.json, heatmaps, and the archive as a bundle in DIR/archive (see `sandbox archive`).
+
+    domains
+      arm     the 10-joint planar arm (paper setting: 50×50 grid, σ 0.1, batch 100, 1,000 iterations,
+              1,000 judgments); ground truth: end-effector position
+      maze    MLP policies (8 → 8 → 2) for the robot of MazeNavigation-v1, iso-line emitter; ground truth:
+              the final position. Defaults: 20×20 grid, batch 50, 200 iterations, 200 judgments
+      lander  landing styles: linear-tanh policies for LunarLanderContinuous-v1 (18 parameters) judged by
+              their trajectories; ground truth: where the lander ends and how long it flies. Defaults:
+              20×20 grid, batch 50, 200 iterations, 400 judgments
+
+    --judge human   people judge instead of the simulated judge: at each refit the run writes that
+                    round's triplet queries (clips of each solution's episode: PlanarArm-v1 or the
+                    lander) to the label store (--store, default DIR/labels.db) and waits until they
+                    are answered, e.g. with `sandbox label --store DIR/labels.db` in another terminal.
+                    --judgments defaults to 100 (25 per refit). Skipped and equal answers are dropped.
+    """
+
+    static func run(_ arguments: inout Arguments) throws -> Int32 {
+        let domainName = arguments.string("domain") ?? "arm"
+        guard let domain = QDDomains.make(domainName) else {
+            throw UsageError("unknown domain '\(domainName)'; use --domain \(QDDomains.names.joined(separator: " or "))")
+        }
+        guard let methodText = arguments.string("method"), let method = MeasureMethod(rawValue: methodText) else {
+            throw UsageError("qdhf needs --method qdhf, qdhf-base, aurora-pca, aurora-ae or gt")
+        }
+        let judge = arguments.string("judge") ?? "simulated"
+        guard judge == "simulated" || judge == "human" else { throw UsageError("--judge takes simulated or human, not '\(judge)'") }
+        guard let out = arguments.string("out") else { throw UsageError("qdhf needs --out DIR") }
+        let storePath = arguments.string("store") ?? URL(fileURLWithPath: out).appendingPathComponent("labels.db").path
+        if judge == "human" && ![MeasureMethod.qdhf, .qdhfBase].contains(method) {
+            throw UsageError("--method \(method.rawValue) uses no judgments; --judge human needs --method qdhf or qdhf-base")
+        }
+        let arm = domain is ArmDomain
+        var configuration = QDHFExperiment.Configuration()
+        configuration.method = method
+        let defaultJudgments = judge == "human" ? 100 : (arm ? 1000 : (domain is MazeDomain ? 200 : 400))
+        configuration.judgments = try arguments.int("judgments", default: defaultJudgments, minimum: 1)!
+        configuration.iterations = try arguments.int("iterations", default: arm ? 1000 : 200, minimum: 1)!
+        configuration.batchSize = try arguments.int("batch", default: arm ? 100 : 50, minimum: 1)!
+        configuration.gridSize = try arguments.int("grid", default: arm ? 50 : 20, minimum: 1)!
+        let seed = try arguments.seed()
+        try arguments.checkAllUsed()
+
+        let directory = URL(fileURLWithPath: out)
+        try prepareOutput(directory.appendingPathComponent("metrics.jsonl").path)
+        let experiment = QDHFExperiment(domain: domain, configuration: configuration, seed: seed)
+        if judge == "human" {
+            try prepareOutput(storePath)
+            let store = try LabelStore(path: storePath)
+            experiment.judge = StoreTripletJudge(store: store)
+            print("people judge similarity: triplet queries go to \(storePath); answer them with `sandbox label --store \(storePath)`")
+            fflush(stdout)
+            signal(SIGINT) { _ in interruptRequested = 1; signal(SIGINT, SIG_DFL) }
+        }
+        let log = try MetricsLog(file: directory.appendingPathComponent("metrics.jsonl"), truncating: true)
+        let progress = ProgressBar("qdhf \(domain.name) \(method.rawValue)", total: configuration.iterations)
+        while experiment.iteration < configuration.iterations {
+            try experiment.step()
+            if experiment.iteration % 10 == 0 || experiment.iteration == configuration.iterations {
+                let m = experiment.metrics
+                try log.append(m)
+                progress.status = String(format: "QD %.2f coverage %.3f", m["qd/archive_qd_score"]!, m["qd/archive_coverage"]!)
+            }
+            progress.advance()
+        }
+        progress.finish()
+        let metrics = experiment.metrics
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try writeAtomically(try encoder.encode(metrics.filter { $0.value.isFinite }), to: directory.appendingPathComponent("summary.json"))
+        try experiment.groundTruthArchive().heatmap(title: "\(method.rawValue): final archive in the ground-truth grid")
+            .writePNG(to: directory.appendingPathComponent("heatmap_ground_truth.png").path)
+        try experiment.archive.heatmap(title: "\(method.rawValue): archive over its own measures")
+            .writePNG(to: directory.appendingPathComponent("heatmap_archive.png").path)
+        let bundleURL = directory.appendingPathComponent("archive")
+        try FileManager.default.createDirectory(at: bundleURL, withIntermediateDirectories: true)
+        let modelURL = bundleURL.appendingPathComponent("measures.safetensors")
+        try experiment.saveMeasureModel(to: modelURL)
+        let (manifest, solutions) = try experiment.bundle()
+        try manifest.write(solutions: solutions, measureModelFile: nil, to: bundleURL)
+        print(String(format: "%@ on %@: archive QD score %.2f coverage %.3f; all solutions QD score %.2f coverage %.3f; judgments %d, validation accuracy %.3f",
+                     method.rawValue, domain.name, metrics["qd/archive_qd_score"]!, metrics["qd/archive_coverage"]!, metrics["qd/all_qd_score"]!,
+                     metrics["qd/all_coverage"]!, Int(metrics["qdhf/judgments"]!), metrics["qdhf/validation_accuracy"]!))
+        print("results \(directory.path); archive of \(manifest.elites.count) elites in \(bundleURL.path) (sandbox archive export --run \(directory.path) --out BUNDLE)")
+        return 0
+    }
+}
+
+/// People as QDHF's judge: each refit's triplets become triplet queries (arm clips) in a label store,
+/// and the run waits for their answers.
+final class StoreTripletJudge: TripletJudge {
+    let store: LabelStore
+    private var round = 0
+    init(store: LabelStore) { self.store = store }
+
+    func judge(_ triples: [(reference: [Float], first: [Float], second: [Float])], experiment: QDHFExperiment) throws -> [Bool?] {
+        round += 1
+        let domain = experiment.domain
+        let ids = try store.addTripletQueries(try triples.map { (try domain.episode(of: $0.reference), try domain.episode(of: $0.first), try domain.episode(of: $0.second)) },
+                                              round: round)
+        print("\nround \(round): \(ids.count) triplet queries written; waiting for answers (sandbox label --store \(store.path))")
+        let answers = try store.waitForAnswers(to: ids, report: { print("  \($0) / \(ids.count) answered"); fflush(stdout) },
+                                               shouldStop: { interruptRequested != 0 })
+        return answers.map { $0 == .first ? true : $0 == .second ? false : nil }
+    }
+}

@@ -1,0 +1,200 @@
+import Agents
+import Foundation
+import SandboxCore
+import Rendering
+import PhysicsEnvs
+import RewardLearning
+
+enum QueriesCommand {
+    static let help = """
+    usage: sandbox queries make --store FILE.db --task ID [--policy random|heuristic|PATH] [--episodes K]
+                                [--segment L] [--pairs N] [--seed S]
+           sandbox queries answer --store FILE.db --teacher oracle|noisy|myopic|skip|equal|mistake|hierarchy:FILE.json
+                                  [--annotator NAME] [--seed S] [--endings learned|zero|terminal]
+           sandbox queries export --store FILE.db FILE.jsonl
+           sandbox queries import --store FILE.db FILE.jsonl
+           sandbox queries show --store FILE.db
+
+    make    records K episodes with the policy, cuts segments of L steps and stores N uniformly drawn pairs
+    answer  answers every pending pair query with a simulated teacher (B-Pref), each answer saved at once;
+            hierarchy:FILE.json answers as HERON does, by a ranking of reward terms (sandbox label --ranking);
+            steps past a terminated episode's end count its last step again, or 0 with --endings zero|terminal
+    export  writes every query with its segments (episode records inline) and answers as JSON Lines
+    import  adds the queries of a JSON Lines export (all or nothing)
+    show    counts of episodes, queries, answers and pending queries
+    """
+
+    static func run(_ arguments: inout Arguments) throws -> Int32 {
+        guard let action = arguments.positional.first else { throw UsageError("queries needs make, answer, export, import or show") }
+        guard let storePath = arguments.string("store") else { throw UsageError("queries \(action) needs --store FILE.db") }
+        switch action {
+        case "make": return try make(&arguments, storePath)
+        case "answer": return try answer(&arguments, storePath)
+        case "export", "import":
+            guard arguments.positional.count == 2 else { throw UsageError("queries \(action) needs a JSON Lines file, e.g. `sandbox queries \(action) --store labels.db labels.jsonl`") }
+            try arguments.checkAllUsed()
+            let file = URL(fileURLWithPath: arguments.positional[1])
+            if action == "export" {
+                try prepareOutput(file.path)
+                let store = try LabelStore(path: storePath)
+                print("exported \(try store.export(to: file)) queries to \(file.path)")
+            } else {
+                guard FileManager.default.fileExists(atPath: file.path) else { throw UsageError("no file \(file.path) to import") }
+                let store = try LabelStore(path: storePath)
+                print("imported \(try store.importQueries(from: file)) queries into \(storePath)")
+            }
+            return 0
+        case "show":
+            try arguments.checkAllUsed()
+            let store = try LabelStore(path: storePath)
+            let counts = try store.counts
+            print("\(storePath): task \(try store.task ?? "none"), \(counts.episodes) episodes, \(counts.queries) queries, \(counts.answers) answers, \(try store.pendingQueries().count) pending")
+            return 0
+        default:
+            throw UsageError("unknown queries action '\(action)'; use make, answer, export, import or show")
+        }
+    }
+
+    static func make(_ arguments: inout Arguments, _ storePath: String) throws -> Int32 {
+        guard let taskID = arguments.string("task") else { throw UsageError("queries make needs --task ID") }
+        let policy = arguments.string("policy") ?? "random"
+        let episodes = try arguments.int("episodes", default: 20, minimum: 1)!
+        let length = try arguments.int("segment", default: 50, minimum: 1)!
+        let pairs = try arguments.int("pairs", default: 100, minimum: 1)!
+        let seed = try arguments.seed()
+        try arguments.checkAllUsed()
+        let environment = try SandboxCLI.tasks.make(taskID)
+        let trained = ["random", "heuristic"].contains(policy) ? nil : try Policy.load(from: EvalCommand.policyURL(policy))
+        try prepareOutput(storePath)
+        let store = try LabelStore(path: storePath)
+        var generator = SeededGenerator(seed: seed)
+        var segmentIDs: [Int64] = []
+        for e in 0..<episodes {
+            let episodeSeed = seed &+ UInt64(e)
+            let controller: any Controller = trained ?? (policy == "random"
+                ? RandomController(space: environment.spec.actionSpace, seed: episodeSeed ^ 0x5EED) : environment.makeHeuristic())
+            let episode = try Rollout.run(environment, controller: controller, seed: episodeSeed)
+            let starts = segmentStarts(episodeLength: episode.record.length, segmentLength: length, terminated: episode.record.terminated)
+            guard !starts.isEmpty else { continue }
+            let id = try store.add(episode: episode.record)
+            for start in starts {
+                segmentIDs.append(try store.add(segment: SegmentReference(episode: id, start: start, length: length)))
+            }
+        }
+        guard segmentIDs.count >= 2 else {
+            throw UsageError("the episodes were shorter than --segment \(length); use shorter segments or more episodes")
+        }
+        for _ in 0..<pairs {
+            let i = generator.integer(0, segmentIDs.count)
+            var j = generator.integer(0, segmentIDs.count - 1)
+            if j >= i { j += 1 }
+            try store.addQuery(kind: .pair, first: segmentIDs[i], second: segmentIDs[j])
+        }
+        print("stored \(segmentIDs.count) segments of \(length) steps and \(pairs) pair queries in \(storePath)")
+        return 0
+    }
+
+    static func answer(_ arguments: inout Arguments, _ storePath: String) throws -> Int32 {
+        guard let teacherName = arguments.string("teacher") else { throw UsageError("queries answer needs --teacher NAME") }
+        let annotator = arguments.string("annotator") ?? "teacher:\(teacherName)"
+        let seed = try arguments.seed()
+        let endings = try arguments.endings()
+        try arguments.checkAllUsed()
+        var hierarchy: RewardHierarchy?
+        if teacherName.hasPrefix("hierarchy:") {
+            hierarchy = try RewardHierarchy.read(from: URL(fileURLWithPath: String(teacherName.dropFirst("hierarchy:".count))), tasks: SandboxCLI.tasks)
+        }
+        var teacher = SimulatedTeacher(try SimulatedTeacher.preset(hierarchy == nil ? teacherName : "oracle"), seed: seed)
+        guard FileManager.default.fileExists(atPath: storePath) else { throw UsageError("no label store at \(storePath)") }
+        let store = try LabelStore(path: storePath)
+        let pending = try store.pendingQueries(annotator: annotator, kind: .pair)
+        if let hierarchy, let task = try store.task, task != hierarchy.task {
+            throw UsageError("the hierarchy ranks \(hierarchy.task)'s terms but the store holds \(task) queries")
+        }
+        // Segment returns over every stored query set the teacher's thresholds (B-Pref scales them).
+        var cache: [Int64: Episode] = [:]
+        /// Per-step terms of a segment; steps past a terminated episode's end (absorbing) hold its last
+        /// step's terms, or are 0 under `--endings zero|terminal`, as the loop's simulated teachers do
+        /// (`Endings.teacherRewards`).
+        func terms(_ reference: SegmentReference) throws -> [[Double]] {
+            if cache[reference.episode] == nil { cache[reference.episode] = try Rollout.replay(try store.episode(reference.episode), in: SandboxCLI.tasks).episode }
+            let trace = cache[reference.episode]!.termTrace
+            let end = Swift.min(reference.start + reference.length, trace.count)
+            guard reference.start >= 0, reference.start < end else {
+                throw UsageError("segment \(reference.start)+\(reference.length) lies outside its episode of \(trace.count) steps")
+            }
+            let held = endings.pinsOffset ? trace[end - 1].map { _ in 0.0 } : trace[end - 1]
+            return Array(trace[reference.start..<end]) + Array(repeating: held, count: reference.start + reference.length - end)
+        }
+        func rewards(_ reference: SegmentReference) throws -> [Double] { try terms(reference).map { $0.reduce(0, +) } }
+        /// Per-term returns of a segment, by term name (for a hierarchy).
+        func termReturns(_ reference: SegmentReference) throws -> [String: Double] {
+            let names = try SandboxCLI.tasks.spec(for: try store.episode(reference.episode).taskID).rewardTerms
+            let rows = try terms(reference)
+            return Dictionary(uniqueKeysWithValues: names.enumerated().map { t, name in (name, rows.reduce(0) { $0 + $1[t] }) })
+        }
+        var returns: [Double] = []
+        for query in try store.queries() { returns += [try rewards(query.first).reduce(0, +), try rewards(query.second).reduce(0, +)] }
+        let range = (returns.min() ?? 0, returns.max() ?? 1)
+        for query in pending {
+            let started = Date()
+            let answer = try hierarchy.map { try $0.compare(termReturns(query.first), termReturns(query.second)) }
+                ?? teacher.answer(first: try rewards(query.first), second: try rewards(query.second), returnRange: range)
+            try store.add(answer: answer, to: query.id, annotator: annotator, responseTime: Date().timeIntervalSince(started))
+            print("answered query \(query.id): \(answer.rawValue)")
+            fflush(stdout)
+        }
+        print("\(pending.count) queries answered by \(annotator)")
+        return 0
+    }
+}
+
+enum FitRewardCommand {
+    static let help = """
+    usage: sandbox fit-reward --store FILE.db --task ID [--ensemble K] [--hidden 256,256,256] [--epochs N]
+                              [--observation-only] [--seed S] [--endings learned|zero|terminal|off] [--nonpositive-reward]
+                              --out MODEL.safetensors
+
+    Fits a Bradley–Terry reward ensemble (equal answers as 0.5) to the store's answered pair queries,
+    prints the held-out label accuracy, and saves the model for `sandbox train --reward model:MODEL`.
+    --endings values the steps of segments that run past a termination, as in `sandbox pbrl`; answers
+    given with `queries answer --endings zero` are fitted with --endings zero. --nonpositive-reward (with
+    --endings zero) holds the reward at or below 0 on every step, as in `sandbox pbrl`.
+    """
+
+    static func run(_ arguments: inout Arguments) throws -> Int32 {
+        guard let storePath = arguments.string("store") else { throw UsageError("fit-reward needs --store FILE.db") }
+        guard let taskID = arguments.string("task") else { throw UsageError("fit-reward needs --task ID") }
+        guard let out = arguments.string("out") else { throw UsageError("fit-reward needs --out MODEL.safetensors") }
+        let ensemble = try arguments.int("ensemble", default: 3, minimum: 1)!
+        let epochs = try arguments.int("epochs", default: 50, minimum: 1)!
+        let seed = try arguments.seed()
+        let hidden = try (arguments.string("hidden") ?? "256,256,256").split(separator: ",").map { text -> Int in
+            guard let n = Int(text), n > 0 else { throw UsageError("--hidden takes sizes like 256,256,256") }
+            return n
+        }
+        let observationOnly = arguments.flag("observation-only")
+        let endings = try arguments.endings()
+        let nonPositive = try arguments.nonPositiveReward(endings: endings)
+        try arguments.checkAllUsed()
+        guard FileManager.default.fileExists(atPath: storePath) else { throw UsageError("no label store at \(storePath)") }
+        try prepareOutput(out)
+        let spec = try SandboxCLI.tasks.spec(for: taskID)
+        let store = try LabelStore(path: storePath)
+        if let storeTask = try store.task, storeTask != spec.id {
+            throw UsageError("the store holds \(storeTask) episodes, not \(spec.id)")
+        }
+        let pairs = try store.labelledPairs(in: SandboxCLI.tasks)
+        var generator = SeededGenerator(seed: seed)
+        let model = RewardEnsemble(.init(task: spec, usesActions: !observationOnly, hiddenSizes: hidden, ensembleSize: ensemble,
+                                         endings: endings, nonPositive: nonPositive), using: &generator)
+        var fitter = RewardFitter()
+        fitter.configuration.epochs = epochs
+        let report = try fitter.fit(model, pairs: pairs, seed: seed)
+        try model.save(to: URL(fileURLWithPath: out))
+        print(String(format: "fitted %d members on %d pairs (%d held out): held-out accuracy %.3f, final loss %.4f, %.0f pair-updates/s",
+                     ensemble, report.trainingPairs, report.heldOutPairs, report.heldOutAccuracy, report.trainingLoss, report.pairUpdatesPerSecond))
+        print("model \(out)")
+        return 0
+    }
+}

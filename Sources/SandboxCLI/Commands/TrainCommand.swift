@@ -1,0 +1,177 @@
+import RewardLearning
+import Agents
+import Foundation
+import SandboxCore
+import Rendering
+import PhysicsEnvs
+
+/// Set by the SIGINT handler; training stops after the current iteration and writes a checkpoint.
+nonisolated(unsafe) var interruptRequested: sig_atomic_t = 0
+
+enum TrainCommand {
+    static let help = """
+    usage: sandbox train --task ID --algo ppo|sac [--steps N] [--seed S] [--envs K]
+                         [--reward true|terms:NAME=W,...|model:PATH] [--out DIR] [--checkpoint-every N]
+                         [--option KEY=VALUE ...] [--hyperparameter KEY=VALUE ...]
+           sandbox train --resume RUN_DIR [--steps N]
+
+    Trains an agent and writes runs/<task>__<algo>__<seed>__<time>/ (or under --out DIR):
+    config.json, metrics.jsonl, checkpoints/, policy.safetensors, learning_curve.png, eval/.
+    Hyperparameters are the RL Baselines3 Zoo's tuned values for the task (SB3's defaults otherwise);
+    --steps defaults to the Zoo's budget. Ctrl-C stops after the current iteration and writes a
+    checkpoint; --resume RUN_DIR continues from it (--steps raises the budget).
+      --reward  true (the task's reward), terms:NAME=W,... (a weighted sum of reward terms), or
+                model:PATH (a reward model checkpoint from the preference loop)
+      --envs    parallel copies of the task (PPO only)
+      --hyperparameter KEY=VALUE  sets one of the agent's hyperparameters after the Zoo's (repeatable;
+                names as in config.json, e.g. learningRate=0.0003, annealLearningRate=false,
+                hiddenSizes=[256,256]); an unknown name lists the known ones
+    """
+
+    /// The Zoo's budgets (n_timesteps), used when --steps is not given.
+    static func defaultSteps(task: String, algorithm: String) -> Int {
+        switch (task, algorithm) {
+        case ("LunarLanderContinuous", "ppo"): return 1_000_000
+        case ("LunarLanderContinuous", "sac"): return 500_000
+        case ("BipedalWalker", "ppo"): return 5_000_000
+        case ("BipedalWalker", "sac"): return 500_000
+        case ("BipedalWalkerHardcore", "ppo"): return 100_000_000
+        default: return 1_000_000
+        }
+    }
+
+    static func run(_ arguments: inout Arguments) throws -> Int32 {
+        let resume = arguments.string("resume")
+        let stepsOverride = try arguments.int("steps", minimum: 1)
+        let runDirectory: RunDirectory
+        var configuration: RunConfiguration
+        if let resume {
+            try arguments.checkAllUsed()
+            runDirectory = RunDirectory(url: URL(fileURLWithPath: resume))
+            configuration = try runDirectory.readConfiguration()
+            if let stepsOverride { configuration.totalSteps = stepsOverride }
+            guard FileManager.default.fileExists(atPath: runDirectory.latestCheckpoint.path) else {
+                throw UsageError("\(resume) has no checkpoints/latest.safetensors to resume from")
+            }
+        } else {
+            guard let taskID = arguments.string("task") else {
+                throw UsageError("train needs --task ID (see `sandbox tasks`) or --resume RUN_DIR")
+            }
+            guard let algorithm = arguments.string("algo") else { throw UsageError("train needs --algo ppo or --algo sac") }
+            guard ["ppo", "sac"].contains(algorithm) else { throw UsageError("unknown algorithm '\(algorithm)'; use --algo ppo or --algo sac") }
+            let seed = try arguments.seed()
+            let envs = try arguments.int("envs", minimum: 1)
+            let reward = arguments.string("reward") ?? "true"
+            let out = arguments.string("out") ?? "runs"
+            let options = try arguments.taskOptions()
+            let checkpointEvery = try arguments.int("checkpoint-every", minimum: 1)
+            let hyperparameters = arguments.strings("hyperparameter")
+            try arguments.checkAllUsed()
+
+            let spec = try SandboxCLI.tasks.spec(for: taskID)
+            var ppo: PPO.Configuration?, sac: SAC.Configuration?
+            if algorithm == "ppo" {
+                var c = PPO.Configuration.tuned(for: spec.name)
+                if let envs { c.environmentCount = envs }
+                ppo = try setHyperparameters(hyperparameters, of: c)
+            } else {
+                if let envs, envs != 1 { throw UsageError("SAC steps a single copy of the task; drop --envs \(envs)") }
+                sac = try setHyperparameters(hyperparameters, of: SAC.Configuration.tuned(for: spec.name))
+            }
+            let total = stepsOverride ?? defaultSteps(task: spec.name, algorithm: algorithm)
+            configuration = RunConfiguration(
+                task: spec.id, algorithm: algorithm, seed: seed, totalSteps: total, reward: reward, taskOptions: options,
+                ppo: ppo, sac: sac, checkpointInterval: checkpointEvery ?? Swift.max(total / 10, 1),
+                started: ISO8601DateFormatter().string(from: Date()))
+            _ = try makeRewardSource(configuration.reward, spec: spec)  // fail before creating the folder
+            runDirectory = try RunDirectory.create(under: URL(fileURLWithPath: out), task: spec.name, algorithm: algorithm, seed: seed)
+            try runDirectory.write(configuration)
+        }
+
+        let trainer = try makeTrainer(configuration)
+        if resume != nil {
+            try trainer.loadState(from: runDirectory.latestCheckpoint)
+            try runDirectory.write(configuration)
+            print("resuming \(runDirectory.url.path) at step \(trainer.globalStep) of \(configuration.totalSteps)")
+        } else {
+            print("training \(configuration.algorithm.uppercased()) on \(configuration.task) for \(configuration.totalSteps) steps → \(runDirectory.url.path)")
+        }
+        if let ppo = configuration.ppo { printRolloutRounding(ppo, budget: configuration.totalSteps) }
+        fflush(stdout)
+
+        signal(SIGINT) { _ in
+            interruptRequested = 1
+            signal(SIGINT, SIG_DFL)  // a second Ctrl-C stops at once
+        }
+        // A parent (a process manager, a test runner) may have started us with SIGINT blocked.
+        var interruptOnly = sigset_t()
+        sigemptyset(&interruptOnly)
+        sigaddset(&interruptOnly, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &interruptOnly, nil)
+        let session = try TrainingSession(trainer: trainer, run: runDirectory, configuration: configuration, tasks: SandboxCLI.tasks)
+        let progress = ProgressBar("\(configuration.algorithm) \(configuration.task)", total: configuration.totalSteps)
+        progress.advance(by: trainer.globalStep)
+        let finished = try session.run(shouldStop: { interruptRequested != 0 }, progress: progress)
+        if !finished {
+            print("\nstopped at step \(trainer.globalStep); checkpoint written. Continue with: sandbox train --resume \(runDirectory.url.path)")
+            return 130
+        }
+        if let evaluation = runDirectory.evaluationSummary(from: runDirectory.readMetrics()) {
+            print("done: \(trainer.globalStep) steps; \(evaluation)")
+        }
+        print("policy  \(runDirectory.policyFile.path)")
+        print("curve   \(runDirectory.learningCurve.path)")
+        return 0
+    }
+
+    /// Applies `--hyperparameter KEY=VALUE` assignments, as a usage error when one does not fit.
+    static func setHyperparameters<C: HyperparameterSettable>(_ assignments: [String], of configuration: C) throws -> C {
+        do {
+            return try configuration.setting(assignments)
+        } catch let error as HyperparameterError {
+            throw UsageError("--hyperparameter: \(error.description)")
+        }
+    }
+
+    static func makeRewardSource(_ text: String, spec: TaskSpec) throws -> RewardSource {
+        if text.hasPrefix("model:") {
+            let path = String(text.dropFirst(6))
+            return .model(try RewardModelLoader.load(path: path, spec: spec))
+        }
+        return try RewardSource.parse(text, spec: spec)
+    }
+
+    /// Says so when PPO will run more steps than asked: it trains whole rollouts.
+    static func printRolloutRounding(_ ppo: PPO.Configuration, budget: Int) {
+        let steps = ppo.stepsRun(budget: budget)
+        if steps != budget {
+            print("note: PPO trains whole rollouts of \(ppo.rolloutSize) steps (\(ppo.environmentCount) copies × \(ppo.stepsPerEnvironment)), so this run takes \(steps) steps")
+        }
+    }
+
+    static func makeTrainer(_ configuration: RunConfiguration) throws -> any Trainer {
+        let spec = try SandboxCLI.tasks.spec(for: configuration.task)
+        let reward = try makeRewardSource(configuration.reward, spec: spec)
+        if configuration.algorithm == "ppo", let c = configuration.ppo {
+            return try PPO(task: configuration.task, in: SandboxCLI.tasks, options: configuration.taskOptions, configuration: c, reward: reward,
+                           seed: configuration.seed, totalSteps: configuration.totalSteps)
+        }
+        if configuration.algorithm == "sac", let c = configuration.sac {
+            let sac = try SAC(task: configuration.task, in: SandboxCLI.tasks, options: configuration.taskOptions, configuration: c, reward: reward,
+                              seed: configuration.seed, totalSteps: configuration.totalSteps)
+            sac.stepsPerIteration = 1000
+            return sac
+        }
+        throw UsageError("config.json names algorithm '\(configuration.algorithm)' without its settings")
+    }
+}
+
+extension RunDirectory {
+    /// The closing report of `train` and `pbrl`: the true return of the run's last evaluation episode in
+    /// `metrics` (this run's `readMetrics()`), and the command that gives a mean over episodes; nil before any evaluation.
+    func evaluationSummary(from metrics: [[String: Double]]) -> String? {
+        guard let value = metrics.last(where: { $0["eval/return"] != nil })?["eval/return"] else { return nil }
+        return String(format: "evaluation episode true return %.2f", value)
+            + " (one deterministic episode; for a mean: sandbox eval --policy \(url.path) --episodes 10)"
+    }
+}

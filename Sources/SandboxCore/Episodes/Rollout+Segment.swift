@@ -1,0 +1,56 @@
+import Foundation
+
+/// A stretch of a replayed episode, as shown to people: its frames and reward terms.
+public struct SegmentClip: Sendable {
+    /// The frame before the segment's first step, then one after each of its steps (length + 1 frames).
+    public var frames: [Frame]
+    /// Reward terms per step of the segment, aligned with the task's `rewardTerms`.
+    public var termTrace: [[Double]]
+    public var rewardTerms: [String]
+    /// For a segment that runs past its episode's termination: the index of the frame the episode
+    /// ended on; later frames hold it. Nil when the episode goes on past the segment.
+    public var endFrame: Int? = nil
+}
+
+extension Rollout {
+    /// Replays steps [start, start + length) of `record` and renders only those, so that a segment of a
+    /// long episode costs `length + 1` frames of memory, not the whole episode's.
+    ///
+    /// A segment may run past the end of a terminated episode: the episode has ended there (absorbing
+    /// steps), so the clip holds its last frame and those steps' reward terms are 0.
+    public static func segment(of record: EpisodeRecord, in tasks: TaskRegistry, start: Int, length: Int, renderSize: RenderSize) throws -> SegmentClip {
+        guard start >= 0, length >= 1, start < record.actions.count,
+              start + length <= record.actions.count || record.terminated else {
+            throw RecordError.segmentOutOfRange(start: start, length: length, episodeLength: record.actions.count)
+        }
+        let spec = try tasks.spec(for: record.task)
+        guard spec.version == record.version else {
+            throw RecordError.versionMismatch(path: "record", recorded: record.taskID, available: spec.id)
+        }
+        let environment = try tasks.make(record.taskID, options: record.options)
+        environment.reset(seed: record.seed)
+        var frame = Frame(uninitializedWidth: renderSize.width, height: renderSize.height)
+        var frames: [Frame] = []
+        var terms: [[Double]] = []
+        frames.reserveCapacity(length + 1)
+        let end = Swift.min(start + length, record.actions.count)
+        for step in 0..<end {
+            if step == start {
+                environment.render(into: &frame)
+                frames.append(frame)
+            }
+            let result = try environment.step(record.actions[step])
+            if step >= start {
+                environment.render(into: &frame)
+                frames.append(frame)
+                terms.append(result.terms)
+            }
+        }
+        for _ in end..<(start + length) {
+            frames.append(frame)
+            terms.append([Double](repeating: 0, count: spec.rewardTerms.count))
+        }
+        return SegmentClip(frames: frames, termTrace: terms, rewardTerms: spec.rewardTerms,
+                           endFrame: end < start + length ? end - start : nil)
+    }
+}

@@ -1,0 +1,18 @@
+/// Fills in defaults and rejects unknown or non-finite options. Every task accepts
+/// `max_episode_steps` (a positive whole number) on top of its own options.
+public func resolveOptions(_ given: [String: Double], defaults: [String: Double], task: String) throws(EnvironmentError) -> [String: Double] {
+    var resolved = defaults
+    for (key, value) in given {
+        guard defaults[key] != nil else {
+            throw .unknownOption(task: task, option: key, known: Array(defaults.keys))
+        }
+        guard value.isFinite else {
+            throw .invalidOption(task: task, option: key, reason: "\(value) is not a finite number")
+        }
+        resolved[key] = value
+    }
+    if let steps = resolved["max_episode_steps"], steps < 1 || steps != steps.rounded() {
+        throw .invalidOption(task: task, option: "max_episode_steps", reason: "\(steps) is not a positive whole number")
+    }
+    return resolved
+}
