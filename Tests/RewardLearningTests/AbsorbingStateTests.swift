@@ -40,7 +40,7 @@ struct AbsorbingStateTests {
         let pairs = (0..<4).map { PreferencePair(first: segments[2 * $0], second: segments[2 * $0 + 1], firstPreferred: [1, 0, 0.5, 1][$0]) }
         let fitter = RewardFitter()
         func loss() -> Tensor {
-            let (r1, r2) = fitter.returns(member: 0, model, pairs)
+            let (r1, r2) = model.segmentReturns(member: 0, pairs)
             return bradleyTerryLoss(firstReturns: r1, secondReturns: r2, firstPreferred: Tensor(pairs.map(\.firstPreferred)))
         }
         let parameters = model.members[0].parameters
@@ -58,7 +58,7 @@ struct AbsorbingStateTests {
             #expect(abs((plus - minus) / (2 * epsilon) - analytic) < 2e-3, "analytic \(analytic), numeric \((plus - minus) / (2 * epsilon))")
         }
         // The weighted path agrees with the model's own segment returns.
-        let (r1, _) = fitter.returns(member: 0, model, pairs)
+        let (r1, _) = model.segmentReturns(member: 0, pairs)
         fitter.standardizeOutput(model, over: [])
         for (k, pair) in pairs.enumerated() {
             #expect(abs(r1.data[k] - model.segmentReturn(pair.first)) < 1e-4)

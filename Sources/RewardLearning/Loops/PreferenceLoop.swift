@@ -3,59 +3,6 @@ import Foundation
 import NeuralNets
 import SandboxCore
 
-/// Someone who answers pair queries: a simulated teacher, or a person (through a prompt or the store).
-public protocol PairAnswerer: AnyObject {
-    /// The annotator id recorded with each answer.
-    var annotator: String { get }
-    /// Answers the stored queries (ids with their segments); each answer must be added to `store`
-    /// before the next query is shown. Returns the answers in order.
-    func answer(_ queries: [(id: Int64, first: Segment, second: Segment)], store: LabelStore) throws -> [Answer]
-    /// True for people answering through the store in their own time (the labelling window): the loop
-    /// then writes queries and keeps training, and refits whenever new answers have arrived.
-    var answersLater: Bool { get }
-}
-
-extension PairAnswerer {
-    public var answersLater: Bool { false }
-}
-
-/// People answering in the label store from another process (`sandbox label --store FILE.db`), at
-/// their own pace; any annotator's standing answers count.
-public final class StoreAnswerer: PairAnswerer {
-    public let annotator = "human"
-    public var answersLater: Bool { true }
-    public init() {}
-    public func answer(_ queries: [(id: Int64, first: Segment, second: Segment)], store: LabelStore) throws -> [Answer] { [] }
-}
-
-/// A B-Pref simulated teacher answering from the segments' true rewards.
-public final class SimulatedAnswerer: PairAnswerer {
-    public let annotator: String
-    private var teacher: SimulatedTeacher
-    /// What the teacher counts on absorbing steps: held last rewards, or 0 under `.zero`.
-    public let endings: Endings
-    private var returnRange = (min: Double.infinity, max: -Double.infinity)
-
-    public init(name: String, seed: UInt64, endings: Endings = .zero) throws {
-        teacher = SimulatedTeacher(try SimulatedTeacher.preset(name), seed: seed)
-        annotator = "teacher:\(name)"
-        self.endings = endings
-    }
-
-    public func answer(_ queries: [(id: Int64, first: Segment, second: Segment)], store: LabelStore) throws -> [Answer] {
-        for q in queries {
-            returnRange.min = Swift.min(returnRange.min, q.first.trueReturn, q.second.trueReturn)
-            returnRange.max = Swift.max(returnRange.max, q.first.trueReturn, q.second.trueReturn)
-        }
-        return try queries.map { q in
-            let started = Date()
-            let answer = teacher.answer(first: endings.teacherRewards(q.first), second: endings.teacherRewards(q.second), returnRange: returnRange)
-            try store.add(answer: answer, to: q.id, annotator: annotator, responseTime: Date().timeIntervalSince(started))
-            return answer
-        }
-    }
-}
-
 /// Preference-based RL: an agent learns from a reward ensemble that is refitted, on a schedule, to
 /// answers about pairs of the agent's own segments.
 ///
@@ -152,7 +99,7 @@ public final class PreferenceLoop {
     private var generator: SeededGenerator
     private var fitter: RewardFitter
     private var normalized = false
-    private var entropyScale = RunningMeanStd(size: 1)
+    var entropyScale = RunningMeanStd(size: 1)
 
     public init(trainer: any Trainer, model: RewardEnsemble, store: LabelStore, answerer: any PairAnswerer,
                 configuration: Configuration, totalSteps: Int, seed: UInt64, tasks: TaskRegistry) throws {
@@ -165,8 +112,8 @@ public final class PreferenceLoop {
         self.totalSteps = totalSteps
         generator = SeededGenerator(seed: seed)
         fitter = RewardFitter(configuration: configuration.fit)
-        if let sac = trainer as? SAC, configuration.pretrainingSteps > 0 {
-            sac.batchRewardOverride = { [unowned self] observations, next in self.stateEntropyReward(next) }
+        if let offPolicy = trainer as? any OffPolicyTrainer, configuration.pretrainingSteps > 0 {
+            offPolicy.batchRewardOverride = { [unowned self] observations, next in self.stateEntropyReward(next) }
         }
     }
 
@@ -174,7 +121,7 @@ public final class PreferenceLoop {
 
     /// Environment step at which round `k` (0-based) is due.
     func roundStep(_ k: Int) -> Int {
-        let start = trainer is SAC ? configuration.pretrainingSteps : 0
+        let start = trainer is any OffPolicyTrainer ? configuration.pretrainingSteps : 0
         let span = Double(Swift.max(totalSteps - start, 1)) * configuration.feedbackFraction
         return start + Int(span * Double(k) / Double(roundCount))
     }
@@ -233,10 +180,10 @@ public final class PreferenceLoop {
                 return Segment.cut(episode, start: start, length: configuration.segmentLength, reference: reference)
             }
         }
-        if let sac = trainer as? SAC, !sac.recentEpisodes.isEmpty {
-            let newEpisodes = Swift.min(sac.finishedEpisodeCount - episodesSeen, sac.recentEpisodes.count)
-            episodesSeen = sac.finishedEpisodeCount
-            for played in sac.recentEpisodes.suffix(newEpisodes) {
+        if let offPolicy = trainer as? any OffPolicyTrainer, !offPolicy.recentEpisodes.isEmpty {
+            let newEpisodes = Swift.min(offPolicy.finishedEpisodeCount - episodesSeen, offPolicy.recentEpisodes.count)
+            episodesSeen = offPolicy.finishedEpisodeCount
+            for played in offPolicy.recentEpisodes.suffix(newEpisodes) {
                 let episode = try Rollout.run(environment, controller: ActionSequence(played.actions), seed: played.seed, keepObservations: true)
                 guard episode.record.length == played.actions.count else {
                     throw AgentError.invalidConfiguration("a training episode replayed to \(episode.record.length) steps, not \(played.actions.count); the task is not deterministic")
@@ -246,14 +193,14 @@ public final class PreferenceLoop {
                 fresh += cut
             }
             // The segments of the last `recentEpisodeCapacity` training episodes are the candidates.
-            segmentsPerEpisode = Array(segmentsPerEpisode.suffix(sac.recentEpisodeCapacity))
+            segmentsPerEpisode = Array(segmentsPerEpisode.suffix(offPolicy.recentEpisodeCapacity))
         } else {
-            let sampled = SampledController(trainer.policy, seed: generator.next())
+            let sampled = SampledPolicy(trainer.policy, seed: generator.next())
             for _ in 0..<configuration.episodesPerRound {
                 fresh += try segments(of: try Rollout.run(environment, controller: sampled, seed: generator.next(), keepObservations: true))
             }
         }
-        if trainer is SAC, !segmentsPerEpisode.isEmpty {
+        if trainer is any OffPolicyTrainer, !segmentsPerEpisode.isEmpty {
             candidates = Array((candidates + fresh).suffix(Swift.max(segmentsPerEpisode.reduce(0, +), 2)))
         } else {
             candidates = Array((candidates + fresh).suffix(Swift.max(fresh.count * 3, 2)))
@@ -332,7 +279,7 @@ public final class PreferenceLoop {
     }
 
     /// Fits the ensemble to every pair so far, reports learned-versus-true correlations on `segments`,
-    /// and relabels SAC's replay buffer (ending PEBBLE's pre-training once a reward has been fitted).
+    /// and relabels an off-policy trainer's replay buffer (ending PEBBLE's pre-training once a reward has been fitted).
     private func refit(on segments: [Segment]) throws -> [String: Double] {
         var metrics: [String: Double] = [:]
         if !pairs.isEmpty {
@@ -350,149 +297,10 @@ public final class PreferenceLoop {
             metrics["pbrl/pearson"] = Correlation.pearson(learned, truth)
             metrics["pbrl/spearman"] = Correlation.spearman(learned, truth)
         }
-        if let sac = trainer as? SAC, !pairs.isEmpty || !answerer.answersLater {
-            sac.relabelReplayBuffer()
-            if trainer.globalStep >= configuration.pretrainingSteps { sac.batchRewardOverride = nil }
+        if let offPolicy = trainer as? any OffPolicyTrainer, !pairs.isEmpty || !answerer.answersLater {
+            offPolicy.relabelReplayBuffer()
+            if trainer.globalStep >= configuration.pretrainingSteps { offPolicy.batchRewardOverride = nil }
         }
         return metrics
-    }
-
-    /// Shifts `model`'s reward for the agent so that the median real step of `segments` is worth 0, the
-    /// worth of having ended under `.zero` endings (`RewardOffset.agentMedian`). At most 20,000 steps,
-    /// evenly spaced, are scored. Returns the shift in the agent's reward units (what the median step
-    /// was worth before), or nil when the segments hold no step.
-    @discardableResult
-    static func centreOnMedianStep(_ model: RewardEnsemble, of segments: [Segment]) -> Float? {
-        var observations: [[Float]] = [], actions: [[Float]] = []
-        for segment in segments {
-            observations += segment.observations
-            actions += segment.actions
-        }
-        guard !observations.isEmpty else { return nil }
-        let stride = Swift.max(1, (observations.count + 19_999) / 20_000)
-        let picked = Array(Swift.stride(from: 0, to: observations.count, by: stride))
-        var rewards = model.rewards(observations: picked.map { observations[$0] }, actions: picked.map { actions[$0] })
-        rewards.sort()
-        let middle = rewards.count / 2
-        let median = rewards.count % 2 == 1 ? rewards[middle] : (rewards[middle - 1] + rewards[middle]) / 2
-        model.configuration.outputMean += median * model.configuration.outputStd
-        return median
-    }
-
-    /// The distance from each row of `queries` [N, dimension] to its k-th nearest row of `references`
-    /// [M, dimension] (k ≤ M): the distances come from one sgemm (`BLAS.squaredDistances`), then each
-    /// row keeps its k smallest.
-    static func kthNeighbourDistances(_ queries: [Float], among references: [Float], dimension: Int, k: Int) -> [Float] {
-        let n = queries.count / dimension, m = references.count / dimension
-        precondition(k >= 1 && k <= m, "k = \(k) neighbours needs at least k reference rows; got \(m)")
-        let squared = BLAS.squaredDistances(queries, references, dimension: dimension)
-        return (0..<n).map { i in
-            var nearest = [Float](repeating: .infinity, count: k)
-            for j in 0..<m {
-                let distance = squared[i * m + j]
-                if distance < nearest[k - 1] {
-                    var p = k - 1
-                    while p > 0 && nearest[p - 1] > distance { nearest[p] = nearest[p - 1]; p -= 1 }
-                    nearest[p] = distance
-                }
-            }
-            return nearest[k - 1].squareRoot()
-        }
-    }
-
-    /// PEBBLE's intrinsic reward: log(1 + distance to the k-th nearest neighbour among recent states),
-    /// divided by its running standard deviation.
-    func stateEntropyReward(_ nextObservations: [Float]) -> [Float] {
-        guard let sac = trainer as? SAC else { return [] }
-        let d = sac.task.observationSpace.count
-        let reference = sac.storedObservations(limit: 10_000)
-        let n = nextObservations.count / d, m = reference.count / d
-        // Too few stored states for a neighbour distance: no intrinsic reward yet (and no update of
-        // the running scale, which an infinite distance would poison).
-        guard m >= 2 else { return [Float](repeating: 0, count: n) }
-        let k = Swift.min(configuration.entropyNeighbours, m - 1)
-        let rewards = Self.kthNeighbourDistances(nextObservations, among: reference, dimension: d, k: k).map { log(1 + $0) }
-        entropyScale.update(rewards.map { [$0] })
-        let scale = Float((entropyScale.variance[0] + 1e-8).squareRoot())
-        return rewards.map { $0 / scale }
-    }
-}
-
-/// How the learned reward's offset is set for the agent under `.zero` endings. There a segment that
-/// ends early has fewer rewarded steps, so the offset decides whether staying in an episode pays; but
-/// answers that only order segments (the oracle's) leave it nearly free. Fitted freely, it tends to
-/// pay every airborne step, and the agent hovers to the time limit rather than land; held at or below
-/// 0 (`--nonpositive-reward`), it makes any early ending nearly free.
-public enum RewardOffset: String, Codable, Sendable, CaseIterable {
-    /// As the fit leaves it: the reward is scaled for the agent, not shifted.
-    case free
-    /// Shifted after every refit so that the median step of the agent's recent episodes (its query
-    /// candidates) is worth 0, what ending is worth. Then doing what it usually does neither pays nor
-    /// costs the agent anything per step: ending the episode is neutral, steps the model ranks above
-    /// its usual behaviour (a landing) pay, and steps ranked below it (a crash) cost. As the agent
-    /// improves, the zero point moves up with it, so behaviour it has left behind (hovering, once it
-    /// lands) starts to cost.
-    case agentMedian = "agent-median"
-}
-
-/// Starts of non-overlapping segments tiling an episode from its start, so that how an episode ends
-/// (a crash, a landing, a fall) appears in some segment.
-///
-/// - A terminated episode's last tile runs past its end, into absorbing steps (an episode shorter than
-///   a segment gives one such tile).
-/// - A truncated one (a time limit, which says nothing about the task) ends with a tile that overlaps
-///   the one before and stops at its last step; one shorter than a segment gives none.
-public func segmentStarts(episodeLength: Int, segmentLength: Int, terminated: Bool = false) -> [Int] {
-    guard episodeLength > 0, segmentLength > 0 else { return [] }
-    if terminated { return Array(stride(from: 0, to: episodeLength, by: segmentLength)) }
-    guard episodeLength >= segmentLength else { return [] }
-    var starts = Array(stride(from: 0, through: episodeLength - segmentLength, by: segmentLength))
-    if starts.last! != episodeLength - segmentLength { starts.append(episodeLength - segmentLength) }
-    return starts
-}
-
-/// Plays back recorded actions (to replay a training episode from its seed).
-final class ActionSequence: Controller {
-    let actions: [[Float]]
-    var next = 0
-    init(_ actions: [[Float]]) { self.actions = actions }
-    func action(for observation: [Float]) -> [Float] {
-        defer { next += 1 }
-        return actions[Swift.min(next, actions.count - 1)]
-    }
-}
-
-/// A policy that samples its actions, seeded (for feedback rollouts).
-final class SampledController: Controller {
-    let policy: Policy
-    var generator: SeededGenerator
-    init(_ policy: Policy, seed: UInt64) { self.policy = policy; generator = SeededGenerator(seed: seed) }
-    func action(for observation: [Float]) -> [Float] { policy.sampledAction(for: observation, using: &generator) }
-}
-
-/// Correlation coefficients for diagnostics.
-public enum Correlation {
-    public static func pearson(_ a: [Double], _ b: [Double]) -> Double {
-        guard a.count == b.count, a.count > 1 else { return .nan }
-        let ma = a.reduce(0, +) / Double(a.count), mb = b.reduce(0, +) / Double(b.count)
-        let cov = zip(a, b).map { ($0 - ma) * ($1 - mb) }.reduce(0, +)
-        let va = a.map { ($0 - ma) * ($0 - ma) }.reduce(0, +), vb = b.map { ($0 - mb) * ($0 - mb) }.reduce(0, +)
-        return va > 0 && vb > 0 ? cov / (va * vb).squareRoot() : .nan
-    }
-
-    /// Pearson correlation of ranks (ties share their mean rank).
-    public static func spearman(_ a: [Double], _ b: [Double]) -> Double { pearson(ranks(a), ranks(b)) }
-
-    static func ranks(_ values: [Double]) -> [Double] {
-        let order = values.indices.sorted { values[$0] < values[$1] }
-        var ranks = [Double](repeating: 0, count: values.count)
-        var i = 0
-        while i < order.count {
-            var j = i
-            while j + 1 < order.count && values[order[j + 1]] == values[order[i]] { j += 1 }
-            for k in i...j { ranks[order[k]] = Double(i + j) / 2 }
-            i = j + 1
-        }
-        return ranks
     }
 }

@@ -122,14 +122,3 @@ enum EvalCommand {
         return 0
     }
 }
-
-/// A policy that samples its actions (seeded), for stochastic evaluation.
-final class SampledPolicy: Controller {
-    let policy: Policy
-    var generator: SeededGenerator
-    init(_ policy: Policy, seed: UInt64) {
-        self.policy = policy
-        generator = SeededGenerator(seed: seed)
-    }
-    func action(for observation: [Float]) -> [Float] { policy.sampledAction(for: observation, using: &generator) }
-}

@@ -2,15 +2,9 @@ import Foundation
 import NeuralNets
 import SandboxCore
 
-/// The Bradley–Terry preference loss on partial returns (Christiano et al. 2017): for segment returns
-/// R₁, R₂ under the model, P(first ≻ second) = σ(R₁ − R₂), and the loss is the cross-entropy with the
-/// label probability y (1, 0, or 0.5 for equal): softplus(z) − y·z with z = R₁ − R₂.
-public func bradleyTerryLoss(firstReturns: Tensor, secondReturns: Tensor, firstPreferred: Tensor) -> Tensor {
-    let z = firstReturns - secondReturns
-    return (z.softplus() - firstPreferred * z).mean()
-}
-
-/// Fits a reward ensemble to labelled pairs with the Bradley–Terry loss.
+/// Fits a reward ensemble to labelled pairs under a preference model (by default Bradley–Terry on
+/// partial returns). The fitter owns the optimisation (shuffles, minibatches, Adam, held-out accuracy,
+/// normalisation); the preference model owns the loss, so it does not know which loss it trains.
 public struct RewardFitter {
     public struct Configuration: Codable, Sendable {
         /// Adam learning rate (PEBBLE: 3e-4).
@@ -34,7 +28,13 @@ public struct RewardFitter {
     }
 
     public var configuration: Configuration
-    public init(configuration: Configuration = Configuration()) { self.configuration = configuration }
+    /// How a choice relates to the reward: the loss minimised.
+    public var preferenceModel: any PreferenceModel
+
+    public init(configuration: Configuration = Configuration(), preferenceModel: any PreferenceModel = PartialReturnModel()) {
+        self.configuration = configuration
+        self.preferenceModel = preferenceModel
+    }
 
     /// Sets the model's input normalisation from the data, fits each member on its own shuffles of the
     /// training pairs, then standardises the output over the data. Deterministic for a seed.
@@ -62,8 +62,7 @@ public struct RewardFitter {
                 while batchStart < indices.count {
                     let batch = indices[batchStart..<Swift.min(batchStart + configuration.batchSize, indices.count)].map { training[$0] }
                     batchStart += configuration.batchSize
-                    let (r1, r2) = returns(member: index, model, batch)
-                    let loss = bradleyTerryLoss(firstReturns: r1, secondReturns: r2, firstPreferred: Tensor(batch.map(\.firstPreferred)))
+                    let loss = preferenceModel.loss(member: index, of: model, on: batch)
                     adam.zeroGrad()
                     loss.backward()
                     adam.step()
@@ -78,36 +77,6 @@ public struct RewardFitter {
         let accuracy = Self.accuracy(model, validation.isEmpty ? training : validation)
         return Report(trainingLoss: lastLoss, heldOutAccuracy: accuracy, heldOutPairs: validation.count, trainingPairs: training.count,
                       pairUpdatesPerSecond: Double(training.count * configuration.epochs * model.members.count) / Swift.max(seconds, 1e-9))
-    }
-
-    /// One member's segment returns for a batch of pairs: ([B], [B]). A segment's return is the sum
-    /// of the member's rewards over its real steps plus, for each absorbing step, its reward at the
-    /// final observation (see `RewardEnsemble.rows`).
-    func returns(member index: Int, _ model: RewardEnsemble, _ batch: [PreferencePair]) -> (Tensor, Tensor) {
-        let length = batch[0].first.length
-        for pair in batch {
-            precondition(pair.first.length == length && pair.second.length == length, "segments in a batch must have one length")
-        }
-        let segments = batch.flatMap { [$0.first, $0.second] }
-        let perSegment: Tensor  // [B, 2]
-        if segments.allSatisfy({ $0.realSteps == length && model.rows($0).weights.count == length }) {
-            let x = model.inputs(observations: segments.flatMap(\.observations), actions: segments.flatMap(\.actions))
-            perSegment = model.memberReward(index, x).reshaped([batch.count, 2, length]).sum(axis: 2)
-        } else {
-            // Segments have different numbers of rows: weight each one's rows with a matrix [2B, N].
-            let rows = segments.map { model.rows($0) }
-            let n = rows.reduce(0) { $0 + $1.weights.count }
-            var weights = [Float](repeating: 0, count: segments.count * n)
-            var column = 0
-            for (s, row) in rows.enumerated() {
-                for w in row.weights { weights[s * n + column] = w; column += 1 }
-            }
-            let x = model.inputs(observations: rows.flatMap(\.observations), actions: rows.flatMap(\.actions), ended: rows.flatMap(\.ended))
-            perSegment = Tensor(shape: [segments.count, n], data: weights).matmul(model.memberReward(index, x)).reshaped([batch.count, 2])
-        }
-        let first = perSegment.matmul(Tensor(shape: [2, 1], data: [1, 0])).reshaped([batch.count])
-        let second = perSegment.matmul(Tensor(shape: [2, 1], data: [0, 1])).reshaped([batch.count])
-        return (first, second)
     }
 
     func setInputNormalization(_ model: RewardEnsemble, from pairs: [PreferencePair]) {
