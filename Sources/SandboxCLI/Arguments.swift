@@ -1,4 +1,5 @@
 import Foundation
+import Agents
 import SandboxCore
 import Rendering
 import PhysicsEnvs
@@ -122,4 +123,13 @@ func prepareOutput(_ path: String) throws {
         throw UsageError("cannot create folder \(directory.path) for \(path): \((error as NSError).localizedDescription)")
     }
     try checkWritable(path)
+}
+
+extension Arguments {
+    /// `--algo ppo|sac`, required.
+    mutating func algorithm(for command: String, hint: String = "--algo ppo or --algo sac") throws -> Algorithm {
+        guard let text = string("algo") else { throw UsageError("\(command) needs \(hint)") }
+        guard let algorithm = Algorithm(rawValue: text) else { throw UsageError("unknown algorithm '\(text)'; use \(hint)") }
+        return algorithm
+    }
 }

@@ -14,7 +14,7 @@ public struct EpisodeStatistics: Codable, Sendable {
 /// What `sandbox train` drives: PPO and SAC both advance in iterations and can save and restore their
 /// whole state.
 public protocol Trainer: AnyObject {
-    var algorithm: String { get }
+    var algorithm: Algorithm { get }
     var task: TaskSpec { get }
     /// Environment steps taken so far, over all copies.
     var globalStep: Int { get }

@@ -86,7 +86,7 @@ public final class PPO: Trainer {
         }
     }
 
-    public let algorithm = "ppo"
+    public let algorithm = Algorithm.ppo
     public let configuration: Configuration
     public let task: TaskSpec
     public let rewardSource: RewardSource
@@ -127,10 +127,10 @@ public final class PPO: Trainer {
         self.totalSteps = totalSteps
         environments = VectorEnvironment(environments: try (0..<configuration.environmentCount).map { _ in try makeEnvironment() })
         task = environments.spec
-        let actionSpace = try continuousActionSpace(of: task, algorithm: "PPO")
+        let actionSpace = try continuousActionSpace(of: task, algorithm: Algorithm.ppo.displayName)
         generator = SeededGenerator(seed: seed)
         let policyConfiguration = PolicyConfiguration(
-            algorithm: "ppo", task: task.name, taskVersion: task.version, taskOptions: environments.environments[0].options,
+            algorithm: Algorithm.ppo.rawValue, task: task.name, taskVersion: task.version, taskOptions: environments.environments[0].options,
             observationSize: task.observationSpace.count, actionSize: task.actionSpace.count,
             hiddenSizes: configuration.hiddenSizes, activation: configuration.activation, squashed: false,
             actionLow: actionSpace.low, actionHigh: actionSpace.high, normalizeObservations: configuration.normalizeObservations)
@@ -335,12 +335,12 @@ public final class PPO: Trainer {
         extra.merge(optimizerTensors(optimizer, prefix: "optimizer")) { a, _ in a }
         extra.merge(policy.observationNormalizer?.tensors(prefix: "obs_norm") ?? [:]) { a, _ in a }
         extra.merge(rewardNormalizer.tensors(prefix: "reward_norm")) { a, _ in a }
-        try saveTrainerState(policy: policy, algorithm: algorithm, configuration: configuration, globalStep: globalStep,
+        try saveTrainerState(policy: policy, algorithm: algorithm.rawValue, configuration: configuration, globalStep: globalStep,
                              generator: generator, extra: extra, to: url)
     }
 
     public func loadState(from url: URL) throws {
-        let (file, step, restoredGenerator) = try readTrainerState(from: url, policy: policy, algorithm: algorithm)
+        let (file, step, restoredGenerator) = try readTrainerState(from: url, policy: policy, algorithm: algorithm.rawValue)
         try loadParameters(valueNetwork, from: file, prefix: "value")
         try loadOptimizer(optimizer, from: file, prefix: "optimizer")
         if let r = RunningMeanStd(file: file, prefix: "reward_norm") { rewardNormalizer = r }

@@ -5,29 +5,75 @@ import Rendering
 /// What a run was started with; `config.json` in the run directory. Enough to resume it.
 public struct RunConfiguration: Codable, Sendable {
     public var task: String
-    public var algorithm: String
+    /// The algorithm and its hyperparameters.
+    public var agent: AgentSettings
     public var seed: UInt64
     public var totalSteps: Int
     public var reward: String
     public var taskOptions: [String: Double]
-    public var ppo: PPO.Configuration?
-    public var sac: SAC.Configuration?
     public var checkpointInterval: Int
     public var started: String
     public var sandboxFormat = 1
 
-    public init(task: String, algorithm: String, seed: UInt64, totalSteps: Int, reward: String, taskOptions: [String: Double],
-                ppo: PPO.Configuration?, sac: SAC.Configuration?, checkpointInterval: Int, started: String) {
+    public var algorithm: Algorithm { agent.algorithm }
+
+    public init(task: String, agent: AgentSettings, seed: UInt64, totalSteps: Int, reward: String, taskOptions: [String: Double],
+                checkpointInterval: Int, started: String) {
         self.task = task
-        self.algorithm = algorithm
+        self.agent = agent
         self.seed = seed
         self.totalSteps = totalSteps
         self.reward = reward
         self.taskOptions = taskOptions
-        self.ppo = ppo
-        self.sac = sac
         self.checkpointInterval = checkpointInterval
         self.started = started
+    }
+
+    // config.json keeps the layout it has always had: `"algorithm": "ppo"` beside a `"ppo": {...}` object.
+    private enum CodingKeys: String, CodingKey {
+        case task, algorithm, seed, totalSteps, reward, taskOptions, ppo, sac, checkpointInterval, started, sandboxFormat
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        task = try c.decode(String.self, forKey: .task)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        totalSteps = try c.decode(Int.self, forKey: .totalSteps)
+        reward = try c.decode(String.self, forKey: .reward)
+        taskOptions = try c.decode([String: Double].self, forKey: .taskOptions)
+        checkpointInterval = try c.decode(Int.self, forKey: .checkpointInterval)
+        started = try c.decode(String.self, forKey: .started)
+        sandboxFormat = try c.decodeIfPresent(Int.self, forKey: .sandboxFormat) ?? 1
+        let algorithm = try c.decode(Algorithm.self, forKey: .algorithm)
+        switch algorithm {
+        case .ppo:
+            guard let settings = try c.decodeIfPresent(PPO.Configuration.self, forKey: .ppo) else {
+                throw DecodingError.keyNotFound(CodingKeys.ppo, .init(codingPath: c.codingPath, debugDescription: "config.json names algorithm 'ppo' without its settings"))
+            }
+            agent = .ppo(settings)
+        case .sac:
+            guard let settings = try c.decodeIfPresent(SAC.Configuration.self, forKey: .sac) else {
+                throw DecodingError.keyNotFound(CodingKeys.sac, .init(codingPath: c.codingPath, debugDescription: "config.json names algorithm 'sac' without its settings"))
+            }
+            agent = .sac(settings)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(task, forKey: .task)
+        try c.encode(algorithm, forKey: .algorithm)
+        try c.encode(seed, forKey: .seed)
+        try c.encode(totalSteps, forKey: .totalSteps)
+        try c.encode(reward, forKey: .reward)
+        try c.encode(taskOptions, forKey: .taskOptions)
+        switch agent {
+        case .ppo(let settings): try c.encode(settings, forKey: .ppo)
+        case .sac(let settings): try c.encode(settings, forKey: .sac)
+        }
+        try c.encode(checkpointInterval, forKey: .checkpointInterval)
+        try c.encode(started, forKey: .started)
+        try c.encode(sandboxFormat, forKey: .sandboxFormat)
     }
 }
 

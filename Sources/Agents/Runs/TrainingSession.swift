@@ -86,7 +86,7 @@ public final class TrainingSession {
         if configuration.reward != "true" {
             series.append(.init(label: "true return", points: metrics.compactMap { m in m["charts/true_return"].map { (m["global_step"] ?? 0, $0) } }))
         }
-        try LinePlot(title: "\(configuration.task) · \(configuration.algorithm.uppercased()) · seed \(configuration.seed)",
+        try LinePlot(title: "\(configuration.task) · \(configuration.algorithm.displayName) · seed \(configuration.seed)",
                      xLabel: "environment steps", yLabel: "return", series: series).writePNG(to: run.learningCurve.path)
     }
 

@@ -56,7 +56,7 @@ public final class SAC: Trainer {
         }
     }
 
-    public let algorithm = "sac"
+    public let algorithm = Algorithm.sac
     public let configuration: Configuration
     public let task: TaskSpec
     public let rewardSource: RewardSource
@@ -110,11 +110,11 @@ public final class SAC: Trainer {
         self.totalSteps = totalSteps
         self.environment = environment
         task = environment.spec
-        let actionSpace = try continuousActionSpace(of: task, algorithm: "SAC")
+        let actionSpace = try continuousActionSpace(of: task, algorithm: Algorithm.sac.displayName)
         var generator = SeededGenerator(seed: seed)
         let obs = task.observationSpace.count, act = task.actionSpace.count
         policy = Policy(PolicyConfiguration(
-            algorithm: "sac", task: task.name, taskVersion: task.version, taskOptions: environment.options,
+            algorithm: Algorithm.sac.rawValue, task: task.name, taskVersion: task.version, taskOptions: environment.options,
             observationSize: obs, actionSize: act, hiddenSizes: configuration.hiddenSizes, activation: configuration.activation,
             squashed: true, actionLow: actionSpace.low, actionHigh: actionSpace.high, normalizeObservations: false), using: &generator)
         let criticConfiguration = MLP.Configuration(inputSize: obs + act, hiddenSizes: configuration.hiddenSizes, outputSize: 1,
@@ -308,12 +308,12 @@ public final class SAC: Trainer {
         extra.merge(optimizerTensors(criticOptimizer, prefix: "critic_optimizer")) { a, _ in a }
         extra.merge(optimizerTensors(temperatureOptimizer, prefix: "temperature_optimizer")) { a, _ in a }
         extra["log_temperature"] = logTemperature.detached()
-        try saveTrainerState(policy: policy, algorithm: algorithm, configuration: configuration, globalStep: globalStep,
+        try saveTrainerState(policy: policy, algorithm: algorithm.rawValue, configuration: configuration, globalStep: globalStep,
                              generator: generator, extra: extra, to: url)
     }
 
     public func loadState(from url: URL) throws {
-        let (file, step, restoredGenerator) = try readTrainerState(from: url, policy: policy, algorithm: algorithm)
+        let (file, step, restoredGenerator) = try readTrainerState(from: url, policy: policy, algorithm: algorithm.rawValue)
         for (i, critic) in critics.enumerated() { try loadParameters(critic, from: file, prefix: "critic\(i)") }
         for (i, critic) in targetCritics.enumerated() { try loadParameters(critic, from: file, prefix: "target_critic\(i)") }
         try loadOptimizer(actorOptimizer, from: file, prefix: "actor_optimizer")

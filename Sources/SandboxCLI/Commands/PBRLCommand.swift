@@ -74,9 +74,7 @@ enum PBRLCommand {
 
     static func run(_ arguments: inout Arguments) throws -> Int32 {
         guard let taskID = arguments.string("task") else { throw UsageError("pbrl needs --task ID") }
-        guard let algorithm = arguments.string("algo"), ["sac", "ppo"].contains(algorithm) else {
-            throw UsageError("pbrl needs --algo sac (PEBBLE) or --algo ppo (PrefPPO)")
-        }
+        let algorithm = try arguments.algorithm(for: "pbrl", hint: "--algo sac (PEBBLE) or --algo ppo (PrefPPO)")
         guard let teacherName = arguments.string("teacher") else { throw UsageError("pbrl needs --teacher NAME or --teacher human") }
         var loop = PreferenceLoop.Configuration()
         loop.totalLabels = try arguments.int("labels", default: 1000, minimum: 1)!
@@ -107,34 +105,28 @@ enum PBRLCommand {
         if teacherName != "human" { _ = try SimulatedTeacher.preset(teacherName) }
 
         let spec = try SandboxCLI.tasks.spec(for: taskID)
-        let total = stepsOverride ?? TrainCommand.defaultSteps(task: spec.name, algorithm: algorithm)
+        let total = stepsOverride ?? algorithm.defaultSteps(task: spec.name)
         var generator = SeededGenerator(seed: seed ^ 0xFEED)
         let model = RewardEnsemble(.init(task: spec, ensembleSize: ensembleSize, endings: endings, nonPositive: nonPositive),
                                    using: &generator)
-        let trainer: any Trainer
-        var ppo: PPO.Configuration?, sac: SAC.Configuration?
-        if algorithm == "ppo" {
-            ppo = try TrainCommand.setHyperparameters(hyperparameters, of: PPO.Configuration.tuned(for: spec.name))
-            trainer = try PPO(task: spec.id, in: SandboxCLI.tasks, configuration: ppo!, reward: .model(model), seed: seed, totalSteps: total)
-        } else {
-            sac = SAC.Configuration.tuned(for: spec.name)
+        var agent = AgentSettings.tuned(algorithm, for: spec.name)
+        if case .sac(var sac) = agent {
             // PEBBLE (Lee et al. 2021) takes 1,000 random seed steps, then 9,000 of SAC on the state-entropy
             // reward: updates must start well inside the pre-training, or it is only random steps.
-            sac!.learningStarts = Swift.min(sac!.learningStarts, Swift.max(1, loop.pretrainingSteps / 10))
-            if let anneal = defaults.annealLearningRate { sac!.annealLearningRate = anneal }
-            sac = try TrainCommand.setHyperparameters(hyperparameters, of: sac!)
-            let s = try SAC(task: spec.id, in: SandboxCLI.tasks, configuration: sac!, reward: .model(model), seed: seed, totalSteps: total)
-            s.stepsPerIteration = 1000
-            trainer = s
+            sac.learningStarts = Swift.min(sac.learningStarts, Swift.max(1, loop.pretrainingSteps / 10))
+            if let anneal = defaults.annealLearningRate { sac.annealLearningRate = anneal }
+            agent = .sac(sac)
         }
-        let name = algorithm == "sac" ? "pebble" : "prefppo"
+        agent = try TrainCommand.setHyperparameters(hyperparameters, of: agent)
+        let configuration = RunConfiguration(task: spec.id, agent: agent, seed: seed, totalSteps: total,
+                                             reward: "pbrl:\(teacherName):\(loop.totalLabels)", taskOptions: [:],
+                                             checkpointInterval: Swift.max(total / 10, 1), started: ISO8601DateFormatter().string(from: Date()))
+        // The trainer is made before the run folder, so that bad settings leave no half-made folder.
+        let trainer = try configuration.makeTrainer(tasks: SandboxCLI.tasks, reward: .model(model))
+        let name = algorithm == .sac ? "pebble" : "prefppo"
         let run = try RunDirectory.create(under: URL(fileURLWithPath: out), task: spec.name, algorithm: name, seed: seed)
         let store = try LabelStore(path: storePath ?? run.url.appendingPathComponent("labels.db").path)
         let answerer: any PairAnswerer = teacherName == "human" ? StoreAnswerer() : try SimulatedAnswerer(name: teacherName, seed: seed, endings: endings)
-        var configuration = RunConfiguration(task: spec.id, algorithm: algorithm, seed: seed, totalSteps: total,
-                                             reward: "model:preference-loop", taskOptions: [:], ppo: ppo, sac: sac,
-                                             checkpointInterval: Swift.max(total / 10, 1), started: ISO8601DateFormatter().string(from: Date()))
-        configuration.reward = "pbrl:\(teacherName):\(loop.totalLabels)"
         try run.write(configuration)
         try PreferenceRunSettings(teacher: teacherName, endings: endings, nonPositiveReward: nonPositive, ensembleSize: ensembleSize,
                                   store: store.path, loop: loop)
@@ -143,7 +135,7 @@ enum PBRLCommand {
                                             configuration: loop, totalSteps: total, seed: seed, tasks: SandboxCLI.tasks)
         print("\(name) on \(spec.id): \(loop.totalLabels) labels from \(answerer.annotator), \(total) steps → \(run.url.path)")
         print("label store \(store.path)")
-        if let ppo { TrainCommand.printRolloutRounding(ppo, budget: total) }
+        if case .ppo(let ppo) = agent { TrainCommand.printRolloutRounding(ppo, budget: total) }
         if answerer.answersLater {
             print("answer the queries in another terminal: sandbox label --store \(store.path)   (or add --terminal without a display)")
         }
@@ -231,8 +223,8 @@ extension PBRLCommand {
 
 extension PBRLCommand.LoopDefaults {
     /// Declared in an extension so that the memberwise initialiser stays.
-    init(algorithm: String) {
-        if algorithm == "sac" {
+    init(algorithm: Algorithm) {
+        if algorithm == .sac {
             self.init(feedbackFraction: 0.9, endingShare: 0.5, rewardOffset: .agentMedian, annealLearningRate: false)
         } else {
             let bPref = PreferenceLoop.Configuration()

@@ -28,18 +28,6 @@ enum TrainCommand {
                 hiddenSizes=[256,256]); an unknown name lists the known ones
     """
 
-    /// The Zoo's budgets (n_timesteps), used when --steps is not given.
-    static func defaultSteps(task: String, algorithm: String) -> Int {
-        switch (task, algorithm) {
-        case ("LunarLanderContinuous", "ppo"): return 1_000_000
-        case ("LunarLanderContinuous", "sac"): return 500_000
-        case ("BipedalWalker", "ppo"): return 5_000_000
-        case ("BipedalWalker", "sac"): return 500_000
-        case ("BipedalWalkerHardcore", "ppo"): return 100_000_000
-        default: return 1_000_000
-        }
-    }
-
     static func run(_ arguments: inout Arguments) throws -> Int32 {
         let resume = arguments.string("resume")
         let stepsOverride = try arguments.int("steps", minimum: 1)
@@ -57,8 +45,7 @@ enum TrainCommand {
             guard let taskID = arguments.string("task") else {
                 throw UsageError("train needs --task ID (see `sandbox tasks`) or --resume RUN_DIR")
             }
-            guard let algorithm = arguments.string("algo") else { throw UsageError("train needs --algo ppo or --algo sac") }
-            guard ["ppo", "sac"].contains(algorithm) else { throw UsageError("unknown algorithm '\(algorithm)'; use --algo ppo or --algo sac") }
+            let algorithm = try arguments.algorithm(for: "train")
             let seed = try arguments.seed()
             let envs = try arguments.int("envs", minimum: 1)
             let reward = arguments.string("reward") ?? "true"
@@ -69,22 +56,22 @@ enum TrainCommand {
             try arguments.checkAllUsed()
 
             let spec = try SandboxCLI.tasks.spec(for: taskID)
-            var ppo: PPO.Configuration?, sac: SAC.Configuration?
-            if algorithm == "ppo" {
-                var c = PPO.Configuration.tuned(for: spec.name)
+            var agent = AgentSettings.tuned(algorithm, for: spec.name)
+            switch agent {
+            case .ppo(var c):
                 if let envs { c.environmentCount = envs }
-                ppo = try setHyperparameters(hyperparameters, of: c)
-            } else {
+                agent = .ppo(c)
+            case .sac:
                 if let envs, envs != 1 { throw UsageError("SAC steps a single copy of the task; drop --envs \(envs)") }
-                sac = try setHyperparameters(hyperparameters, of: SAC.Configuration.tuned(for: spec.name))
             }
-            let total = stepsOverride ?? defaultSteps(task: spec.name, algorithm: algorithm)
+            agent = try setHyperparameters(hyperparameters, of: agent)
+            let total = stepsOverride ?? algorithm.defaultSteps(task: spec.name)
             configuration = RunConfiguration(
-                task: spec.id, algorithm: algorithm, seed: seed, totalSteps: total, reward: reward, taskOptions: options,
-                ppo: ppo, sac: sac, checkpointInterval: checkpointEvery ?? Swift.max(total / 10, 1),
+                task: spec.id, agent: agent, seed: seed, totalSteps: total, reward: reward, taskOptions: options,
+                checkpointInterval: checkpointEvery ?? Swift.max(total / 10, 1),
                 started: ISO8601DateFormatter().string(from: Date()))
             _ = try makeRewardSource(configuration.reward, spec: spec)  // fail before creating the folder
-            runDirectory = try RunDirectory.create(under: URL(fileURLWithPath: out), task: spec.name, algorithm: algorithm, seed: seed)
+            runDirectory = try RunDirectory.create(under: URL(fileURLWithPath: out), task: spec.name, algorithm: algorithm.rawValue, seed: seed)
             try runDirectory.write(configuration)
         }
 
@@ -94,9 +81,9 @@ enum TrainCommand {
             try runDirectory.write(configuration)
             print("resuming \(runDirectory.url.path) at step \(trainer.globalStep) of \(configuration.totalSteps)")
         } else {
-            print("training \(configuration.algorithm.uppercased()) on \(configuration.task) for \(configuration.totalSteps) steps → \(runDirectory.url.path)")
+            print("training \(configuration.algorithm.displayName) on \(configuration.task) for \(configuration.totalSteps) steps → \(runDirectory.url.path)")
         }
-        if let ppo = configuration.ppo { printRolloutRounding(ppo, budget: configuration.totalSteps) }
+        if case .ppo(let ppo) = configuration.agent { printRolloutRounding(ppo, budget: configuration.totalSteps) }
         fflush(stdout)
 
         signal(SIGINT) { _ in
@@ -109,7 +96,7 @@ enum TrainCommand {
         sigaddset(&interruptOnly, SIGINT)
         pthread_sigmask(SIG_UNBLOCK, &interruptOnly, nil)
         let session = try TrainingSession(trainer: trainer, run: runDirectory, configuration: configuration, tasks: SandboxCLI.tasks)
-        let progress = ProgressBar("\(configuration.algorithm) \(configuration.task)", total: configuration.totalSteps)
+        let progress = ProgressBar("\(configuration.algorithm.rawValue) \(configuration.task)", total: configuration.totalSteps)
         progress.advance(by: trainer.globalStep)
         let finished = try session.run(shouldStop: { interruptRequested != 0 }, progress: progress)
         if !finished {
@@ -125,9 +112,9 @@ enum TrainCommand {
     }
 
     /// Applies `--hyperparameter KEY=VALUE` assignments, as a usage error when one does not fit.
-    static func setHyperparameters<C: HyperparameterSettable>(_ assignments: [String], of configuration: C) throws -> C {
+    static func setHyperparameters(_ assignments: [String], of agent: AgentSettings) throws -> AgentSettings {
         do {
-            return try configuration.setting(assignments)
+            return try agent.setting(assignments)
         } catch let error as HyperparameterError {
             throw UsageError("--hyperparameter: \(error.description)")
         }
@@ -151,18 +138,7 @@ enum TrainCommand {
 
     static func makeTrainer(_ configuration: RunConfiguration) throws -> any Trainer {
         let spec = try SandboxCLI.tasks.spec(for: configuration.task)
-        let reward = try makeRewardSource(configuration.reward, spec: spec)
-        if configuration.algorithm == "ppo", let c = configuration.ppo {
-            return try PPO(task: configuration.task, in: SandboxCLI.tasks, options: configuration.taskOptions, configuration: c, reward: reward,
-                           seed: configuration.seed, totalSteps: configuration.totalSteps)
-        }
-        if configuration.algorithm == "sac", let c = configuration.sac {
-            let sac = try SAC(task: configuration.task, in: SandboxCLI.tasks, options: configuration.taskOptions, configuration: c, reward: reward,
-                              seed: configuration.seed, totalSteps: configuration.totalSteps)
-            sac.stepsPerIteration = 1000
-            return sac
-        }
-        throw UsageError("config.json names algorithm '\(configuration.algorithm)' without its settings")
+        return try configuration.makeTrainer(tasks: SandboxCLI.tasks, reward: try makeRewardSource(configuration.reward, spec: spec))
     }
 }
 
