@@ -5,11 +5,23 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 
-// Four xRGB words (bytes B G R x, little-endian) → twelve bytes R G B.
+// xRGB words (bytes B G R x, little-endian) → bytes R G B.
 __attribute__((target("ssse3"))) static void row_ssse3(const uint32_t *row, int32_t width, uint8_t *out) {
     const __m128i shuffle = _mm_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
     int32_t x = 0;
-    // Each 16-byte store writes 12 useful bytes and 4 spare ones, which must stay inside the row:
+    // Sixteen pixels → three non-overlapping 16-byte stores. (Overlapping 16-byte stores of 12 useful
+    // bytes each were store-bound, and their speed swung by 40% with the surrounding code.)
+    for (; x + 16 <= width; x += 16) {
+        __m128i a = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(row + x)), shuffle);
+        __m128i b = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(row + x + 4)), shuffle);
+        __m128i c = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(row + x + 8)), shuffle);
+        __m128i d = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(row + x + 12)), shuffle);
+        uint8_t *o = out + 3 * x;
+        _mm_storeu_si128((__m128i *)o, _mm_or_si128(a, _mm_slli_si128(b, 12)));
+        _mm_storeu_si128((__m128i *)(o + 16), _mm_or_si128(_mm_srli_si128(b, 4), _mm_slli_si128(c, 8)));
+        _mm_storeu_si128((__m128i *)(o + 32), _mm_or_si128(_mm_srli_si128(c, 8), _mm_slli_si128(d, 4)));
+    }
+    // Each 16-byte store below writes 12 useful bytes and 4 spare ones, which must stay inside the row:
     // 3x + 16 <= 3·width, i.e. x + 6 <= width (x + 5 overran the last row by a byte when width % 4 == 1).
     for (; x + 6 <= width; x += 4) {
         __m128i pixels = _mm_loadu_si128((const __m128i *)(row + x));
