@@ -26,10 +26,10 @@ struct PreferenceRunSettingsTests {
         loop.sampler = .entropy
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try PreferenceRunSettings(teacher: "mistake", endings: .zero, nonPositiveReward: true, ensembleSize: 5, store: "/tmp/x.db", loop: loop)
+        try PreferenceRunSettings(teacher: .simulated(preset: "mistake"), endings: .zero, nonPositiveReward: true, ensembleSize: 5, store: "/tmp/x.db", loop: loop)
             .write(to: folder)
         let read = try PreferenceRunSettings.read(from: folder)
-        #expect(read.teacher == "mistake")
+        #expect(read.teacher == .simulated(preset: "mistake"))
         #expect(read.endings == .zero)
         #expect(read.nonPositiveReward == true)
         #expect(read.ensembleSize == 5)
@@ -49,7 +49,7 @@ struct PreferenceRunSettingsTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         var loop = PreferenceLoop.Configuration()
         loop.totalLabels = 250
-        try PreferenceRunSettings(teacher: "oracle", endings: .zero, ensembleSize: 3, store: "s.db", loop: loop).write(to: folder)
+        try PreferenceRunSettings(teacher: .simulated(preset: "oracle"), endings: .zero, ensembleSize: 3, store: "s.db", loop: loop).write(to: folder)
         let file = folder.appendingPathComponent(PreferenceRunSettings.fileName)
         var object = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as! [String: Any]
         var loopObject = object["loop"] as! [String: Any]
@@ -79,7 +79,7 @@ struct PreferenceRunSettingsTests {
             guard case .malformed = error else { Issue.record("wrong error \(error)"); return }
             #expect(error.description.contains("damaged"))
         }
-        try PreferenceRunSettings(teacher: "oracle", endings: .zero, ensembleSize: 3, store: "s.db", loop: .init()).write(to: folder)
+        try PreferenceRunSettings(teacher: .simulated(preset: "oracle"), endings: .zero, ensembleSize: 3, store: "s.db", loop: .init()).write(to: folder)
         var object = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as! [String: Any]
         object["format"] = 2
         try JSONSerialization.data(withJSONObject: object).write(to: file)

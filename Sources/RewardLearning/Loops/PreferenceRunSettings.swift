@@ -10,7 +10,7 @@ public struct PreferenceRunSettings: Codable, Sendable {
     public static let fileName = "pbrl.json"
 
     /// `oracle`, `noisy`, `myopic`, `skip`, `equal`, `mistake` or `human`.
-    public var teacher: String
+    public var teacher: TeacherSpecification
     public var endings: Endings
     /// Whether the learned reward is held at or below 0 (`RewardEnsemble.Configuration.nonPositive`);
     /// nil in files written before the option, which means false.
@@ -24,7 +24,7 @@ public struct PreferenceRunSettings: Codable, Sendable {
     /// The file's format version; a newer one is refused.
     public var format = 1
 
-    public init(teacher: String, endings: Endings, nonPositiveReward: Bool = false, ensembleSize: Int, store: String,
+    public init(teacher: TeacherSpecification, endings: Endings, nonPositiveReward: Bool = false, ensembleSize: Int, store: String,
                 loop: PreferenceLoop.Configuration) {
         self.teacher = teacher
         self.endings = endings

@@ -74,7 +74,7 @@ enum LabelCommand {
             throw UsageError("\(out) ranks \(existing.task), not \(spec.id); use another --out file")
         }
         let editor = RankingEditor(spec: spec, annotator: annotator, output: url, initial: existing,
-                                   marginSteps: try marginSteps(for: spec))
+                                   marginSteps: try RankingEditor.marginSteps(for: try SandboxCLI.tasks.make(spec.id)))
         if terminal {
             try TerminalRanking(editor: editor).run()
         } else {
@@ -86,66 +86,5 @@ enum LabelCommand {
             print("closed without saving")
         }
         return 0
-    }
-
-    /// A margin step per term: a hundredth of the spread of that term's return over 50-step segments of
-    /// heuristic episodes, rounded to one significant digit (0.1 when the term never moves).
-    static func marginSteps(for spec: TaskSpec) throws -> [String: Double] {
-        let environment = try SandboxCLI.tasks.make(spec.id)
-        var sums = Array(repeating: [Double](), count: spec.rewardTerms.count)
-        for seed in 0..<3 {
-            let episode = try Rollout.run(environment, controller: environment.makeHeuristic(), seed: UInt64(seed), maxSteps: 300)
-            for start in stride(from: 0, to: episode.termTrace.count, by: 50) {
-                let window = episode.termTrace[start..<Swift.min(start + 50, episode.termTrace.count)]
-                for t in sums.indices { sums[t].append(window.reduce(0) { $0 + $1[t] }) }
-            }
-        }
-        var steps: [String: Double] = [:]
-        for (t, term) in spec.rewardTerms.enumerated() {
-            let spread = (sums[t].max() ?? 0) - (sums[t].min() ?? 0)
-            guard spread > 0 else { steps[term] = 0.1; continue }
-            let raw = spread / 100
-            let magnitude = pow(10, floor(log10(raw)))
-            steps[term] = (raw / magnitude).rounded() * magnitude
-        }
-        return steps
-    }
-}
-
-/// Ranking at the terminal: the terms are listed, the order typed as numbers, then each margin.
-final class TerminalRanking {
-    let editor: RankingEditor
-    init(editor: RankingEditor) { self.editor = editor }
-
-    func run() throws {
-        let terms = editor.levels.map(\.term)
-        print("reward terms of \(editor.spec.id):")
-        for (i, term) in terms.enumerated() { print("  \(i + 1). \(term)") }
-        var order: [String] = []
-        while order.isEmpty {
-            print("order by importance, most important first (numbers separated by spaces, e.g. 3 1 2; unlisted terms follow): ", terminator: "")
-            fflush(stdout)
-            guard let line = readLine() else { print("\ninput ended; nothing saved"); return }
-            let picks = line.split(whereSeparator: { $0 == " " || $0 == "," }).compactMap { Int($0) }
-            guard !picks.isEmpty, picks.allSatisfy({ (1...terms.count).contains($0) }), Set(picks).count == picks.count else {
-                print("type distinct numbers from 1 to \(terms.count)")
-                continue
-            }
-            order = picks.map { terms[$0 - 1] } + terms.filter { t in !picks.contains(where: { terms[$0 - 1] == t }) }
-        }
-        var levels: [RewardHierarchy.Level] = []
-        for term in order {
-            while true {
-                print("margin for \(term) (≥ 0, Enter for \(String(format: "%g", editor.step(for: term) * 10))): ", terminator: "")
-                fflush(stdout)
-                guard let line = readLine() else { print("\ninput ended; nothing saved"); return }
-                let text = line.trimmingCharacters(in: .whitespaces)
-                if text.isEmpty { levels.append(.init(term: term, margin: editor.step(for: term) * 10)); break }
-                if let value = Double(text), value.isFinite, value >= 0 { levels.append(.init(term: term, margin: value)); break }
-                print("a margin is a number ≥ 0")
-            }
-        }
-        editor.setLevels(levels)
-        try editor.save()
     }
 }

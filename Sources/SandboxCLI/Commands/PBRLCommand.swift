@@ -76,6 +76,8 @@ enum PBRLCommand {
         guard let taskID = arguments.string("task") else { throw UsageError("pbrl needs --task ID") }
         let algorithm = try arguments.algorithm(for: "pbrl", hint: "--algo sac (PEBBLE) or --algo ppo (PrefPPO)")
         guard let teacherName = arguments.string("teacher") else { throw UsageError("pbrl needs --teacher NAME or --teacher human") }
+        let teacher = try TeacherSpecification(parsing: teacherName)
+        if case .hierarchy = teacher { throw UsageError("pbrl's --teacher is a simulated teacher or human; a hierarchy answers stored queries (sandbox queries answer --teacher \(teacherName))") }
         var loop = PreferenceLoop.Configuration()
         loop.totalLabels = try arguments.int("labels", default: 1000, minimum: 1)!
         loop.labelsPerRound = try arguments.int("per-round", default: Swift.min(100, loop.totalLabels), minimum: 1)!
@@ -102,7 +104,6 @@ enum PBRLCommand {
         let stepsOverride = try arguments.int("steps", minimum: 1)
         let hyperparameters = arguments.strings("hyperparameter")
         try arguments.checkAllUsed()
-        if teacherName != "human" { _ = try SimulatedTeacher.preset(teacherName) }
 
         let spec = try SandboxCLI.tasks.spec(for: taskID)
         let total = stepsOverride ?? algorithm.defaultSteps(task: spec.name)
@@ -119,16 +120,16 @@ enum PBRLCommand {
         }
         agent = try TrainCommand.setHyperparameters(hyperparameters, of: agent)
         let configuration = RunConfiguration(task: spec.id, agent: agent, seed: seed, totalSteps: total,
-                                             reward: "pbrl:\(teacherName):\(loop.totalLabels)", taskOptions: [:],
+                                             reward: "pbrl:\(teacher):\(loop.totalLabels)", taskOptions: [:],
                                              checkpointInterval: Swift.max(total / 10, 1), started: ISO8601DateFormatter().string(from: Date()))
         // The trainer is made before the run folder, so that bad settings leave no half-made folder.
         let trainer = try configuration.makeTrainer(tasks: SandboxCLI.tasks, reward: .model(model))
         let name = algorithm == .sac ? "pebble" : "prefppo"
         let run = try RunDirectory.create(under: URL(fileURLWithPath: out), task: spec.name, algorithm: name, seed: seed)
         let store = try LabelStore(path: storePath ?? run.url.appendingPathComponent("labels.db").path)
-        let answerer: any PairAnswerer = teacherName == "human" ? StoreAnswerer() : try SimulatedAnswerer(name: teacherName, seed: seed, endings: endings)
+        let answerer = try teacher.makeAnswerer(seed: seed, endings: endings)
         try run.write(configuration)
-        try PreferenceRunSettings(teacher: teacherName, endings: endings, nonPositiveReward: nonPositive, ensembleSize: ensembleSize,
+        try PreferenceRunSettings(teacher: teacher, endings: endings, nonPositiveReward: nonPositive, ensembleSize: ensembleSize,
                                   store: store.path, loop: loop)
             .write(to: run.url)
         let preference = try PreferenceLoop(trainer: trainer, model: model, store: store, answerer: answerer,

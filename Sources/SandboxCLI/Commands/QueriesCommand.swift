@@ -96,55 +96,19 @@ enum QueriesCommand {
 
     static func answer(_ arguments: inout Arguments, _ storePath: String) throws -> Int32 {
         guard let teacherName = arguments.string("teacher") else { throw UsageError("queries answer needs --teacher NAME") }
-        let annotator = arguments.string("annotator") ?? "teacher:\(teacherName)"
+        let specification = try TeacherSpecification(parsing: teacherName)
+        let annotator = arguments.string("annotator") ?? specification.annotator
         let seed = try arguments.seed()
         let endings = try arguments.endings()
         try arguments.checkAllUsed()
-        var hierarchy: RewardHierarchy?
-        if teacherName.hasPrefix("hierarchy:") {
-            hierarchy = try RewardHierarchy.read(from: URL(fileURLWithPath: String(teacherName.dropFirst("hierarchy:".count))), tasks: SandboxCLI.tasks)
-        }
-        var teacher = SimulatedTeacher(try SimulatedTeacher.preset(hierarchy == nil ? teacherName : "oracle"), seed: seed)
+        let teacher = try StoreTeacher(specification, seed: seed, endings: endings, tasks: SandboxCLI.tasks)
         guard FileManager.default.fileExists(atPath: storePath) else { throw UsageError("no label store at \(storePath)") }
         let store = try LabelStore(path: storePath)
-        let pending = try store.pendingQueries(annotator: annotator, kind: .pair)
-        if let hierarchy, let task = try store.task, task != hierarchy.task {
-            throw UsageError("the hierarchy ranks \(hierarchy.task)'s terms but the store holds \(task) queries")
-        }
-        // Segment returns over every stored query set the teacher's thresholds (B-Pref scales them).
-        var cache: [Int64: Episode] = [:]
-        /// Per-step terms of a segment; steps past a terminated episode's end (absorbing) hold its last
-        /// step's terms, or are 0 under `--endings zero|terminal`, as the loop's simulated teachers do
-        /// (`Endings.teacherRewards`).
-        func terms(_ reference: SegmentReference) throws -> [[Double]] {
-            if cache[reference.episode] == nil { cache[reference.episode] = try Rollout.replay(try store.episode(reference.episode), in: SandboxCLI.tasks).episode }
-            let trace = cache[reference.episode]!.termTrace
-            let end = Swift.min(reference.start + reference.length, trace.count)
-            guard reference.start >= 0, reference.start < end else {
-                throw UsageError("segment \(reference.start)+\(reference.length) lies outside its episode of \(trace.count) steps")
-            }
-            let held = endings.pinsOffset ? trace[end - 1].map { _ in 0.0 } : trace[end - 1]
-            return Array(trace[reference.start..<end]) + Array(repeating: held, count: reference.start + reference.length - end)
-        }
-        func rewards(_ reference: SegmentReference) throws -> [Double] { try terms(reference).map { $0.reduce(0, +) } }
-        /// Per-term returns of a segment, by term name (for a hierarchy).
-        func termReturns(_ reference: SegmentReference) throws -> [String: Double] {
-            let names = try SandboxCLI.tasks.spec(for: try store.episode(reference.episode).taskID).rewardTerms
-            let rows = try terms(reference)
-            return Dictionary(uniqueKeysWithValues: names.enumerated().map { t, name in (name, rows.reduce(0) { $0 + $1[t] }) })
-        }
-        var returns: [Double] = []
-        for query in try store.queries() { returns += [try rewards(query.first).reduce(0, +), try rewards(query.second).reduce(0, +)] }
-        let range = (returns.min() ?? 0, returns.max() ?? 1)
-        for query in pending {
-            let started = Date()
-            let answer = try hierarchy.map { try $0.compare(termReturns(query.first), termReturns(query.second)) }
-                ?? teacher.answer(first: try rewards(query.first), second: try rewards(query.second), returnRange: range)
-            try store.add(answer: answer, to: query.id, annotator: annotator, responseTime: Date().timeIntervalSince(started))
-            print("answered query \(query.id): \(answer.rawValue)")
+        let answered = try teacher.answerPending(in: store, as: annotator) { id, answer in
+            print("answered query \(id): \(answer.rawValue)")
             fflush(stdout)
         }
-        print("\(pending.count) queries answered by \(annotator)")
+        print("\(answered) queries answered by \(annotator)")
         return 0
     }
 }

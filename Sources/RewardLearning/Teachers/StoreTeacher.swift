@@ -1,0 +1,101 @@
+import Foundation
+import SandboxCore
+
+/// Answers a label store's pending pair queries as a simulated person: a B-Pref teacher on the
+/// segments' true returns, or a reward hierarchy (HERON) on their per-term returns. What
+/// `sandbox queries answer` runs; each answer is saved as it is made, so a killed run loses nothing.
+///
+/// Segments are replayed from their episodes. Steps past a terminated episode's end (absorbing steps)
+/// hold its last step's terms, or are 0 under `.zero` and `.terminal` endings, as the preference
+/// loop's simulated teachers count them (`Endings.teacherRewards`).
+public final class StoreTeacher {
+    public let specification: TeacherSpecification
+    public let endings: Endings
+    public let tasks: TaskRegistry
+    private var teacher: SimulatedTeacher
+    private let hierarchy: RewardHierarchy?
+    private var episodes: [Int64: Episode] = [:]
+
+    /// A teacher from `specification` (a preset or `hierarchy:FILE`; `human` is refused).
+    public init(_ specification: TeacherSpecification, seed: UInt64, endings: Endings = .learned, tasks: TaskRegistry) throws {
+        self.specification = specification
+        self.endings = endings
+        self.tasks = tasks
+        switch specification {
+        case .simulated(let preset):
+            teacher = SimulatedTeacher(try SimulatedTeacher.preset(preset), seed: seed)
+            hierarchy = nil
+        case .hierarchy(let path):
+            hierarchy = try RewardHierarchy.read(from: URL(fileURLWithPath: path), tasks: tasks)
+            teacher = SimulatedTeacher(try SimulatedTeacher.preset("oracle"), seed: seed)
+        case .human:
+            throw StoreTeacherError.human
+        }
+    }
+
+    /// Answers every pair query that `annotator` has not answered, calling `onAnswer` after each one is
+    /// saved. Returns how many were answered. The teacher's thresholds are scaled by the segment
+    /// returns over every stored query, as B-Pref scales them.
+    @discardableResult
+    public func answerPending(in store: LabelStore, as annotator: String, onAnswer: (Int64, Answer) -> Void = { _, _ in }) throws -> Int {
+        let pending = try store.pendingQueries(annotator: annotator, kind: .pair)
+        if let hierarchy, let task = try store.task, task != hierarchy.task {
+            throw StoreTeacherError.otherTask(hierarchy: hierarchy.task, store: task)
+        }
+        var returns: [Double] = []
+        for query in try store.queries() {
+            returns += [try rewards(query.first, in: store).reduce(0, +), try rewards(query.second, in: store).reduce(0, +)]
+        }
+        let range = (returns.min() ?? 0, returns.max() ?? 1)
+        for query in pending {
+            let started = Date()
+            let answer = try hierarchy.map { try $0.compare(termReturns(query.first, in: store), termReturns(query.second, in: store)) }
+                ?? teacher.answer(first: try rewards(query.first, in: store), second: try rewards(query.second, in: store), returnRange: range)
+            try store.add(answer: answer, to: query.id, annotator: annotator, responseTime: Date().timeIntervalSince(started))
+            onAnswer(query.id, answer)
+        }
+        return pending.count
+    }
+
+    /// Per-step reward terms of a segment, absorbing steps included.
+    private func terms(_ reference: SegmentReference, in store: LabelStore) throws -> [[Double]] {
+        if episodes[reference.episode] == nil {
+            episodes[reference.episode] = try Rollout.replay(try store.episode(reference.episode), in: tasks).episode
+        }
+        let trace = episodes[reference.episode]!.termTrace
+        let end = Swift.min(reference.start + reference.length, trace.count)
+        guard reference.start >= 0, reference.start < end else {
+            throw StoreTeacherError.segmentOutside(start: reference.start, length: reference.length, episodeLength: trace.count)
+        }
+        let held = endings.pinsOffset ? trace[end - 1].map { _ in 0.0 } : trace[end - 1]
+        return Array(trace[reference.start..<end]) + Array(repeating: held, count: reference.start + reference.length - end)
+    }
+
+    private func rewards(_ reference: SegmentReference, in store: LabelStore) throws -> [Double] {
+        try terms(reference, in: store).map { $0.reduce(0, +) }
+    }
+
+    /// Per-term returns of a segment, by term name.
+    private func termReturns(_ reference: SegmentReference, in store: LabelStore) throws -> [String: Double] {
+        let names = try tasks.spec(for: try store.episode(reference.episode).taskID).rewardTerms
+        let rows = try terms(reference, in: store)
+        return Dictionary(uniqueKeysWithValues: names.enumerated().map { t, name in (name, rows.reduce(0) { $0 + $1[t] }) })
+    }
+}
+
+public enum StoreTeacherError: Error, CustomStringConvertible {
+    case human
+    case otherTask(hierarchy: String, store: String)
+    case segmentOutside(start: Int, length: Int, episodeLength: Int)
+
+    public var description: String {
+        switch self {
+        case .human:
+            return "people answer through the labelling window, not a teacher: run `sandbox label --store FILE.db`"
+        case let .otherTask(hierarchy, store):
+            return "the hierarchy ranks \(hierarchy)'s terms but the store holds \(store) queries; rank that task's terms with `sandbox label --ranking --task \(store)`"
+        case let .segmentOutside(start, length, episodeLength):
+            return "segment \(start)+\(length) lies outside its episode of \(episodeLength) steps; the store was edited or imported with a wrong segment"
+        }
+    }
+}
