@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "RewardLearning", dependencies: ["SandboxCore", "NeuralNets", "Agents", "CSQLite"]),
         .target(name: "QDHF", dependencies: ["SandboxCore", "Rendering", "PhysicsEnvs", "NeuralNets"]),
         // The labelling window (GLFW + OpenGL), its terminal fallback and the ranking editor.
-        .target(name: "Labelling", dependencies: ["SandboxCore", "Rendering", "RewardLearning", "CGLFW"]),
+        .target(name: "Labelling", dependencies: ["SandboxCore", "Rendering", "RewardLearning", "QDHF", "CGLFW"]),
         // The command-line tool as a library (argument parsing and the commands), and its thin executable.
         .target(name: "SandboxCLI", dependencies: ["SandboxCore", "Rendering", "PhysicsEnvs", "GridWorlds", "NeuralNets", "Agents", "RewardLearning", "QDHF", "Labelling"]),
         .executableTarget(name: "sandbox", dependencies: ["SandboxCLI"]),

@@ -90,11 +90,14 @@ public final class TrainingSession {
                      xLabel: "environment steps", yLabel: "return", series: series).writePNG(to: run.learningCurve.path)
     }
 
+    /// The evaluation episode's seed is the run's seed plus this, so that it is not a training episode.
+    public static let evaluationSeedOffset: UInt64 = 1_000_000
+
     /// One deterministic evaluation episode, recorded as a clip, its return logged as `eval/return`.
     public func writeEvaluationClip() throws {
         let environment = try trainer.policy.makeEnvironment(in: tasks)
         let size = try RenderSize(width: environment.spec.renderWidth / 2, height: environment.spec.renderHeight / 2)
-        let episode = try Rollout.run(environment, controller: trainer.policy, seed: configuration.seed &+ 1_000_000, renderSize: size)
+        let episode = try Rollout.run(environment, controller: trainer.policy, seed: configuration.seed &+ Self.evaluationSeedOffset, renderSize: size)
         try GIFWriter.write(episode.frames, to: run.evaluationClip(step: trainer.globalStep).path, framesPerSecond: environment.spec.framesPerSecond)
         try log.append(["global_step": Double(trainer.globalStep), "eval/return": episode.record.episodeReturn,
                         "eval/length": Double(episode.record.length)])

@@ -30,6 +30,7 @@ public final class MazeDomain: QDDomain {
     public var policyLayout: String { "MLP 8 → 8 (tanh) → 2 (tanh): W1 (8×8, row-major), b1 (8), W2 (2×8), b2 (2)" }
 
     public func makeEnvironment() throws -> any Environment { try MazeNavigation() }
+    public var runDefaults: QDRunDefaults { QDRunDefaults(judgments: 200, iterations: 200, batchSize: 50, gridSize: 20) }
 
     public func controller(for solution: [Float]) -> any Controller {
         SmallMLPPolicy(solution, sizes: [Self.observationSize, Self.hiddenSize, Self.actionSize])

@@ -44,6 +44,30 @@ public protocol QDDomain: AnyObject, Sendable {
     func controller(for solution: [Float]) -> any Controller
     /// The emitter the domain's experiments use (the paper's choice).
     var preferredEmitter: EmitterKind { get }
+    /// The budgets a run on this domain uses unless told otherwise.
+    var runDefaults: QDRunDefaults { get }
+}
+
+/// A domain's default budgets for a QDHF run (`sandbox qdhf` without --judgments, --iterations,
+/// --batch, --grid).
+public struct QDRunDefaults: Sendable, Equatable {
+    /// Similarity judgments from a simulated judge.
+    public var judgments: Int
+    /// Judgments asked of people (`--judge human`): fewer, since each is a person's time.
+    public var humanJudgments = 100
+    /// Ask/tell iterations.
+    public var iterations: Int
+    /// Solutions per emitter batch.
+    public var batchSize: Int
+    /// Cells per side of the archive grid.
+    public var gridSize: Int
+
+    public init(judgments: Int, iterations: Int, batchSize: Int, gridSize: Int) {
+        self.judgments = judgments
+        self.iterations = iterations
+        self.batchSize = batchSize
+        self.gridSize = gridSize
+    }
 }
 
 /// Which emitter a QDHF run uses.
@@ -53,6 +77,8 @@ public enum EmitterKind: String, Codable, Sendable {
 
 extension QDDomain {
     public var preferredEmitter: EmitterKind { .gaussian }
+    /// The lander's budgets, a middle ground for a new domain.
+    public var runDefaults: QDRunDefaults { QDRunDefaults(judgments: 400, iterations: 200, batchSize: 50, gridSize: 20) }
 
     public func randomSolution(using generator: inout SeededGenerator) -> [Float] {
         (0..<solutionSize).map { _ in Float(generator.uniform(Double(solutionBounds.lowerBound), Double(solutionBounds.upperBound))) }
@@ -86,6 +112,8 @@ public final class ArmDomain: QDDomain {
     public var featureDescription: String { "[cos(cumsum θ), sin(cumsum θ)]" }
     public var policyLayout: String { "joint angles (radians, each relative to the previous link), held as PlanarArm-v1's action" }
     public func makeEnvironment() throws -> any Environment { try arm.makeEnvironment() }
+    /// QDHF's arm experiment (Ding et al. 2024): 1,000 judgments, 1,000 iterations of 100, a 50×50 grid.
+    public var runDefaults: QDRunDefaults { QDRunDefaults(judgments: 1000, iterations: 1000, batchSize: 100, gridSize: 50) }
     public func evaluate(_ solution: [Float]) throws -> QDEvaluation {
         QDEvaluation(objective: arm.objective(solution), groundTruth: arm.endEffector(solution), features: arm.features(solution))
     }

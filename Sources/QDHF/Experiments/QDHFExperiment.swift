@@ -62,12 +62,12 @@ public final class QDHFExperiment {
         let settings = EmitterSettings(batchSize: configuration.batchSize, initialSolution: domain.initialSolution, bounds: domain.solutionBounds)
         let emitter: any Emitter
         switch configuration.emitter ?? domain.preferredEmitter {
-        case .gaussian: emitter = GaussianEmitter(archive: archive, sigma: configuration.sigma, settings: settings, seed: seed ^ 0xE)
-        case .isoLine: emitter = IsoLineEmitter(archive: archive, isoSigma: configuration.sigma / 10, lineSigma: 0.2, settings: settings, seed: seed ^ 0xE)
+        case .gaussian: emitter = GaussianEmitter(archive: archive, sigma: configuration.sigma, settings: settings, seed: SeedStream.emitter.seed(from: seed))
+        case .isoLine: emitter = IsoLineEmitter(archive: archive, isoSigma: configuration.sigma / 10, lineSigma: 0.2, settings: settings, seed: SeedStream.emitter.seed(from: seed))
         }
         scheduler = Scheduler(archive: archive, emitters: [emitter])
         if configuration.method == .qdhf || configuration.method == .qdhfBase {
-            projection = DescriptorProjection(.init(featureSize: domain.featureSize), seed: seed ^ 0xD)
+            projection = DescriptorProjection(.init(featureSize: domain.featureSize), seed: SeedStream.measureModel.seed(from: seed))
         }
     }
 

@@ -91,7 +91,7 @@ enum PBRLCommand {
         if loop.demonstrationShare > 0, loop.demonstrationsPerRound == 0 {
             throw UsageError("--demonstration-share needs demonstrations to pair with: add --demonstrations K (for example 1)")
         }
-        let defaults = LoopDefaults(algorithm: algorithm)
+        let defaults = PreferenceRecipe(algorithm: algorithm)
         loop.endingShare = try arguments.fraction("ending-share", default: defaults.endingShare, allowingZero: true)
         loop.feedbackFraction = try arguments.fraction("feedback-fraction", default: defaults.feedbackFraction)
         let ensembleSize = try arguments.int("ensemble", default: 3, minimum: 1)!
@@ -107,18 +107,11 @@ enum PBRLCommand {
 
         let spec = try SandboxCLI.tasks.spec(for: taskID)
         let total = stepsOverride ?? algorithm.defaultSteps(task: spec.name)
-        var generator = SeededGenerator(seed: seed ^ 0xFEED)
+        var generator = SeededGenerator(seed: SeedStream.rewardModel.seed(from: seed))
         let model = RewardEnsemble(.init(task: spec, ensembleSize: ensembleSize, endings: endings, nonPositive: nonPositive),
                                    using: &generator)
-        var agent = AgentSettings.tuned(algorithm, for: spec.name)
-        if case .sac(var sac) = agent {
-            // PEBBLE (Lee et al. 2021) takes 1,000 random seed steps, then 9,000 of SAC on the state-entropy
-            // reward: updates must start well inside the pre-training, or it is only random steps.
-            sac.learningStarts = Swift.min(sac.learningStarts, Swift.max(1, loop.pretrainingSteps / 10))
-            if let anneal = defaults.annealLearningRate { sac.annealLearningRate = anneal }
-            agent = .sac(sac)
-        }
-        agent = try TrainCommand.setHyperparameters(hyperparameters, of: agent)
+        let agent = try TrainCommand.setHyperparameters(hyperparameters,
+                                                        of: defaults.agentSettings(for: spec.name, pretrainingSteps: loop.pretrainingSteps))
         let configuration = RunConfiguration(task: spec.id, agent: agent, seed: seed, totalSteps: total,
                                              reward: "pbrl:\(teacher):\(loop.totalLabels)", taskOptions: [:],
                                              checkpointInterval: Swift.max(total / 10, 1), started: ISO8601DateFormatter().string(from: Date()))
@@ -200,37 +193,5 @@ extension Arguments {
             throw UsageError("--reward-offset agent-median and --nonpositive-reward both set the reward's offset; choose one")
         }
         return offset
-    }
-}
-
-extension PBRLCommand {
-    /// The loop's defaults for `--algo`. PEBBLE's differ from B-Pref's where plain PEBBLE on the lander
-    /// measured better (bench/RESULTS.md, "Preference-based RL": the only plain runs that pass 200 used
-    /// all four): labels over the first 90% of training instead of half, half of the agent's queries
-    /// pairing a segment that reaches its episode's end with one that does not, the reward's offset at
-    /// the agent's median step (zero endings only), and SAC's learning rate held constant, as Lee et al.
-    /// 2021 do, instead of the Zoo's annealing. PrefPPO keeps B-Pref's: the same changes made it worse.
-    struct LoopDefaults {
-        /// Every label within this fraction of training.
-        var feedbackFraction: Double
-        /// Fraction of the agent's own queries that show an episode's end.
-        var endingShare: Double
-        /// Where the reward's offset is set, when `--endings zero` lets it be.
-        var rewardOffset: RewardOffset
-        /// SAC's `annealLearningRate`; nil keeps the agent's tuned setting.
-        var annealLearningRate: Bool?
-    }
-}
-
-extension PBRLCommand.LoopDefaults {
-    /// Declared in an extension so that the memberwise initialiser stays.
-    init(algorithm: Algorithm) {
-        if algorithm == .sac {
-            self.init(feedbackFraction: 0.9, endingShare: 0.5, rewardOffset: .agentMedian, annealLearningRate: false)
-        } else {
-            let bPref = PreferenceLoop.Configuration()
-            self.init(feedbackFraction: bPref.feedbackFraction, endingShare: bPref.endingShare, rewardOffset: bPref.rewardOffset,
-                      annealLearningRate: nil)
-        }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import SandboxCore
 import Rendering
 import PhysicsEnvs
+import Labelling
 import QDHF
 import RewardLearning
 
@@ -48,14 +49,13 @@ enum QDHFCommand {
         if judge == "human" && ![MeasureMethod.qdhf, .qdhfBase].contains(method) {
             throw UsageError("--method \(method.rawValue) uses no judgments; --judge human needs --method qdhf or qdhf-base")
         }
-        let arm = domain is ArmDomain
+        let defaults = domain.runDefaults
         var configuration = QDHFExperiment.Configuration()
         configuration.method = method
-        let defaultJudgments = judge == "human" ? 100 : (arm ? 1000 : (domain is MazeDomain ? 200 : 400))
-        configuration.judgments = try arguments.int("judgments", default: defaultJudgments, minimum: 1)!
-        configuration.iterations = try arguments.int("iterations", default: arm ? 1000 : 200, minimum: 1)!
-        configuration.batchSize = try arguments.int("batch", default: arm ? 100 : 50, minimum: 1)!
-        configuration.gridSize = try arguments.int("grid", default: arm ? 50 : 20, minimum: 1)!
+        configuration.judgments = try arguments.int("judgments", default: judge == "human" ? defaults.humanJudgments : defaults.judgments, minimum: 1)!
+        configuration.iterations = try arguments.int("iterations", default: defaults.iterations, minimum: 1)!
+        configuration.batchSize = try arguments.int("batch", default: defaults.batchSize, minimum: 1)!
+        configuration.gridSize = try arguments.int("grid", default: defaults.gridSize, minimum: 1)!
         let seed = try arguments.seed()
         try arguments.checkAllUsed()
 
@@ -65,7 +65,7 @@ enum QDHFCommand {
         if judge == "human" {
             try prepareOutput(storePath)
             let store = try LabelStore(path: storePath)
-            experiment.judge = StoreTripletJudge(store: store)
+            experiment.judge = StoreTripletJudge(store: store, shouldStop: { interruptRequested != 0 }, report: { print($0); fflush(stdout) })
             print("people judge similarity: triplet queries go to \(storePath); answer them with `sandbox label --store \(storePath)`")
             fflush(stdout)
             signal(SIGINT) { _ in interruptRequested = 1; signal(SIGINT, SIG_DFL) }
@@ -101,24 +101,5 @@ enum QDHFCommand {
                      metrics["qd/all_coverage"]!, Int(metrics["qdhf/judgments"]!), metrics["qdhf/validation_accuracy"]!))
         print("results \(directory.path); archive of \(manifest.elites.count) elites in \(bundleURL.path) (sandbox archive export --run \(directory.path) --out BUNDLE)")
         return 0
-    }
-}
-
-/// People as QDHF's judge: each refit's triplets become triplet queries (arm clips) in a label store,
-/// and the run waits for their answers.
-final class StoreTripletJudge: TripletJudge {
-    let store: LabelStore
-    private var round = 0
-    init(store: LabelStore) { self.store = store }
-
-    func judge(_ triples: [(reference: [Float], first: [Float], second: [Float])], experiment: QDHFExperiment) throws -> [Bool?] {
-        round += 1
-        let domain = experiment.domain
-        let ids = try store.addTripletQueries(try triples.map { (try domain.episode(of: $0.reference), try domain.episode(of: $0.first), try domain.episode(of: $0.second)) },
-                                              round: round)
-        print("\nround \(round): \(ids.count) triplet queries written; waiting for answers (sandbox label --store \(store.path))")
-        let answers = try store.waitForAnswers(to: ids, report: { print("  \($0) / \(ids.count) answered"); fflush(stdout) },
-                                               shouldStop: { interruptRequested != 0 })
-        return answers.map { $0 == .first ? true : $0 == .second ? false : nil }
     }
 }

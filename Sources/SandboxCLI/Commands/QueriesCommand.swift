@@ -72,7 +72,7 @@ enum QueriesCommand {
         for e in 0..<episodes {
             let episodeSeed = seed &+ UInt64(e)
             let controller: any Controller = trained ?? (policy == "random"
-                ? RandomController(space: environment.spec.actionSpace, seed: episodeSeed ^ 0x5EED) : environment.makeHeuristic())
+                ? RandomController(space: environment.spec.actionSpace, seed: SeedStream.randomActions.seed(from: episodeSeed)) : environment.makeHeuristic())
             let episode = try Rollout.run(environment, controller: controller, seed: episodeSeed)
             let starts = segmentStarts(episodeLength: episode.record.length, segmentLength: length, terminated: episode.record.terminated)
             guard !starts.isEmpty else { continue }

@@ -75,7 +75,7 @@ enum RolloutCommand {
         for e in 0..<episodes {
             let episodeSeed = seed &+ UInt64(e)
             let controller: any Controller = trained ?? (policy == "random"
-                ? RandomController(space: spec.actionSpace, seed: episodeSeed ^ 0x5EED)
+                ? RandomController(space: spec.actionSpace, seed: SeedStream.randomActions.seed(from: episodeSeed))
                 : environment.makeHeuristic())
             let episode = try Rollout.run(environment, controller: controller, seed: episodeSeed, maxSteps: maxSteps, renderSize: renderSize)
             let r = episode.record
