@@ -34,24 +34,9 @@ public enum RewardSource {
 
     /// Parses `true`, `terms:NAME=W,NAME=W` (model sources are made by the caller).
     public static func parse(_ text: String, spec: TaskSpec) throws -> RewardSource {
-        if text == "true" { return .environment }
-        if text.hasPrefix("terms:") {
-            var weights: [String: Double] = [:]
-            for item in text.dropFirst(6).split(separator: ",") {
-                let parts = item.split(separator: "=", maxSplits: 1)
-                guard parts.count == 2, let w = Double(parts[1]), w.isFinite else {
-                    throw AgentError.invalidReward("'\(item)' is not NAME=WEIGHT; e.g. terms:distance=1,main_engine=0.5")
-                }
-                let name = String(parts[0])
-                guard spec.rewardTerms.contains(name) else {
-                    throw AgentError.invalidReward("\(spec.id) has no reward term '\(name)'; its terms are \(spec.rewardTerms.joined(separator: ", "))")
-                }
-                weights[name] = w
-            }
-            guard !weights.isEmpty else { throw AgentError.invalidReward("terms: needs at least one NAME=WEIGHT") }
-            return .terms(weights)
-        }
-        throw AgentError.invalidReward("unknown reward '\(text)'; use true, terms:NAME=W,... or model:PATH")
+        let specification = try RewardSpecification(parsing: text)
+        if case .model = specification { throw AgentError.invalidReward("model: rewards are loaded by the caller; see RewardSource(_:task:loadModel:)") }
+        return try RewardSource(specification, task: spec, loadModel: { _ in fatalError("unreachable") })
     }
 
     /// Whether the reward differs from the task's (then the true return is logged beside it).

@@ -9,7 +9,7 @@ public struct RunConfiguration: Codable, Sendable {
     public var agent: AgentSettings
     public var seed: UInt64
     public var totalSteps: Int
-    public var reward: String
+    public var reward: RewardSpecification
     public var taskOptions: [String: Double]
     public var checkpointInterval: Int
     public var started: String
@@ -17,7 +17,7 @@ public struct RunConfiguration: Codable, Sendable {
 
     public var algorithm: Algorithm { agent.algorithm }
 
-    public init(task: String, agent: AgentSettings, seed: UInt64, totalSteps: Int, reward: String, taskOptions: [String: Double],
+    public init(task: String, agent: AgentSettings, seed: UInt64, totalSteps: Int, reward: RewardSpecification, taskOptions: [String: Double],
                 checkpointInterval: Int, started: String) {
         self.task = task
         self.agent = agent
@@ -39,7 +39,7 @@ public struct RunConfiguration: Codable, Sendable {
         task = try c.decode(String.self, forKey: .task)
         seed = try c.decode(UInt64.self, forKey: .seed)
         totalSteps = try c.decode(Int.self, forKey: .totalSteps)
-        reward = try c.decode(String.self, forKey: .reward)
+        reward = try c.decode(RewardSpecification.self, forKey: .reward)
         taskOptions = try c.decode([String: Double].self, forKey: .taskOptions)
         checkpointInterval = try c.decode(Int.self, forKey: .checkpointInterval)
         started = try c.decode(String.self, forKey: .started)

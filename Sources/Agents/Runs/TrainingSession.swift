@@ -47,7 +47,7 @@ public final class TrainingSession {
                 metrics["charts/episodes"] = Double(episodes.count)
                 metrics["charts/episodic_return"] = episodes.map(\.trainingReturn).reduce(0, +) / Double(episodes.count)
                 metrics["charts/episodic_length"] = Double(episodes.map(\.length).reduce(0, +)) / Double(episodes.count)
-                if configuration.reward != "true" {
+                if !configuration.reward.isEnvironment {
                     metrics["charts/true_return"] = episodes.map(\.trueReturn).reduce(0, +) / Double(episodes.count)
                 }
                 recentReturns = Array((recentReturns + episodes.map(\.trueReturn)).suffix(20))
@@ -81,9 +81,9 @@ public final class TrainingSession {
 
     public func writeLearningCurve() throws {
         let metrics = run.readMetrics()
-        var series = [LinePlot.Series(label: configuration.reward == "true" ? "episodic return" : "training return",
+        var series = [LinePlot.Series(label: configuration.reward.isEnvironment ? "episodic return" : "training return",
                                       points: metrics.compactMap { m in m["charts/episodic_return"].map { (m["global_step"] ?? 0, $0) } })]
-        if configuration.reward != "true" {
+        if !configuration.reward.isEnvironment {
             series.append(.init(label: "true return", points: metrics.compactMap { m in m["charts/true_return"].map { (m["global_step"] ?? 0, $0) } }))
         }
         try LinePlot(title: "\(configuration.task) · \(configuration.algorithm.displayName) · seed \(configuration.seed)",

@@ -254,3 +254,11 @@ public enum RewardModelLoader {
         return model
     }
 }
+
+extension RewardSource {
+    /// The source for a specification on `task`, loading a `model:` file as a reward ensemble checked
+    /// against the task.
+    public init(_ specification: RewardSpecification, task: TaskSpec) throws {
+        try self.init(specification, task: task, loadModel: { path in try RewardModelLoader.load(path: path, spec: task) })
+    }
+}

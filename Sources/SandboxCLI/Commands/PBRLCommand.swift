@@ -113,7 +113,7 @@ enum PBRLCommand {
         let agent = try TrainCommand.setHyperparameters(hyperparameters,
                                                         of: defaults.agentSettings(for: spec.name, pretrainingSteps: loop.pretrainingSteps))
         let configuration = RunConfiguration(task: spec.id, agent: agent, seed: seed, totalSteps: total,
-                                             reward: "pbrl:\(teacher):\(loop.totalLabels)", taskOptions: [:],
+                                             reward: .preferenceLoop(teacher: teacher.description, labels: loop.totalLabels), taskOptions: [:],
                                              checkpointInterval: Swift.max(total / 10, 1), started: ISO8601DateFormatter().string(from: Date()))
         // The trainer is made before the run folder, so that bad settings leave no half-made folder.
         let trainer = try configuration.makeTrainer(tasks: SandboxCLI.tasks, reward: .model(model))

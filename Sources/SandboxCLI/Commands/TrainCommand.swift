@@ -33,6 +33,7 @@ enum TrainCommand {
         let stepsOverride = try arguments.int("steps", minimum: 1)
         let runDirectory: RunDirectory
         var configuration: RunConfiguration
+        let trainer: any Trainer
         if let resume {
             try arguments.checkAllUsed()
             runDirectory = RunDirectory(url: URL(fileURLWithPath: resume))
@@ -41,6 +42,7 @@ enum TrainCommand {
             guard FileManager.default.fileExists(atPath: runDirectory.latestCheckpoint.path) else {
                 throw UsageError("\(resume) has no checkpoints/latest.safetensors to resume from")
             }
+            trainer = try makeTrainer(configuration)
         } else {
             guard let taskID = arguments.string("task") else {
                 throw UsageError("train needs --task ID (see `sandbox tasks`) or --resume RUN_DIR")
@@ -48,7 +50,7 @@ enum TrainCommand {
             let algorithm = try arguments.algorithm(for: "train")
             let seed = try arguments.seed()
             let envs = try arguments.int("envs", minimum: 1)
-            let reward = arguments.string("reward") ?? "true"
+            let rewardText = arguments.string("reward") ?? "true"
             let out = arguments.string("out") ?? "runs"
             let options = try arguments.taskOptions()
             let checkpointEvery = try arguments.int("checkpoint-every", minimum: 1)
@@ -56,6 +58,7 @@ enum TrainCommand {
             try arguments.checkAllUsed()
 
             let spec = try SandboxCLI.tasks.spec(for: taskID)
+            let reward = try RewardSpecification(parsing: rewardText)
             var agent = AgentSettings.tuned(algorithm, for: spec.name)
             switch agent {
             case .ppo(var c):
@@ -70,12 +73,12 @@ enum TrainCommand {
                 task: spec.id, agent: agent, seed: seed, totalSteps: total, reward: reward, taskOptions: options,
                 checkpointInterval: checkpointEvery ?? Swift.max(total / 10, 1),
                 started: ISO8601DateFormatter().string(from: Date()))
-            _ = try makeRewardSource(configuration.reward, spec: spec)  // fail before creating the folder
+            // The trainer is made before the run folder, so that bad settings leave no half-made folder.
+            trainer = try makeTrainer(configuration)
             runDirectory = try RunDirectory.create(under: URL(fileURLWithPath: out), task: spec.name, algorithm: algorithm.rawValue, seed: seed)
             try runDirectory.write(configuration)
         }
 
-        let trainer = try makeTrainer(configuration)
         if resume != nil {
             try trainer.loadState(from: runDirectory.latestCheckpoint)
             try runDirectory.write(configuration)
@@ -120,14 +123,6 @@ enum TrainCommand {
         }
     }
 
-    static func makeRewardSource(_ text: String, spec: TaskSpec) throws -> RewardSource {
-        if text.hasPrefix("model:") {
-            let path = String(text.dropFirst(6))
-            return .model(try RewardModelLoader.load(path: path, spec: spec))
-        }
-        return try RewardSource.parse(text, spec: spec)
-    }
-
     /// Says so when PPO will run more steps than asked: it trains whole rollouts.
     static func printRolloutRounding(_ ppo: PPO.Configuration, budget: Int) {
         let steps = ppo.stepsRun(budget: budget)
@@ -138,7 +133,7 @@ enum TrainCommand {
 
     static func makeTrainer(_ configuration: RunConfiguration) throws -> any Trainer {
         let spec = try SandboxCLI.tasks.spec(for: configuration.task)
-        return try configuration.makeTrainer(tasks: SandboxCLI.tasks, reward: try makeRewardSource(configuration.reward, spec: spec))
+        return try configuration.makeTrainer(tasks: SandboxCLI.tasks, reward: try RewardSource(configuration.reward, task: spec))
     }
 }
 

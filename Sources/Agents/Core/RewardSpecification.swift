@@ -1,0 +1,109 @@
+import SandboxCore
+
+/// Where a run's reward comes from, as `--reward` and `config.json` name it:
+/// - `true`: the task's own reward;
+/// - `terms:NAME=W,NAME=W`: a weighted sum of the task's named reward terms;
+/// - `model:PATH`: a reward model saved by `sandbox fit-reward` or `sandbox pbrl`;
+/// - `pbrl:TEACHER:LABELS`: a reward learned during the run by a preference loop (written by
+///   `sandbox pbrl`; it cannot be given to `train`).
+///
+/// It encodes as that text, so config.json files read and write as before.
+public enum RewardSpecification: Equatable, Sendable, CustomStringConvertible {
+    case environment
+    case terms([TermWeight])
+    case model(path: String)
+    case preferenceLoop(teacher: String, labels: Int)
+
+    /// One term of a `terms:` reward.
+    public struct TermWeight: Equatable, Sendable {
+        public var term: String
+        public var weight: Double
+        public init(term: String, weight: Double) {
+            self.term = term
+            self.weight = weight
+        }
+    }
+
+    /// Parses the text forms above; errors say what is accepted.
+    public init(parsing text: String) throws {
+        if text == "true" {
+            self = .environment
+        } else if text.hasPrefix("terms:") {
+            var weights: [TermWeight] = []
+            for item in text.dropFirst(6).split(separator: ",") {
+                let parts = item.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2, let w = Double(parts[1]), w.isFinite else {
+                    throw AgentError.invalidReward("'\(item)' is not NAME=WEIGHT; e.g. terms:distance=1,main_engine=0.5")
+                }
+                weights.append(TermWeight(term: String(parts[0]), weight: w))
+            }
+            guard !weights.isEmpty else { throw AgentError.invalidReward("terms: needs at least one NAME=WEIGHT") }
+            self = .terms(weights)
+        } else if text.hasPrefix("model:") {
+            let path = String(text.dropFirst(6))
+            guard !path.isEmpty else { throw AgentError.invalidReward("model: needs a path, e.g. model:runs/reward.safetensors") }
+            self = .model(path: path)
+        } else if text.hasPrefix("pbrl:"), let colon = text.lastIndex(of: ":"), colon > text.index(text.startIndex, offsetBy: 4),
+                  let labels = Int(text[text.index(after: colon)...]) {
+            self = .preferenceLoop(teacher: String(text[text.index(text.startIndex, offsetBy: 5)..<colon]), labels: labels)
+        } else {
+            throw AgentError.invalidReward("unknown reward '\(text)'; use true, terms:NAME=W,... or model:PATH")
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .environment: return "true"
+        case .terms(let weights):
+            return "terms:" + weights.map { "\($0.term)=\(Self.format($0.weight))" }.joined(separator: ",")
+        case .model(let path): return "model:\(path)"
+        case let .preferenceLoop(teacher, labels): return "pbrl:\(teacher):\(labels)"
+        }
+    }
+
+    /// The task's own reward, so no true return needs logging beside it.
+    public var isEnvironment: Bool { self == .environment }
+
+    /// Checks the terms against `task`'s reward terms.
+    public func validate(against task: TaskSpec) throws {
+        guard case .terms(let weights) = self else { return }
+        for weight in weights where !task.rewardTerms.contains(weight.term) {
+            throw AgentError.invalidReward("\(task.id) has no reward term '\(weight.term)'; its terms are \(task.rewardTerms.joined(separator: ", "))")
+        }
+    }
+
+    /// `1` for 1.0, `0.5` for 0.5: the shortest text that reads back as the same number.
+    private static func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+}
+
+extension RewardSpecification: Codable {
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do { try self.init(parsing: text) } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(error)"))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+extension RewardSource {
+    /// The source for a specification on `task`; `loadModel` reads a `model:` file (the reward-learning
+    /// module provides it). A `pbrl:` reward exists only inside its preference loop and is refused.
+    public init(_ specification: RewardSpecification, task: TaskSpec, loadModel: (String) throws -> any RewardModel) throws {
+        try specification.validate(against: task)
+        switch specification {
+        case .environment: self = .environment
+        case .terms(let weights):
+            self = .terms(Dictionary(weights.map { ($0.term, $0.weight) }, uniquingKeysWith: { _, last in last }))
+        case .model(let path): self = .model(try loadModel(path))
+        case .preferenceLoop:
+            throw AgentError.invalidReward("'\(specification)' was learned inside a preference loop; train on its saved model with --reward model:RUN/reward_model.safetensors")
+        }
+    }
+}
