@@ -30,8 +30,10 @@ public final class ReplayBuffer {
         taskRewards = [Double](repeating: 0, count: capacity)
     }
 
+    /// Stores a transition and returns the slot it went into.
+    @discardableResult
     public func add(observation: [Float], action: [Float], reward: Float, nextObservation: [Float], terminated done: Bool,
-                    terms t: [Double] = [], taskReward: Double = 0) {
+                    terms t: [Double] = [], taskReward: Double = 0) -> Int {
         let i = next
         for k in 0..<observationSize {
             observations[i * observationSize + k] = observation[k]
@@ -44,7 +46,17 @@ public final class ReplayBuffer {
         taskRewards[i] = taskReward
         next = (next + 1) % capacity
         count = Swift.min(count + 1, capacity)
+        return i
     }
+
+    /// Overwrites the rewards stored in `slots` (from `add`), e.g. once an episode has been scored.
+    public func setRewards(_ values: [Float], at slots: [Int]) {
+        precondition(values.count == slots.count, "one reward per slot")
+        for (slot, value) in zip(slots, values) { rewards[slot] = value }
+    }
+
+    /// The reward stored in `slot`.
+    public func reward(at slot: Int) -> Float { rewards[slot] }
 
     /// A minibatch of `size` transitions drawn uniformly with replacement.
     public func sample<G: RandomNumberGenerator>(_ size: Int, using generator: inout G)

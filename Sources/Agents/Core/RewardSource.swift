@@ -31,6 +31,14 @@ public enum RewardSource {
     case terms([String: Double])
     /// A learned reward model.
     case model(any RewardModel)
+    /// A learned reward that scores whole episodes (see `EpisodeReward` for how PPO and SAC use it).
+    case episode(any EpisodeReward)
+
+    /// The episode reward, when the source is one.
+    public var episodeReward: (any EpisodeReward)? {
+        if case .episode(let reward) = self { return reward }
+        return nil
+    }
 
     /// Parses `true`, `terms:NAME=W,NAME=W` (model sources are made by the caller).
     public static func parse(_ text: String, spec: TaskSpec) throws -> RewardSource {
@@ -50,6 +58,7 @@ public enum RewardSource {
         case .environment: return "true"
         case .terms(let w): return "terms:" + w.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
         case .model(let m): return "model:\(m.summary)"
+        case .episode(let e): return "episode:\(e.summary)"
         }
     }
 
@@ -63,6 +72,8 @@ public enum RewardSource {
             return terms.map { t in indexed.reduce(0) { $0 + t[$1.0] * $1.1 } }
         case .model(let model):
             return model.rewards(observations: observations, actions: actions).map(Double.init)
+        case .episode:
+            return [Double](repeating: 0, count: taskRewards.count)  // filled in when the episode is scored
         }
     }
 }

@@ -111,6 +111,8 @@ public final class PPO: Trainer {
     private var episodeTrueReturns: [Double]
     private var episodeLengths: [Int]
     private var finished: [EpisodeStatistics] = []
+    /// With an episode reward: each copy's episode so far.
+    private var traces: [EpisodeTrace] = []
 
     public convenience init(task id: String, in tasks: TaskRegistry, options: [String: Double] = [:], configuration: Configuration,
                             reward: RewardSource = .environment, seed: UInt64, totalSteps: Int) throws {
@@ -140,6 +142,7 @@ public final class PPO: Trainer {
                            initializer: .orthogonal(gain: Float(2).squareRoot()), outputGain: 1, using: &generator)
         optimizer = Adam(parameters: policy.parameters + valueNetwork.parameters,
                          configuration: .init(learningRate: configuration.learningRate, epsilon: 1e-5))
+        environments.frameSize = reward.episodeReward?.frameSize
         observations = environments.reset(seed: generator.next())
         let n = configuration.environmentCount
         discountedReturns = Array(repeating: 0, count: n)
@@ -147,6 +150,10 @@ public final class PPO: Trainer {
         episodeTrueReturns = Array(repeating: 0, count: n)
         episodeLengths = Array(repeating: 0, count: n)
         policy.observationNormalizer?.update(observations)
+        if reward.episodeReward != nil {
+            let frames = environments.frames
+            traces = observations.indices.map { EpisodeTrace(observations: [observations[$0]], frames: frames.isEmpty ? [] : [frames[$0]]) }
+        }
     }
 
     public func drainFinishedEpisodes() -> [EpisodeStatistics] {
@@ -169,7 +176,12 @@ public final class PPO: Trainer {
     private func collectRollout() throws -> (Rollout, lastValues: [Double]) {
         var rollout = Rollout()
         let n = configuration.environmentCount
-        for _ in 0..<configuration.stepsPerEnvironment {
+        let episodeReward = rewardSource.episodeReward
+        // With an episode reward, the rewards are known only once an episode is scored: the steps'
+        // training rewards, true rewards and ends are kept and accounted after the rollout.
+        var pending: [(training: [Double], truth: [Double], dones: [Bool])] = []
+        var stepsInRollout = [Int](repeating: 0, count: n)
+        for t in 0..<configuration.stepsPerEnvironment {
             let input = policy.input(observations)
             let (mean, logStd) = policy.distributionParameters(input)
             let distribution = DiagonalGaussian(mean: mean.detached(), logStd: logStd.detached())
@@ -187,22 +199,25 @@ public final class PPO: Trainer {
                 let bonuses = rewardSource.terminationBonuses(finalObservations: ended.map { step.finalObservations[$0]! }, gamma: Double(configuration.gamma))
                 for (k, i) in ended.enumerated() { trainingRewards[i] += bonuses[k] }
             }
-            var rewards = trainingRewards
             var terminalValues = Array(repeating: 0.0, count: n)
-            var dones = Array(repeating: false, count: n)
-            for i in 0..<n {
-                episodeTrainingReturns[i] += trainingRewards[i]
-                episodeTrueReturns[i] += step.rewards[i]
-                episodeLengths[i] += 1
-                if configuration.normalizeRewards {
-                    discountedReturns[i] = discountedReturns[i] * configuration.gamma + trainingRewards[i]
+            let dones = (0..<n).map { step.terminated[$0] || step.truncated[$0] }
+            var rewards: [Double]
+            if let episodeReward {
+                pending.append((trainingRewards, step.rewards, dones))
+                rewards = Array(repeating: 0, count: n)  // set once the episode is scored
+                for i in 0..<n {
+                    stepsInRollout[i] += 1
+                    let isOver = dones[i]
+                    traces[i].append(action: task.actionSpace.clip(actions[i]), observation: isOver ? step.finalObservations[i]! : step.observations[i],
+                                     frame: step.frames.isEmpty ? nil : (isOver ? step.finalFrames[i]! : step.frames[i]))
+                    guard isOver else { continue }
+                    traces[i].isTerminated = step.terminated[i]
+                    scoreEpisode(i, upTo: t, with: episodeReward, steps: stepsInRollout[i], into: &pending)
+                    stepsInRollout[i] = 0
+                    traces[i] = EpisodeTrace(observations: [step.observations[i]], frames: step.frames.isEmpty ? [] : [step.frames[i]])
                 }
-                dones[i] = step.terminated[i] || step.truncated[i]
-            }
-            if configuration.normalizeRewards {
-                rewardNormalizer.update(discountedReturns.map { [Float($0)] })
-                let scale = (rewardNormalizer.variance[0] + 1e-8).squareRoot()
-                rewards = rewards.map { Swift.min(Swift.max($0 / scale, -10), 10) }
+            } else {
+                rewards = account(trainingRewards: trainingRewards, trueRewards: step.rewards, dones: dones)
             }
             // A truncated episode is bootstrapped from its final observation (SB3's handling).
             let truncatedFinals = (0..<n).filter { step.truncated[$0] && !step.terminated[$0] }
@@ -210,13 +225,6 @@ public final class PPO: Trainer {
                 let finals = truncatedFinals.map { step.finalObservations[$0]! }
                 let v = valueNetwork(policy.input(finals)).data
                 for (k, i) in truncatedFinals.enumerated() { terminalValues[i] = Double(v[k]) }
-            }
-            for i in 0..<n where dones[i] {
-                finished.append(EpisodeStatistics(trainingReturn: episodeTrainingReturns[i], trueReturn: episodeTrueReturns[i], length: episodeLengths[i]))
-                episodeTrainingReturns[i] = 0
-                episodeTrueReturns[i] = 0
-                episodeLengths[i] = 0
-                discountedReturns[i] = 0
             }
 
             rollout.observations += (0..<n).map { Array(input.data[($0 * task.observationSpace.count)..<(($0 + 1) * task.observationSpace.count)]) }
@@ -230,8 +238,57 @@ public final class PPO: Trainer {
             observations = step.observations
             policy.observationNormalizer?.update(observations)
         }
+        if let episodeReward {
+            // Episodes still under way are scored as far as they have gone; then every step is accounted.
+            let last = configuration.stepsPerEnvironment - 1
+            for i in 0..<n where stepsInRollout[i] > 0 {
+                scoreEpisode(i, upTo: last, with: episodeReward, steps: stepsInRollout[i], into: &pending)
+            }
+            for t in pending.indices {
+                rollout.rewards[t] = account(trainingRewards: pending[t].training, trueRewards: pending[t].truth, dones: pending[t].dones)
+            }
+        }
         let lastValues = valueNetwork(policy.input(observations)).data.map(Double.init)
         return (rollout, lastValues)
+    }
+
+    /// Adds copy `i`'s training rewards, true rewards and lengths to its episode returns, normalises the
+    /// rewards (SB3's `VecNormalize`: by the running deviation of the discounted return, clipped to ±10),
+    /// and closes finished episodes. Returns the rewards to train on.
+    private func account(trainingRewards: [Double], trueRewards: [Double], dones: [Bool]) -> [Double] {
+        let n = trainingRewards.count
+        var rewards = trainingRewards
+        for i in 0..<n {
+            episodeTrainingReturns[i] += trainingRewards[i]
+            episodeTrueReturns[i] += trueRewards[i]
+            episodeLengths[i] += 1
+            if configuration.normalizeRewards {
+                discountedReturns[i] = discountedReturns[i] * configuration.gamma + trainingRewards[i]
+            }
+        }
+        if configuration.normalizeRewards {
+            rewardNormalizer.update(discountedReturns.map { [Float($0)] })
+            let scale = (rewardNormalizer.variance[0] + 1e-8).squareRoot()
+            rewards = rewards.map { Swift.min(Swift.max($0 / scale, -10), 10) }
+        }
+        for i in 0..<n where dones[i] {
+            finished.append(EpisodeStatistics(trainingReturn: episodeTrainingReturns[i], trueReturn: episodeTrueReturns[i], length: episodeLengths[i]))
+            episodeTrainingReturns[i] = 0
+            episodeTrueReturns[i] = 0
+            episodeLengths[i] = 0
+            discountedReturns[i] = 0
+        }
+        return rewards
+    }
+
+    /// Scores copy `i`'s episode so far and writes the rewards of its last `steps` steps (those of this
+    /// rollout, ending at rollout step `t`) into `pending`.
+    private func scoreEpisode(_ i: Int, upTo t: Int, with reward: any EpisodeReward, steps: Int,
+                              into pending: inout [(training: [Double], truth: [Double], dones: [Bool])]) {
+        let scores = reward.checkedRewards(for: traces[i])
+        for k in 0..<steps {
+            pending[t - k].training[i] = Double(scores[scores.count - 1 - k])
+        }
     }
 
     // MARK: update

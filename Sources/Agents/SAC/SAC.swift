@@ -87,6 +87,9 @@ public final class SAC: Trainer {
     private var finished: [EpisodeStatistics] = []
     /// The actions (as sent to the task) of the episode being played.
     private var episodeActions: [[Float]] = []
+    /// With an episode reward: the episode so far and the replay-buffer slots of its steps.
+    private var trace = EpisodeTrace(observations: [])
+    private var traceSlots: [Int] = []
     /// The most recent finished training episodes, oldest first, as (seed, actions): enough to replay
     /// each one exactly with the task (PEBBLE draws its queries from them). At most
     /// `recentEpisodeCapacity` are kept.
@@ -131,6 +134,15 @@ public final class SAC: Trainer {
         episodeSeed = generator.next()
         self.generator = generator
         observation = environment.reset(seed: episodeSeed)
+        startTrace()
+    }
+
+    /// With an episode reward, starts recording the episode that was just reset.
+    private func startTrace() {
+        guard let episodeReward = rewardSource.episodeReward else { return }
+        trace = EpisodeTrace(observations: [observation],
+                             frames: episodeReward.frameSize.map { [environment.render(width: $0.width, height: $0.height)] } ?? [])
+        traceSlots = []
     }
 
     public func drainFinishedEpisodes() -> [EpisodeStatistics] {
@@ -159,8 +171,21 @@ public final class SAC: Trainer {
         if result.isTerminated {
             reward += rewardSource.terminationBonuses(finalObservations: [result.observation], gamma: Double(configuration.gamma))[0]
         }
-        replayBuffer.add(observation: observation, action: raw, reward: Float(reward), nextObservation: result.observation,
-                         terminated: result.isTerminated, terms: result.terms, taskReward: result.reward)
+        let slot = replayBuffer.add(observation: observation, action: raw, reward: Float(reward), nextObservation: result.observation,
+                                    terminated: result.isTerminated, terms: result.terms, taskReward: result.reward)
+        if let episodeReward = rewardSource.episodeReward {
+            trace.append(action: action, observation: result.observation, frame: episodeReward.frameSize.map { environment.render(width: $0.width, height: $0.height) })
+            traceSlots.append(slot)
+            if result.isDone {
+                // Relabel the episode's transitions with its scores; a slot already reused by a later
+                // transition (an episode longer than the buffer) is left alone.
+                trace.isTerminated = result.isTerminated
+                let scores = episodeReward.checkedRewards(for: trace)
+                let kept = Swift.min(traceSlots.count, replayBuffer.capacity)
+                replayBuffer.setRewards(Array(scores.suffix(kept)), at: Array(traceSlots.suffix(kept)))
+                reward = scores.reduce(0) { $0 + Double($1) }
+            }
+        }
         episodeTrainingReturn += reward
         episodeTrueReturn += result.reward
         episodeLength += 1
@@ -174,6 +199,7 @@ public final class SAC: Trainer {
             episodeTrainingReturn = 0; episodeTrueReturn = 0; episodeLength = 0
             episodeSeed = generator.next()
             observation = environment.reset(seed: episodeSeed)
+            startTrace()
         } else {
             observation = result.observation
         }
@@ -285,7 +311,10 @@ public final class SAC: Trainer {
     }
 
     /// Recomputes every stored reward with the current reward source (after a reward model is refitted).
+    /// An episode reward's scores are left as they are: they need the episodes' frames, which the buffer
+    /// does not keep.
     public func relabelReplayBuffer() {
+        if rewardSource.episodeReward != nil { return }
         replayBuffer.relabel { observations, actions, terms, taskRewards, nextObservations, terminated in
             let envActions = actions.map { policy.environmentAction($0) }
             var rewards = rewardSource.rewards(spec: task, observations: observations, actions: envActions, taskRewards: taskRewards, terms: terms)

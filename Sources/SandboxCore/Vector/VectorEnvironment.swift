@@ -12,6 +12,11 @@ public final class VectorEnvironment {
     public var count: Int { environments.count }
     /// Run in parallel when true (the default); sequentially otherwise, for timing comparisons.
     public var parallel = true
+    /// When set, every copy renders a frame of this size at each reset and after each step (for rewards
+    /// that score episodes from frames); `frames` and `Step.frames` / `Step.finalFrames` hold them.
+    public var frameSize: RenderSize?
+    /// Each copy's latest frame (after the last reset or step), when `frameSize` is set.
+    public private(set) var frames: [Frame] = []
 
     private var seedGenerators: [SeededGenerator]
     private var observations: [[Float]]
@@ -25,6 +30,11 @@ public final class VectorEnvironment {
         public var truncated: [Bool]
         /// The last observation of an episode that ended this step, for value bootstrapping.
         public var finalObservations: [[Float]?]
+        /// With `frameSize`: each copy's frame, matching `observations` (a new episode's first frame for
+        /// a copy that was reset); empty otherwise.
+        public var frames: [Frame] = []
+        /// With `frameSize`: the last frame of an episode that ended this step, matching `finalObservations`.
+        public var finalFrames: [Frame?] = []
     }
 
     public convenience init(task id: String, in tasks: TaskRegistry, count: Int, options: [String: Double] = [:]) throws(EnvironmentError) {
@@ -50,6 +60,7 @@ public final class VectorEnvironment {
         withState { observations, generators in
             forEach { i in observations[i] = self.environments[i].reset(seed: generators[i].next()) }
         }
+        if let size = frameSize { frames = environments.map { $0.render(width: size.width, height: size.height) } }
         return observations
     }
 
@@ -58,6 +69,11 @@ public final class VectorEnvironment {
         precondition(actions.count == count, "one action per copy: got \(actions.count), need \(count)")
         var results = [Result<StepResult, EnvironmentError>?](repeating: nil, count: count)
         var finals = [[Float]?](repeating: nil, count: count)
+        let size = frameSize
+        var stepFrames = [Frame?](repeating: nil, count: size == nil ? 0 : count)
+        var finalFrames = [Frame?](repeating: nil, count: size == nil ? 0 : count)
+        stepFrames.withUnsafeMutableBufferPointer { frameBuffer in
+        finalFrames.withUnsafeMutableBufferPointer { finalFrameBuffer in
         withState { observations, generators in
         results.withUnsafeMutableBufferPointer { resultBuffer in
             finals.withUnsafeMutableBufferPointer { finalBuffer in
@@ -67,8 +83,10 @@ public final class VectorEnvironment {
                         var result = try self.environments[i].step(actions[i])
                         if result.isDone {
                             finalPointer[i] = result.observation
+                            if let size { finalFrameBuffer[i] = self.environments[i].render(width: size.width, height: size.height) }
                             result.observation = self.environments[i].reset(seed: generators[i].next())
                         }
+                        if let size { frameBuffer[i] = self.environments[i].render(width: size.width, height: size.height) }
                         observations[i] = result.observation
                         resultPointer[i] = .success(result)
                     } catch {
@@ -76,6 +94,8 @@ public final class VectorEnvironment {
                     }
                 }
             }
+        }
+        }
         }
         }
         var step = Step(observations: [], rewards: [], terms: [], terminated: [], truncated: [], finalObservations: finals)
@@ -86,6 +106,11 @@ public final class VectorEnvironment {
             step.terms.append(r.terms)
             step.terminated.append(r.isTerminated)
             step.truncated.append(r.isTruncated)
+        }
+        if size != nil {
+            step.frames = stepFrames.map { $0! }
+            step.finalFrames = finalFrames
+            frames = step.frames
         }
         return step
     }
