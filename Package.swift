@@ -52,7 +52,7 @@ let package = Package(
         // The labelling window (GLFW + OpenGL), its terminal fallback and the ranking editor.
         .target(name: "Labelling", dependencies: ["SandboxCore", "Rendering", "RewardLearning", "QDHF", "CGLFW"]),
         // The command-line tool as a library (argument parsing and the commands), and its thin executable.
-        .target(name: "SandboxCLI", dependencies: ["SandboxCore", "Rendering", "PhysicsEnvs", "GridWorlds", "NeuralNets", "Agents", "RewardLearning", "QDHF", "Labelling"]),
+        .target(name: "SandboxCLI", dependencies: ["SandboxCore", "Rendering", "PhysicsEnvs", "GridWorlds", "Agents", "RewardLearning", "QDHF", "Labelling"]),
         .executableTarget(name: "sandbox", dependencies: ["SandboxCLI"]),
         // Benchmarks run by `make bench` (bench/run.sh); not part of the product.
         .executableTarget(name: "sandbox-bench", dependencies: ["SandboxCore", "PhysicsEnvs", "NeuralNets", "Agents", "QDHF"], path: "bench/swift"),
@@ -68,7 +68,8 @@ let package = Package(
         .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "Agents", "SandboxCore", "NeuralNets", "TestSupport", "PhysicsEnvs"]),
         .testTarget(name: "LabellingTests", dependencies: ["Labelling", "RewardLearning", "SandboxCore", "Rendering", "TestSupport", "PhysicsEnvs"]),
         .testTarget(name: "QDHFTests", dependencies: ["QDHF", "PhysicsEnvs", "SandboxCore", "NeuralNets", "TestSupport"]),
-        // In-process tests of the commands, plus subprocess tests of the built `sandbox` for exit codes and signals.
+        // In-process tests of the commands, plus subprocess tests of the built `sandbox` for exit codes and
+        // signals (it depends on the executable only so that the executable is built).
         .testTarget(name: "SandboxCLITests", dependencies: ["SandboxCLI", "sandbox", "SandboxCore", "PhysicsEnvs", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5],
