@@ -17,8 +17,30 @@ final class PointEpisodeReward: EpisodeReward {
     }
 }
 
+/// The README's example of an episode reward ("From Swift").
+final class StayNearTarget: EpisodeReward {
+    var summary: String { "distance to the target" }
+    var frameSize: RenderSize? { try? RenderSize(width: 96, height: 64) }  // nil: no frames rendered
+    func rewards(for episode: EpisodeTrace) -> [Float] {
+        // one reward per step; episode.frames[k] shows episode.observations[k]
+        episode.observations.dropFirst().map { -abs($0[0]) }
+    }
+}
+
 @Suite("Episode rewards")
 struct EpisodeRewardTests {
+    @Test("the README's episode reward trains PPO on the lander for a rollout")
+    func readmeExample() throws {
+        var configuration = PPO.Configuration()
+        configuration.stepsPerEnvironment = 128
+        configuration.minibatchSize = 64
+        configuration.epochs = 1
+        let ppo = try PPO(task: "LunarLanderContinuous-v1", in: Fixtures.tasks, configuration: configuration,
+                          reward: .episode(StayNearTarget()), seed: 1, totalSteps: 128)
+        let metrics = try ppo.iterate()
+        #expect(metrics["losses/value_loss"]?.isFinite == true)
+    }
+
     @Test("PPO trains on whole-episode scores: episodes that span rollouts get exactly the task's reward")
     func ppoScoresEpisodes() throws {
         var configuration = PPO.Configuration()

@@ -78,19 +78,7 @@ public enum RewardSpecification: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-extension RewardSpecification: Codable {
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do { try self.init(parsing: text) } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(error)"))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
-}
+extension RewardSpecification: TextCodable {}
 
 extension RewardSource {
     /// The source for a specification on `task`; `loadModel` reads a `model:` file (the reward-learning

@@ -1,4 +1,5 @@
 import Foundation
+import SandboxCore
 
 /// Who answers preference queries, as the command line and `pbrl.json` name it:
 /// - a simulated teacher by its B-Pref preset (`oracle`, `noisy`, `myopic`, `skip`, `equal`, `mistake`);
@@ -48,16 +49,4 @@ public enum TeacherSpecification: Equatable, Sendable, CustomStringConvertible {
     public var annotator: String { self == .human ? "human" : "teacher:\(description)" }
 }
 
-extension TeacherSpecification: Codable {
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do { try self.init(parsing: text) } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(error)"))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
-}
+extension TeacherSpecification: TextCodable {}
