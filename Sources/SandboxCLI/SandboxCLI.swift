@@ -10,7 +10,13 @@ public enum SandboxCLI {
     public static let tasks = TaskRegistry(PhysicsTasks.entries + GridTasks.entries)
 
     /// Runs one command line (without the program name) and returns its exit status: 0 on success,
-    /// 1 for a failure, 2 for a usage error. Errors are printed to standard error as one line.
+    /// 1 for a failure, 2 for a usage error. Errors are printed to standard error as one line. Output
+    /// goes to `console` (the process's streams unless given; a capturing console for in-process use).
+    public static func run(_ argv: [String], console: Console) -> Int32 {
+        Console.$current.withValue(console) { run(argv) }
+    }
+
+    /// Runs one command line on the current console (the process's streams).
     public static func run(_ argv: [String]) -> Int32 {
         guard let name = argv.first, name != "--help", name != "-h", name != "help" else {
             print(usage)
@@ -42,7 +48,7 @@ public enum SandboxCLI {
     }
 
     private static func fail(_ message: String, status: Int32) -> Int32 {
-        FileHandle.standardError.write(Data("sandbox: error: \(message)\n".utf8))
+        Console.current.writeError("sandbox: error: \(message)\n")
         return status
     }
 }

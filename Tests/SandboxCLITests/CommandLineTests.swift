@@ -1,8 +1,11 @@
 import Foundation
 import Testing
+import SandboxCLI
 import TestSupport
 
-/// Runs the built `sandbox` executable as a user would and checks its output and exit status.
+/// Runs `sandbox` as a user would and checks its output and exit status: in-process through
+/// `SandboxCLI.run` (what `main.swift` calls), or as the built executable where a test needs a process
+/// of its own (an environment of its own, signals, a kill).
 struct CommandLine {
     struct Output {
         var status: Int32
@@ -21,9 +24,18 @@ struct CommandLine {
         return URL(fileURLWithPath: ".build/debug/sandbox")
     }
 
-    /// Runs `sandbox` with `arguments`; `input` is piped to its standard input (closed after), and
-    /// `environment` replaces its environment when given.
+    /// Runs `sandbox` with `arguments`; `input` is what it reads from standard input (then input ends).
+    /// With `environment` it runs as a process with that environment.
     static func run(_ arguments: [String], input: String? = nil, environment: [String: String]? = nil) throws -> Output {
+        if let environment { return try runProcess(arguments, input: input, environment: environment) }
+        let console = Console(capturingWithInput: input)
+        let status = SandboxCLI.run(arguments, console: console)
+        return Output(status: status, standardOutput: console.output, standardError: console.errorOutput)
+    }
+
+    /// Runs the built `sandbox` executable; `input` is piped to its standard input (closed after), and
+    /// `environment` replaces its environment when given.
+    static func runProcess(_ arguments: [String], input: String? = nil, environment: [String: String]? = nil) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -61,6 +73,14 @@ struct CommandLineTests {
         #expect(output.standardError.hasPrefix("sandbox: error: "))
         #expect(output.standardError.contains(fragment), "stderr: \(output.standardError)")
         #expect(!output.standardError.contains("Fatal error") && !output.standardError.contains("Backtrac"))
+    }
+
+    @Test("the executable's exit codes: 0 done, 1 failed, 2 misused, with one error line")
+    func executableExitCodes() throws {
+        #expect(try CommandLine.runProcess(["tasks", "--json"]).status == 0)
+        expectCleanError(try CommandLine.runProcess(["train", "--task", "Pendulum-v1", "--algo", "ppo"]), status: 1, mentioning: "unknown task")
+        expectCleanError(try CommandLine.runProcess(["train", "--algo", "ppo"]), status: 2, mentioning: "--task")
+        #expect(try CommandLine.runProcess([]).status == 2)
     }
 
     @Test("tasks lists every task with spaces and reward terms")

@@ -51,7 +51,7 @@ enum LabelCommand {
             let directory = clips.map { URL(fileURLWithPath: $0) }
                 ?? URL(fileURLWithPath: storePath).deletingLastPathComponent().appendingPathComponent("clips")
             if session.current == nil { print("no pending queries for \(annotator) in \(storePath)"); return 0 }
-            try TerminalLabeler(session: session, clipDirectory: directory).run()
+            try TerminalLabeler(session: session, clipDirectory: directory, readLine: { readLine() }, write: { print($0, terminator: "") }).run()
             return 0
         }
         print("labelling \(storePath) as \(annotator): \(session.pendingCount) pending")
@@ -76,7 +76,7 @@ enum LabelCommand {
         let editor = RankingEditor(spec: spec, annotator: annotator, output: url, initial: existing,
                                    marginSteps: try RankingEditor.marginSteps(for: try SandboxCLI.tasks.make(spec.id)))
         if terminal {
-            try TerminalRanking(editor: editor).run()
+            try TerminalRanking(editor: editor, readLine: { readLine() }, write: { print($0, terminator: "") }).run()
         } else {
             try LabelWindow.run(editor, screenshot: screenshot)
         }
