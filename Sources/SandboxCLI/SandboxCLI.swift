@@ -25,6 +25,7 @@ public enum SandboxCLI {
         guard let command = commands[name] else {
             return fail("unknown command '\(name)'; commands are \(commands.keys.sorted().joined(separator: ", ")) (see `sandbox --help`)", status: 2)
         }
+        interruptRequested = 0  // a Ctrl-C belongs to the command it stopped, not to the next in-process call
         if argv.contains("--help") || argv.contains("-h") {
             print(helpTexts[name]!)
             return 0

@@ -2,7 +2,6 @@ import Foundation
 import Testing
 import TestSupport
 import SandboxCore
-import Rendering
 import PhysicsEnvs
 @testable import QDHF
 

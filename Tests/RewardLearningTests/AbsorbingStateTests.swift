@@ -3,7 +3,6 @@ import Testing
 import TestSupport
 import NeuralNets
 import SandboxCore
-import Rendering
 import PhysicsEnvs
 @testable import RewardLearning
 

@@ -2,7 +2,6 @@ import Foundation
 import Testing
 import TestSupport
 import SandboxCore
-import Rendering
 import PhysicsEnvs
 
 /// `sandbox label` (window under Xvfb, terminal through a pipe, ranking) and `sandbox labels stats`.

@@ -1,6 +1,5 @@
 import Foundation
 import SandboxCore
-import Rendering
 import PhysicsEnvs
 
 /// Task throughput on one core, to compare with Gymnasium. Every figure steps the task with uniform random

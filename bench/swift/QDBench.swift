@@ -1,6 +1,5 @@
 import Foundation
 import SandboxCore
-import Rendering
 import PhysicsEnvs
 import QDHF
 

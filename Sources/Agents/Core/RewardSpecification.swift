@@ -18,9 +18,17 @@ public enum RewardSpecification: Equatable, Sendable, CustomStringConvertible {
     public struct TermWeight: Equatable, Sendable {
         public var term: String
         public var weight: Double
+        /// The weight as written (`1.0`, `0.50`), kept so that config.json says what the user typed.
+        public var text: String
+
         public init(term: String, weight: Double) {
+            self.init(term: term, weight: weight, text: RewardSpecification.format(weight))
+        }
+
+        init(term: String, weight: Double, text: String) {
             self.term = term
             self.weight = weight
+            self.text = text
         }
     }
 
@@ -35,7 +43,7 @@ public enum RewardSpecification: Equatable, Sendable, CustomStringConvertible {
                 guard parts.count == 2, let w = Double(parts[1]), w.isFinite else {
                     throw AgentError.invalidReward("'\(item)' is not NAME=WEIGHT; e.g. terms:distance=1,main_engine=0.5")
                 }
-                weights.append(TermWeight(term: String(parts[0]), weight: w))
+                weights.append(TermWeight(term: String(parts[0]), weight: w, text: String(parts[1])))
             }
             guard !weights.isEmpty else { throw AgentError.invalidReward("terms: needs at least one NAME=WEIGHT") }
             self = .terms(weights)
@@ -43,9 +51,13 @@ public enum RewardSpecification: Equatable, Sendable, CustomStringConvertible {
             let path = String(text.dropFirst(6))
             guard !path.isEmpty else { throw AgentError.invalidReward("model: needs a path, e.g. model:runs/reward.safetensors") }
             self = .model(path: path)
-        } else if text.hasPrefix("pbrl:"), let colon = text.lastIndex(of: ":"), colon > text.index(text.startIndex, offsetBy: 4),
-                  let labels = Int(text[text.index(after: colon)...]) {
-            self = .preferenceLoop(teacher: String(text[text.index(text.startIndex, offsetBy: 5)..<colon]), labels: labels)
+        } else if text.hasPrefix("pbrl:") {
+            let parts = text.dropFirst(5).split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count >= 2, let labels = Int(parts[parts.count - 1]), labels > 0,
+                  case let teacher = parts.dropLast().joined(separator: ":"), !teacher.isEmpty else {
+                throw AgentError.invalidReward("'\(text)' is not pbrl:TEACHER:LABELS (written by sandbox pbrl, e.g. pbrl:oracle:1000)")
+            }
+            self = .preferenceLoop(teacher: teacher, labels: labels)
         } else {
             throw AgentError.invalidReward("unknown reward '\(text)'; use true, terms:NAME=W,... or model:PATH")
         }
@@ -55,7 +67,7 @@ public enum RewardSpecification: Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .environment: return "true"
         case .terms(let weights):
-            return "terms:" + weights.map { "\($0.term)=\(Self.format($0.weight))" }.joined(separator: ",")
+            return "terms:" + weights.map { "\($0.term)=\($0.text)" }.joined(separator: ",")
         case .model(let path): return "model:\(path)"
         case let .preferenceLoop(teacher, labels): return "pbrl:\(teacher):\(labels)"
         }
@@ -73,7 +85,7 @@ public enum RewardSpecification: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// `1` for 1.0, `0.5` for 0.5: the shortest text that reads back as the same number.
-    private static func format(_ value: Double) -> String {
+    static func format(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 }

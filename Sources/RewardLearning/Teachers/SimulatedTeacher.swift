@@ -81,9 +81,12 @@ public struct SimulatedTeacher: Sendable {
 
 public enum TeacherError: Error, CustomStringConvertible {
     case unknown(String)
+    case hierarchyInLoop(String)
     public var description: String {
         switch self {
-        case .unknown(let name): return "unknown teacher '\(name)'; use one of \(SimulatedTeacher.presetNames.joined(separator: ", ")) or human"
+        case .hierarchyInLoop(let name):
+            return "a preference loop asks a simulated teacher or people, not '\(name)'; a hierarchy answers stored queries: sandbox queries answer --teacher \(name)"
+        case .unknown(let name): return "unknown teacher '\(name)'; use one of \(SimulatedTeacher.presetNames.joined(separator: ", ")), hierarchy:FILE.json (queries answer) or human (pbrl)"
         }
     }
 }

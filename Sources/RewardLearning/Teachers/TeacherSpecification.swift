@@ -41,7 +41,7 @@ public enum TeacherSpecification: Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .simulated(let preset): return try SimulatedAnswerer(name: preset, seed: seed, endings: endings)
         case .human: return StoreAnswerer()
-        case .hierarchy: throw TeacherError.unknown(description)
+        case .hierarchy: throw TeacherError.hierarchyInLoop(description)
         }
     }
 

@@ -118,9 +118,11 @@ enum PBRLCommand {
         // The trainer is made before the run folder, so that bad settings leave no half-made folder.
         let trainer = try configuration.makeTrainer(tasks: SandboxCLI.tasks, reward: .model(model))
         let name = algorithm == .sac ? "pebble" : "prefppo"
-        let run = try RunDirectory.create(under: URL(fileURLWithPath: out), task: spec.name, algorithm: name, seed: seed)
-        let store = try LabelStore(path: storePath ?? run.url.appendingPathComponent("labels.db").path)
+        // A store given with --store is opened (and checked) before the run folder is made.
+        let givenStore = try storePath.map { try LabelStore(path: $0) }
         let answerer = try teacher.makeAnswerer(seed: seed, endings: endings)
+        let run = try RunDirectory.create(under: URL(fileURLWithPath: out), task: spec.name, algorithm: name, seed: seed)
+        let store = try givenStore ?? LabelStore(path: run.url.appendingPathComponent("labels.db").path)
         try run.write(configuration)
         try PreferenceRunSettings(teacher: teacher, endings: endings, nonPositiveReward: nonPositive, ensembleSize: ensembleSize,
                                   store: store.path, loop: loop)

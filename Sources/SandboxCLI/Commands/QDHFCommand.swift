@@ -70,7 +70,10 @@ enum QDHFCommand {
             fflush(stdout)
             signal(SIGINT) { _ in interruptRequested = 1; signal(SIGINT, SIG_DFL) }
         }
-        let log = try MetricsLog(file: directory.appendingPathComponent("metrics.jsonl"), truncating: true)
+        let log: MetricsLog
+        do { log = try MetricsLog(file: directory.appendingPathComponent("metrics.jsonl"), truncating: true) } catch let error as FileWriteError {
+            throw UsageError(error.description)
+        }
         let progress = ProgressBar("qdhf \(domain.name) \(method.rawValue)", total: configuration.iterations)
         while experiment.iteration < configuration.iterations {
             try experiment.step()

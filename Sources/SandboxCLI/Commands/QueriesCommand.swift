@@ -104,9 +104,14 @@ enum QueriesCommand {
         let teacher = try StoreTeacher(specification, seed: seed, endings: endings, tasks: SandboxCLI.tasks)
         guard FileManager.default.fileExists(atPath: storePath) else { throw UsageError("no label store at \(storePath)") }
         let store = try LabelStore(path: storePath)
-        let answered = try teacher.answerPending(in: store, as: annotator) { id, answer in
-            print("answered query \(id): \(answer.rawValue)")
-            fflush(stdout)
+        let answered: Int
+        do {
+            answered = try teacher.answerPending(in: store, as: annotator) { id, answer in
+                print("answered query \(id): \(answer.rawValue)")
+                fflush(stdout)
+            }
+        } catch let error as StoreTeacherError {
+            throw UsageError(error.description)  // the teacher does not fit the store: a usage error, as before
         }
         print("\(answered) queries answered by \(annotator)")
         return 0

@@ -47,9 +47,8 @@ extension EpisodicTask {
 
     @discardableResult
     public func reset(seed: UInt64) -> [Float] {
-        let observation = startEpisode(seed: seed)
         clock.start()
-        return observation
+        return startEpisode(seed: seed)
     }
 
     public func step(_ action: [Float]) throws(EnvironmentError) -> StepResult {

@@ -14,6 +14,17 @@ public struct DiscreteSpace: Sendable, Equatable, Codable {
         self.start = start
     }
 
+    private enum CodingKeys: String, CodingKey { case n, start }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let n = try c.decode(Int.self, forKey: .n)
+        guard n > 0 else {
+            throw DecodingError.dataCorruptedError(forKey: .n, in: c, debugDescription: "a discrete space needs at least one choice, not \(n)")
+        }
+        self.init(n, start: try c.decodeIfPresent(Int.self, forKey: .start) ?? 0)
+    }
+
     /// Whether `value` is exactly one of the choices.
     public func contains(_ value: Int) -> Bool { value >= start && value < start + n }
 

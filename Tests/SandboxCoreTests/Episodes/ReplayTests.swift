@@ -2,7 +2,6 @@ import Foundation
 import Testing
 import TestSupport
 @testable import SandboxCore
-@testable import Rendering
 import PhysicsEnvs
 
 @Suite("Episode records and replay")

@@ -1,7 +1,6 @@
 import Testing
 import TestSupport
 @testable import SandboxCore
-@testable import Rendering
 import PhysicsEnvs
 
 @Suite("Vector environment")
