@@ -70,7 +70,7 @@ commands:
   queries make|answer|export|import|show  preference queries in a crash-safe label store
   fit-reward --store F --task ID --out M  fit a Bradley–Terry reward ensemble to answered queries
   pbrl --task ID --algo sac|ppo --teacher T  preference-based RL (PEBBLE / PrefPPO), simulated or human teacher
-  qdhf --domain arm|lander --method M --out DIR  quality diversity with measures learned from similarity judgments
+  qdhf --domain arm|maze|lander --method M --out DIR  quality diversity with measures learned from similarity judgments
   archive export|show|replay|import       policy archives (bundles) from qdhf runs
   label --store FILE.db                   the labelling window: answer pair and triplet queries (or --terminal)
   label --ranking --task ID --out F.json  rank a task's reward terms for hierarchical feedback (HERON)

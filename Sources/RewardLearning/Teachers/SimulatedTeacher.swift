@@ -82,8 +82,11 @@ public struct SimulatedTeacher: Sendable {
 public enum TeacherError: Error, CustomStringConvertible {
     case unknown(String)
     case hierarchyInLoop(String)
+    case emptyHierarchyPath
     public var description: String {
         switch self {
+        case .emptyHierarchyPath:
+            return "hierarchy: needs a file, e.g. --teacher hierarchy:ranking.json (make one with sandbox label --ranking --task ID --out ranking.json)"
         case .hierarchyInLoop(let name):
             return "a preference loop asks a simulated teacher or people, not '\(name)'; a hierarchy answers stored queries: sandbox queries answer --teacher \(name)"
         case .unknown(let name): return "unknown teacher '\(name)'; use one of \(SimulatedTeacher.presetNames.joined(separator: ", ")), hierarchy:FILE.json (queries answer) or human (pbrl)"

@@ -19,7 +19,7 @@ public enum TeacherSpecification: Equatable, Sendable, CustomStringConvertible {
             self = .human
         } else if text.hasPrefix("hierarchy:") {
             let path = String(text.dropFirst("hierarchy:".count))
-            guard !path.isEmpty else { throw TeacherError.unknown(text) }
+            guard !path.isEmpty else { throw TeacherError.emptyHierarchyPath }
             self = .hierarchy(path: path)
         } else {
             _ = try SimulatedTeacher.preset(text)

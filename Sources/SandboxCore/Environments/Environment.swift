@@ -88,7 +88,8 @@ public enum EnvironmentError: Error, CustomStringConvertible, Equatable {
         case let .nonFiniteAction(index, value):
             return "action entry \(index) is \(value); actions must be finite numbers"
         case let .invalidChoice(value, choices, start):
-            return "action \(value) is not one of the \(choices) choices \(start)…\(start + choices - 1); pass a whole number in that range"
+            let shown = value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(value)
+            return "action \(shown) is not one of the \(choices) choices \(start)…\(start + choices - 1); a discrete action is one whole number in that range"
         case .stepBeforeReset:
             return "step called before reset; call reset(seed:) first"
         case .stepAfterEpisodeEnd:
