@@ -127,10 +127,7 @@ public struct RunDirectory {
         guard let data = try? Data(contentsOf: configurationFile) else {
             throw AgentError.unreadableRun("\(url.path) is not a run folder: it has no config.json")
         }
-        do { return try JSONDecoder().decode(RunConfiguration.self, from: data) } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
-            // A value that does not parse (a `reward` text): its own message, with the field it is in.
-            throw AgentError.unreadableRun("\(configurationFile.path) is malformed: \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)")
-        } catch let error as DecodingError {
+        do { return try JSONDecoder().decode(RunConfiguration.self, from: data) } catch let error as DecodingError {
             throw AgentError.unreadableRun("\(configurationFile.path) is malformed: \(describe(error))")
         } catch {
             throw AgentError.unreadableRun("\(configurationFile.path) is malformed: \(error)")

@@ -92,6 +92,9 @@ public func describe(_ error: DecodingError) -> String {
     case let .keyNotFound(key, context): return "missing field '\(key.stringValue)' at \(path(context))"
     case let .typeMismatch(_, context): return "wrong type at \(path(context)): \(context.debugDescription)"
     case let .valueNotFound(_, context): return "missing value at \(path(context))"
+    case let .dataCorrupted(context) where !context.codingPath.isEmpty:
+        // The JSON parsed; one value in it did not (a negative seed, a reward text that does not parse).
+        return "bad value at \(path(context)): \(context.debugDescription)"
     case let .dataCorrupted(context): return "not valid JSON (\(context.underlyingError.map { "\($0)" } ?? context.debugDescription))"
     @unknown default: return "\(error)"
     }
