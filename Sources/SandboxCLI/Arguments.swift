@@ -71,10 +71,13 @@ struct Arguments {
         return values[name] != nil
     }
 
-    mutating func int(_ name: String, default fallback: Int? = nil, minimum: Int = Int.min) throws -> Int? {
+    mutating func int(_ name: String, default fallback: Int? = nil, minimum: Int = Int.min, maximum: Int = Int.max) throws -> Int? {
         guard let text = string(name) else { return fallback }
-        guard let value = Int(text) else { throw UsageError("--\(name) must be a whole number, got '\(text)'") }
+        guard let value = Int(text) else {
+            throw UsageError("--\(name) must be a whole number\(minimum > Int.min && maximum < Int.max ? " from \(minimum) to \(maximum)" : ""), got '\(text)'")
+        }
         guard value >= minimum else { throw UsageError("--\(name) must be at least \(minimum), got \(value)") }
+        guard value <= maximum else { throw UsageError("--\(name) must be at most \(maximum), got \(value)") }
         return value
     }
 
@@ -120,7 +123,7 @@ func prepareOutput(_ path: String) throws {
     do {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     } catch {
-        throw UsageError("cannot create folder \(directory.path) for \(path): \((error as NSError).localizedDescription)")
+        throw UsageError("cannot create folder \(directory.path) for \(path): \(describeFileError(error))")
     }
     try checkWritable(path)
 }

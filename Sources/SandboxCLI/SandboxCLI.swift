@@ -2,6 +2,7 @@ import Foundation
 import GridWorlds
 import PhysicsEnvs
 import SandboxCore
+import QDHF
 
 /// The `sandbox` command-line tool as a library: `main.swift` only calls `SandboxCLI.run`, and tests
 /// call it in-process.
@@ -18,6 +19,17 @@ public enum SandboxCLI {
 
     /// Runs one command line on the current console (the process's streams).
     public static func run(_ argv: [String]) -> Int32 {
+        if argv.first == "--version" || argv.first == "version" {
+            print(versionText)
+            return 0
+        }
+        if argv.first == "help", argv.count == 2 {
+            guard let text = helpTexts[argv[1]] else {
+                return fail("no command '\(argv[1])'; commands are \(commands.keys.sorted().joined(separator: ", ")) (see `sandbox --help`)", status: 2)
+            }
+            print(text)
+            return 0
+        }
         guard let name = argv.first, name != "--help", name != "-h", name != "help" else {
             print(usage)
             return argv.isEmpty ? 2 : 0
@@ -39,13 +51,39 @@ public enum SandboxCLI {
                 throw UsageError("`sandbox \(name)` takes options only, not '\(stray)' (options start with --; see `sandbox \(name) --help`)")
             }
             return try command(&arguments)
-        } catch let error as UsageError {
-            return fail(error.description, status: 2)
-        } catch let error as CustomStringConvertible {
-            return fail(error.description, status: 1)
         } catch {
-            return fail("\(error)", status: 1)
+            let (message, status) = report(error)
+            return fail(message, status: status)
         }
+    }
+
+    /// An error as one line and its exit status: 2 when the command was called wrongly (a bad option or
+    /// value, an unknown name), 1 for everything else. Foundation's file errors and Swift's decoding
+    /// errors are put in words here, so that no command prints `NSCocoaErrorDomain error 256` or a dump.
+    static func report(_ error: any Error) -> (message: String, status: Int32) {
+        switch error {
+        case let error as UsageError:
+            return (error.description, 2)
+        case let error as any UsageErrorClassifying:
+            return ("\(error)", error.isUsageError ? 2 : 1)
+        case let error as DecodingError:
+            return ("a file is not in the expected format: \(describe(error))", 1)
+        case let error as EncodingError:
+            return ("a value could not be written as JSON (\(error.localizedDescription))", 1)
+        case is CocoaError, is POSIXError:
+            return (describeFoundationError(error), 1)
+        case _ where type(of: error) is NSError.Type:
+            return (describeFoundationError(error), 1)
+        case let error as CustomStringConvertible:
+            return (error.description, 1)
+        default:
+            return (describeFoundationError(error), 1)
+        }
+    }
+
+    private static func describeFoundationError(_ error: any Error) -> String {
+        let reason = describeFileError(error)
+        return failedPath(of: error).map { "\($0): \(reason)" } ?? reason
     }
 
     private static func fail(_ message: String, status: Int32) -> Int32 {
@@ -54,10 +92,17 @@ public enum SandboxCLI {
     }
 }
 
+/// This build's version (semantic: the minor number grows with each batch of features).
+public let sandboxVersion = "0.23.0"
+
+let versionText = "sandbox \(sandboxVersion) (episode records v\(EpisodeRecord.formatVersion), archive bundles v\(ArchiveBundle.formatVersion))"
+
 let usage = """
 sandbox — learn robot rewards from human feedback
 
 usage: sandbox <command> [options]
+       sandbox help COMMAND     a command's options (as sandbox COMMAND --help)
+       sandbox --version
 
 commands:
   tasks                                   list the tasks with their spaces and reward terms

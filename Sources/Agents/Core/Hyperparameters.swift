@@ -1,9 +1,13 @@
 import Foundation
+import SandboxCore
 
 /// A configuration whose hyperparameters can be set by name, as `sandbox train --hyperparameter
 /// KEY=VALUE` sets them (like the RL Zoo's `--hyperparams KEY:VALUE`). Names are the configuration's
 /// property names (`learningRate`, `annealLearningRate`, `hiddenSizes`).
-public protocol HyperparameterSettable: Codable {}
+public protocol HyperparameterSettable: Codable {
+    /// Checks every hyperparameter's range.
+    func validate() throws(HyperparameterError)
+}
 
 extension SAC.Configuration: HyperparameterSettable {}
 extension PPO.Configuration: HyperparameterSettable {}
@@ -44,7 +48,9 @@ extension HyperparameterSettable {
                                           + (example.map { "; give a value like its current one, \($0)" } ?? ""))
             }
         }
-        return try Self.decode(object)
+        let result = try Self.decode(object)
+        try result.validate()
+        return result
     }
 
     private static func jsonObject(_ value: Self) throws -> [String: Any] {
@@ -60,4 +66,45 @@ extension HyperparameterSettable {
     private var propertyNames: Set<String> {
         Set(Mirror(reflecting: self).children.compactMap(\.label))
     }
+}
+
+/// Collects the first hyperparameter out of its range, for `validate()`.
+struct HyperparameterCheck {
+    private var problem: String?
+
+    /// `value` must be a whole number in `range`.
+    mutating func whole(_ name: String, _ value: Int, _ range: ClosedRange<Int>, note: String? = nil) {
+        guard problem == nil, !range.contains(value) else { return }
+        problem = "hyperparameter '\(name)' must be a whole number from \(range.lowerBound) to \(range.upperBound), got \(value)"
+            + (note.map { " (\($0))" } ?? "")
+    }
+
+    /// `value` must be finite and within the given bounds.
+    mutating func number(_ name: String, _ value: Double, above: Double? = nil, atLeast: Double? = nil, atMost: Double? = nil) {
+        guard problem == nil else { return }
+        var bounds: [String] = []
+        if let above { bounds.append("above \(above.plainText)") }
+        if let atLeast { bounds.append("at least \(atLeast.plainText)") }
+        if let atMost { bounds.append("at most \(atMost.plainText)") }
+        let fits = value.isFinite && above.map { value > $0 } ?? true && atLeast.map { value >= $0 } ?? true && atMost.map { value <= $0 } ?? true
+        if !fits {
+            problem = "hyperparameter '\(name)' must be a finite number\(bounds.isEmpty ? "" : " " + bounds.joined(separator: " and ")), got \(value.plainText)"
+        }
+    }
+
+    /// Hidden layer widths: each from 1 to 16,384, at most 16 layers.
+    mutating func layers(_ name: String, _ sizes: [Int]) {
+        guard problem == nil else { return }
+        if sizes.count > 16 || sizes.contains(where: { $0 < 1 || $0 > 16_384 }) {
+            problem = "hyperparameter '\(name)' must list up to 16 layer widths, each from 1 to 16384 (e.g. [64,64]), got \(sizes)"
+        }
+    }
+
+    func result() throws(HyperparameterError) {
+        if let problem { throw HyperparameterError(description: problem) }
+    }
+}
+
+extension HyperparameterError: UsageErrorClassifying {
+    public var isUsageError: Bool { true }
 }

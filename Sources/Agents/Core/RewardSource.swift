@@ -121,3 +121,13 @@ public enum AgentError: Error, CustomStringConvertible {
         }
     }
 }
+
+extension AgentError: UsageErrorClassifying {
+    /// A bad `--reward` or agent setting is a usage error; a checkpoint or run folder that does not fit is not.
+    public var isUsageError: Bool {
+        switch self {
+        case .invalidReward, .invalidConfiguration: return true
+        case .checkpointMismatch, .unreadableRun: return false
+        }
+    }
+}

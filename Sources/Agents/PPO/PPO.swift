@@ -76,15 +76,26 @@ public final class PPO: Trainer {
             return c
         }
 
-        func validate() throws {
-            guard environmentCount > 0, stepsPerEnvironment > 0, minibatchSize > 0, epochs > 0 else {
-                throw AgentError.invalidConfiguration("environment count, steps, minibatch size and epochs must be positive")
-            }
-            guard minibatchSize <= environmentCount * stepsPerEnvironment else {
-                throw AgentError.invalidConfiguration("minibatch size \(minibatchSize) exceeds the rollout size \(environmentCount * stepsPerEnvironment)")
-            }
-        }
-    }
+        /// Checks every hyperparameter's range, naming the first one out of it.
+        public func validate() throws(HyperparameterError) {
+            var check = HyperparameterCheck()
+            check.whole("environmentCount", environmentCount, 1...4096)
+            check.whole("stepsPerEnvironment", stepsPerEnvironment, 1...10_000_000)
+            check.whole("minibatchSize", minibatchSize, 1...Swift.max(1, environmentCount * stepsPerEnvironment),
+                        note: "the rollout has environmentCount × stepsPerEnvironment = \(environmentCount * stepsPerEnvironment) steps")
+            check.whole("epochs", epochs, 1...1000)
+            check.number("gamma", gamma, above: 0, atMost: 1)
+            check.number("gaeLambda", gaeLambda, atLeast: 0, atMost: 1)
+            check.number("clipRange", Double(clipRange), above: 0)
+            if let valueClipRange { check.number("valueClipRange", Double(valueClipRange), above: 0) }
+            check.number("entropyCoefficient", Double(entropyCoefficient), atLeast: 0)
+            check.number("valueCoefficient", Double(valueCoefficient), atLeast: 0)
+            check.number("maxGradientNorm", Double(maxGradientNorm), above: 0)
+            check.number("learningRate", Double(learningRate), above: 0, atMost: 1)
+            check.layers("hiddenSizes", hiddenSizes)
+            check.number("logStdInit", Double(logStdInit), atLeast: -20, atMost: 2)
+            try check.result()
+        }    }
 
     public let algorithm = Algorithm.ppo
     public let configuration: Configuration

@@ -44,3 +44,14 @@ extension RunConfiguration {
         }
     }
 }
+
+extension RunConfiguration {
+    /// Steps the run will take: PPO trains whole rollouts, so its budget rounds up to a rollout;
+    /// SAC takes exactly the budget.
+    public var stepsToRun: Int {
+        switch agent {
+        case .ppo(let c): return c.stepsRun(budget: totalSteps)
+        case .sac: return totalSteps
+        }
+    }
+}

@@ -104,7 +104,7 @@ public struct RunDirectory {
     func createFolders() throws {
         for folder in [url, checkpoints, url.appendingPathComponent("eval")] {
             do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
-                throw AgentError.unreadableRun("cannot create run folder \(folder.path): \((error as NSError).localizedDescription)")
+                throw AgentError.unreadableRun("cannot create run folder \(folder.path): \(describeFileError(error))")
             }
         }
     }

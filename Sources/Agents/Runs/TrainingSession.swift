@@ -17,6 +17,9 @@ public final class TrainingSession {
     /// Runs before each iteration (e.g. a preference loop's feedback round); its metrics join that
     /// iteration's line in `metrics.jsonl`.
     public var beforeIteration: (() throws -> [String: Double])?
+    /// Called after every checkpoint, to save what the caller keeps beside the agent (a preference
+    /// loop's state and reward model), so that a resumed run finds both at the same point.
+    public var afterCheckpoint: (() throws -> Void)?
 
     public init(trainer: any Trainer, run: RunDirectory, configuration: RunConfiguration, tasks: TaskRegistry) throws {
         self.trainer = trainer
@@ -76,6 +79,7 @@ public final class TrainingSession {
         }
         try trainer.policy.save(to: run.policyFile)
         try writeLearningCurve()
+        try afterCheckpoint?()
         lastCheckpointStep = trainer.globalStep
     }
 

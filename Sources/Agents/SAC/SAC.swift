@@ -49,12 +49,21 @@ public final class SAC: Trainer {
             return c
         }
 
-        func validate() throws {
-            guard bufferSize > 0, batchSize > 0, trainFrequency > 0, gradientSteps >= 0, learningStarts >= 0 else {
-                throw AgentError.invalidConfiguration("buffer size, batch size and train frequency must be positive")
-            }
-        }
-    }
+        /// Checks every hyperparameter's range, naming the first one out of it.
+        public func validate() throws(HyperparameterError) {
+            var check = HyperparameterCheck()
+            check.whole("bufferSize", bufferSize, 1...100_000_000)
+            check.whole("learningStarts", learningStarts, 0...Int(Int32.max))
+            check.whole("batchSize", batchSize, 1...1_000_000)
+            check.number("gamma", gamma, above: 0, atMost: 1)
+            check.number("tau", Double(tau), above: 0, atMost: 1)
+            check.number("learningRate", Double(learningRate), above: 0, atMost: 1)
+            check.whole("trainFrequency", trainFrequency, 1...1_000_000)
+            check.whole("gradientSteps", gradientSteps, 0...1_000_000)
+            check.layers("hiddenSizes", hiddenSizes)
+            check.number("initialTemperature", Double(initialTemperature), above: 0)
+            try check.result()
+        }    }
 
     public let algorithm = Algorithm.sac
     public let configuration: Configuration

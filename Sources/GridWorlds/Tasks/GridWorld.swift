@@ -39,7 +39,7 @@ public final class GridWorld: EpisodicTask {
         let resolved = try resolveOptions(options, defaults: Self.defaultOptions, task: Self.name)
         let size = resolved["size"]!
         guard size >= 2, size <= 32, size == size.rounded() else {
-            throw .invalidOption(task: Self.name, option: "size", reason: "\(size) is not a whole number from 2 to 32")
+            throw .invalidOption(task: Self.name, option: "size", reason: "\(size.plainText) is not a whole number from 2 to 32")
         }
         self.size = Int(size)
         self.options = resolved

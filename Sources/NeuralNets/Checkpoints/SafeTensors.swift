@@ -1,4 +1,5 @@
 import Foundation
+import SandboxCore
 
 /// Errors reading or writing checkpoints; each names the file and what is wrong.
 public enum CheckpointError: Error, CustomStringConvertible, Equatable {
@@ -81,7 +82,7 @@ public struct SafeTensorsFile {
         do {
             try data.write(to: temporary)
         } catch {
-            throw CheckpointError.cannotWrite(url.path, reason: (error as NSError).localizedDescription)
+            throw CheckpointError.cannotWrite(url.path, reason: describeFileError(error))
         }
         guard rename(temporary.path, url.path) == 0 else {
             let reason = String(cString: strerror(errno))
@@ -93,7 +94,7 @@ public struct SafeTensorsFile {
     public static func read(from url: URL) throws -> SafeTensorsFile {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw CheckpointError.unreadable(url.path, reason: (error as NSError).localizedDescription)
+            throw CheckpointError.unreadable(url.path, reason: describeFileError(error))
         }
         return try decode(data, path: url.path)
     }

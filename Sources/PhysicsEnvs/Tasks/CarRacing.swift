@@ -86,7 +86,7 @@ public final class CarRacing: EpisodicTask {
         let resolved = try resolveOptions(options, defaults: Self.defaultOptions, task: Self.name)
         lapCompletePercent = resolved["lap_complete_percent"]!
         guard lapCompletePercent > 0, lapCompletePercent <= 1 else {
-            throw .invalidOption(task: Self.name, option: "lap_complete_percent", reason: "\(lapCompletePercent) is outside (0, 1]")
+            throw .invalidOption(task: Self.name, option: "lap_complete_percent", reason: "\(lapCompletePercent.plainText) is outside (0, 1]")
         }
         let maxEpisodeSteps = Int(resolved["max_episode_steps"]!)
         clock = EpisodeClock(maxEpisodeSteps: maxEpisodeSteps)

@@ -46,8 +46,8 @@ private let legTags: [Int32] = [3, 4]
 ///
 /// **Termination**: crash, leaving the screen, or coming to rest. **Truncation**: 1000 steps.
 ///
-/// **Options**: `gravity` (−12 < g < 0, default −10), `enable_wind` (0 or 1), `wind_power` (default 15),
-/// `turbulence_power` (default 1.5), `max_episode_steps` (default 1000).
+/// **Options**: `gravity` (−12 < g < 0, default −10), `enable_wind` (0 or 1), `wind_power` (0–20, default 15),
+/// `turbulence_power` (0–2, default 1.5), `max_episode_steps` (default 1000).
 public final class LunarLander: EpisodicTask {
     public static let name = "LunarLanderContinuous"
     public static let version = 1
@@ -92,8 +92,12 @@ public final class LunarLander: EpisodicTask {
         let resolved = try resolveOptions(options, defaults: Self.defaultOptions, task: Self.name)
         gravity = resolved["gravity"]!
         guard gravity > -12, gravity < 0 else {
-            throw .invalidOption(task: Self.name, option: "gravity", reason: "\(gravity) is outside (-12, 0)")
+            throw .invalidOption(task: Self.name, option: "gravity", reason: "\(gravity.plainText) is outside (-12, 0)")
         }
+        // Gymnasium warns outside wind_power 0–20 and turbulence_power 0–2 (lunar_lander.py); here they are refused.
+        try checkSwitch(resolved["enable_wind"]!, option: "enable_wind", task: Self.name)
+        try checkRange(resolved["wind_power"]!, 0...20, option: "wind_power", task: Self.name)
+        try checkRange(resolved["turbulence_power"]!, 0...2, option: "turbulence_power", task: Self.name)
         windEnabled = resolved["enable_wind"]! != 0
         windPower = resolved["wind_power"]!
         turbulencePower = resolved["turbulence_power"]!

@@ -42,7 +42,7 @@ public final class PlanarArm: EpisodicTask {
         let resolved = try resolveOptions(options, defaults: Self.defaultOptions, task: Self.name)
         let joints = resolved["joints"]!
         guard joints >= 1, joints <= 100, joints == joints.rounded() else {
-            throw .invalidOption(task: Self.name, option: "joints", reason: "\(joints) is not a whole number from 1 to 100")
+            throw .invalidOption(task: Self.name, option: "joints", reason: "\(joints.plainText) is not a whole number from 1 to 100")
         }
         self.joints = Int(joints)
         let maxEpisodeSteps = Int(resolved["max_episode_steps"]!)

@@ -96,7 +96,7 @@ extension LoadedBundle {
         let chosen = indices ?? Array(manifest.elites.indices)
         return try chosen.map { i in
             guard manifest.elites.indices.contains(i) else {
-                throw BundleError.inconsistent("no elite \(i); the bundle has elites 0–\(manifest.elites.count - 1)")
+                throw BundleError.noElite(i, count: manifest.elites.count)
             }
             let entry = manifest.elites[i]
             let e = try domain.evaluate(solutions[i])

@@ -81,6 +81,7 @@ public enum BundleError: Error, CustomStringConvertible, Equatable {
     case inconsistent(String)
     case unknownDomain(String)
     case incompatible(String)
+    case noElite(Int, count: Int)
 
     public var description: String {
         switch self {
@@ -90,6 +91,9 @@ public enum BundleError: Error, CustomStringConvertible, Equatable {
         case .inconsistent(let reason): return "the archive bundle is inconsistent: \(reason)"
         case .unknownDomain(let name): return "the archive bundle's domain '\(name)' is not in this build (domains: \(QDDomains.names.joined(separator: ", ")))"
         case .incompatible(let reason): return "the archives cannot be merged: \(reason)"
+        case let .noElite(index, count):
+            return count == 0 ? "the bundle has no elites, so there is no elite \(index)"
+                : "the bundle has no elite \(index); pick --elite from 0 to \(count - 1) (see `sandbox archive show`)"
         }
     }
 }
@@ -125,10 +129,14 @@ extension ArchiveBundle {
         let manifestURL = directory.appendingPathComponent("manifest.json")
         guard let data = try? Data(contentsOf: manifestURL) else { throw BundleError.missingFile("manifest.json") }
         let manifest: ArchiveBundle
-        do { manifest = try JSONDecoder().decode(ArchiveBundle.self, from: data) } catch {
-            throw BundleError.malformed("manifest.json", reason: "\(error)".prefix(200).description)
+        do { manifest = try JSONDecoder().decode(ArchiveBundle.self, from: data) } catch let error as DecodingError {
+            throw BundleError.malformed("manifest.json", reason: describe(error))
+        } catch {
+            throw BundleError.malformed("manifest.json", reason: "not valid JSON")
         }
         guard manifest.format <= formatVersion else { throw BundleError.newerFormat(found: manifest.format, supported: formatVersion) }
+        try manifest.checkDomain()
+        try manifest.checkArchiveShape()
         let policiesURL = directory.appendingPathComponent("policies.safetensors")
         guard FileManager.default.fileExists(atPath: policiesURL.path) else { throw BundleError.missingFile("policies.safetensors") }
         let file: SafeTensorsFile
@@ -140,20 +148,16 @@ extension ArchiveBundle {
         guard tensor.shape == [n, d] else {
             throw BundleError.inconsistent("policies.safetensors holds \(tensor.shape) parameters but the manifest lists \(n) elites of \(d)")
         }
-        let shape = manifest.archive
-        guard shape.dimensions.count == shape.lowerBounds.count, shape.dimensions.count == shape.upperBounds.count,
-              zip(shape.lowerBounds, shape.upperBounds).allSatisfy({ $0 < $1 }) else {
-            throw BundleError.inconsistent("archive bounds do not match its dimensions or are not increasing")
-        }
-        for entry in manifest.elites where entry.measures.count != shape.dimensions.count {
-            throw BundleError.inconsistent("elite \(entry.index) has \(entry.measures.count) measures, the archive \(shape.dimensions.count)")
-        }
+        try manifest.checkElites()
         if let measureFile = manifest.measureModel.file {
             guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(measureFile).path) else {
                 throw BundleError.missingFile(measureFile)
             }
         }
         let solutions = (0..<n).map { i in Array(tensor.data[(i * d)..<((i + 1) * d)]) }
+        if let row = solutions.firstIndex(where: { $0.contains { !$0.isFinite } }) {
+            throw BundleError.inconsistent("elite \(manifest.elites[row].index)'s parameters in policies.safetensors are not all finite numbers")
+        }
         return LoadedBundle(manifest: manifest, solutions: solutions, directory: directory)
     }
 
@@ -176,5 +180,13 @@ extension ArchiveBundle {
                 try writeAtomically(try Data(contentsOf: source), to: target)
             }
         }
+    }
+}
+
+extension BundleError: UsageErrorClassifying {
+    /// Asking for an elite the bundle lacks is a usage error; a damaged bundle is not.
+    public var isUsageError: Bool {
+        if case .noElite = self { return true }
+        return false
     }
 }

@@ -81,24 +81,26 @@ public final class PreferenceLoop {
     public let totalSteps: Int
     /// Where the policy's task comes from, for the episodes rolled out for queries.
     public let tasks: TaskRegistry
-    public private(set) var labelsUsed = 0
-    public private(set) var round = 0
-    private var pairs: [PreferencePair] = []
+    public internal(set) var labelsUsed = 0
+    public internal(set) var round = 0
+    var pairs: [PreferencePair] = []
     /// Queries asked of an answerer that answers later, with their segments.
-    private var asked: [Int64: (first: Segment, second: Segment)] = [:]
+    var asked: [Int64: (first: Segment, second: Segment)] = [:]
+    /// Every query this loop asked, in order (what a resumed run rebuilds its answers from).
+    var askedQueryIDs: [Int64] = []
     /// Answers (query, annotator, answer) behind the current fit, to notice new ones.
-    private var fittedAnswers: Set<String> = []
+    var fittedAnswers: Set<String> = []
     /// Standing answers received so far (answersLater only).
-    public private(set) var answersReceived = 0
+    public internal(set) var answersReceived = 0
     private var candidates: [Segment] = []
     /// Segments of the heuristic controller's episodes, one entry per round, for the last three rounds.
     private var demonstrationRounds: [[Segment]] = []
     /// SAC training episodes already turned into candidates, and the segments each one gave.
     private var episodesSeen = 0
     private var segmentsPerEpisode: [Int] = []
-    private var generator: SeededGenerator
+    var generator: SeededGenerator
     private var fitter: RewardFitter
-    private var normalized = false
+    var normalized = false
     var entropyScale = RunningMeanStd(size: 1)
 
     public init(trainer: any Trainer, model: RewardEnsemble, store: LabelStore, answerer: any PairAnswerer,
@@ -236,6 +238,7 @@ public final class PreferenceLoop {
         let demonstrationQueries = chosen.filter { $0.0 >= candidates.count || $0.1 >= candidates.count }.count
         let endingQueries = chosen.filter { pool[$0.0].finalObservation != nil || pool[$0.1].finalObservation != nil }.count
         labelsUsed += queries.count
+        askedQueryIDs += queries.map(\.id)
         round += 1
         var metrics: [String: Double] = ["pbrl/labels": Double(labelsUsed), "pbrl/round": Double(round),
                                          "pbrl/ending_queries": Double(endingQueries)]

@@ -93,3 +93,7 @@ public enum TeacherError: Error, CustomStringConvertible {
         }
     }
 }
+
+extension TeacherError: UsageErrorClassifying {
+    public var isUsageError: Bool { true }
+}

@@ -12,6 +12,7 @@ enum PBRLCommand {
                         [--steps N] [--seed S] [--store FILE.db] [--out DIR] [--ensemble K] [--endings learned|zero|terminal|off]
                         [--demonstrations K] [--demonstration-share F] [--ending-share F] [--feedback-fraction F]
                         [--nonpositive-reward | --reward-offset free|agent-median] [--hyperparameter KEY=VALUE ...]
+           sandbox pbrl --resume RUN_DIR [--steps N]
 
     Preference-based RL: PEBBLE (--algo sac: state-entropy pre-training, then SAC on the learned reward,
     relabelling its replay buffer after each refit) or PrefPPO (--algo ppo). In each feedback round the
@@ -64,6 +65,9 @@ enum PBRLCommand {
     PrefPPO's default, keeps the fit's offset.
     --feedback-fraction F (default 0.9 for PEBBLE, 0.5 for PrefPPO as in B-Pref) asks every label within the first F of training (after
     PEBBLE's pre-training), in evenly spaced rounds; the agent then trains on the final reward.
+    --resume RUN_DIR continues a run stopped with Ctrl-C (or killed) from its last checkpoint, with its
+    label store, labels, answers and schedule (pbrl_state.json); --steps raises the budget. SAC's replay
+    buffer is not in checkpoints, so PEBBLE refills it after a resume, as `sandbox train --resume` does.
     --hyperparameter KEY=VALUE sets one of the agent's hyperparameters, as for `sandbox train` (repeatable).
     The Zoo's SAC for the lander anneals its learning rate to 0 by the last step; pbrl's PEBBLE keeps it
     constant, as Lee et al. 2021 do (annealLearningRate=false; =true anneals).
@@ -73,6 +77,7 @@ enum PBRLCommand {
     """
 
     static func run(_ arguments: inout Arguments) throws -> Int32 {
+        if let resume = arguments.string("resume") { return try self.resume(resume, &arguments) }
         guard let taskID = arguments.string("task") else { throw UsageError("pbrl needs --task ID") }
         let algorithm = try arguments.algorithm(for: "pbrl", hint: "--algo sac (PEBBLE) or --algo ppo (PrefPPO)")
         guard let teacherName = arguments.string("teacher") else { throw UsageError("pbrl needs --teacher NAME or --teacher human") }
@@ -122,42 +127,112 @@ enum PBRLCommand {
         let givenStore = try storePath.map { try LabelStore(path: $0) }
         let answerer = try teacher.makeAnswerer(seed: seed, endings: endings)
         let run = try RunDirectory.create(under: URL(fileURLWithPath: out), task: spec.name, algorithm: name, seed: seed)
-        let store = try givenStore ?? LabelStore(path: run.url.appendingPathComponent("labels.db").path)
-        try run.write(configuration)
-        try PreferenceRunSettings(teacher: teacher, endings: endings, nonPositiveReward: nonPositive, ensembleSize: ensembleSize,
-                                  store: store.path, loop: loop)
-            .write(to: run.url)
-        let preference = try PreferenceLoop(trainer: trainer, model: model, store: store, answerer: answerer,
-                                            configuration: loop, totalSteps: total, seed: seed, tasks: SandboxCLI.tasks)
+        let (store, preference) = try run.removingIfUnstarted {
+            let store = try givenStore ?? LabelStore(path: run.url.appendingPathComponent("labels.db").path)
+            try run.write(configuration)
+            try PreferenceRunSettings(teacher: teacher, endings: endings, nonPositiveReward: nonPositive, ensembleSize: ensembleSize,
+                                      store: store.path, loop: loop)
+                .write(to: run.url)
+            let preference = try PreferenceLoop(trainer: trainer, model: model, store: store, answerer: answerer,
+                                                configuration: loop, totalSteps: total, seed: seed, tasks: SandboxCLI.tasks)
+            try preference.progress.write(to: run.url)
+            return (store, preference)
+        }
         print("\(name) on \(spec.id): \(loop.totalLabels) labels from \(answerer.annotator), \(total) steps → \(run.url.path)")
         print("label store \(store.path)")
         if case .ppo(let ppo) = agent { TrainCommand.printRolloutRounding(ppo, budget: total) }
+        return try train(preference, run: run, configuration: configuration, name: "\(name) \(spec.id)")
+    }
+
+    /// `pbrl --resume RUN_DIR [--steps N]`: the run's agent from its last checkpoint, its reward model,
+    /// label store and loop state, then training on as before.
+    static func resume(_ path: String, _ arguments: inout Arguments) throws -> Int32 {
+        let stepsOverride = try arguments.int("steps", minimum: 1)
+        try arguments.checkAllUsed()
+        let run = RunDirectory(url: URL(fileURLWithPath: path))
+        guard FileManager.default.fileExists(atPath: run.url.appendingPathComponent(PreferenceRunSettings.fileName).path) else {
+            throw UsageError("\(path) is not a run folder of `sandbox pbrl` (it has no \(PreferenceRunSettings.fileName)); a `sandbox train` run resumes with `sandbox train --resume \(path)`")
+        }
+        var configuration = try run.readConfiguration()
+        if let stepsOverride { configuration.totalSteps = stepsOverride }
+        let settings = try PreferenceRunSettings.read(from: run.url)
+        guard FileManager.default.fileExists(atPath: run.latestCheckpoint.path) else {
+            throw UsageError("\(path) has no checkpoints/latest.safetensors to resume from; start the run again")
+        }
+        let progress = try PreferenceLoop.Progress.read(from: run.url)
+        let spec = try SandboxCLI.tasks.spec(for: configuration.task)
+        let modelFile = run.url.appendingPathComponent("reward_model.safetensors")
+        let model: RewardEnsemble
+        if progress.fitted {
+            model = try RewardEnsemble.load(from: modelFile)
+        } else {
+            var generator = SeededGenerator(seed: SeedStream.rewardModel.seed(from: configuration.seed))
+            model = RewardEnsemble(.init(task: spec, ensembleSize: settings.ensembleSize, endings: settings.endings,
+                                         nonPositive: settings.nonPositiveReward ?? false), using: &generator)
+        }
+        let trainer = try configuration.makeTrainer(tasks: SandboxCLI.tasks, reward: .model(model))
+        try trainer.loadState(from: run.latestCheckpoint)
+        guard FileManager.default.fileExists(atPath: settings.store) else {
+            throw UsageError("the run's label store \(settings.store) is missing; restore it to resume (the run's answers are there)")
+        }
+        let store = try LabelStore(path: settings.store)
+        let answerer = try settings.teacher.makeAnswerer(seed: configuration.seed, endings: settings.endings)
+        let preference = try PreferenceLoop(trainer: trainer, model: model, store: store, answerer: answerer,
+                                            configuration: settings.loop, totalSteps: configuration.totalSteps,
+                                            seed: configuration.seed, tasks: SandboxCLI.tasks)
+        try preference.resume(from: progress)
+        guard trainer.globalStep < configuration.totalSteps else {
+            throw UsageError("\(path) already trained its \(configuration.totalSteps) steps; give a larger budget to go on, e.g. --steps \(configuration.totalSteps * 2)")
+        }
+        try run.write(configuration)
+        let name = configuration.agent.algorithm == .sac ? "pebble" : "prefppo"
+        print("resuming \(run.url.path) at step \(trainer.globalStep) of \(configuration.totalSteps), round \(progress.round), \(progress.labelsUsed) of \(settings.loop.totalLabels) labels asked")
+        print("label store \(store.path)")
+        return try train(preference, run: run, configuration: configuration, name: "\(name) \(spec.id)")
+    }
+
+    /// Trains with the preference loop to the budget or a Ctrl-C, saving the loop's state and reward
+    /// model with every checkpoint, and reports.
+    static func train(_ preference: PreferenceLoop, run: RunDirectory, configuration: RunConfiguration, name: String) throws -> Int32 {
+        let trainer = preference.trainer, model = preference.model, answerer = preference.answerer
+        let modelFile = run.url.appendingPathComponent("reward_model.safetensors")
         if answerer.answersLater {
-            print("answer the queries in another terminal: sandbox label --store \(store.path)   (or add --terminal without a display)")
+            print("answer the queries in another terminal: sandbox label --store \(preference.store.path)   (or add --terminal without a display)")
         }
         fflush(stdout)
         signal(SIGINT) { _ in interruptRequested = 1; signal(SIGINT, SIG_DFL) }
         let session = try TrainingSession(trainer: trainer, run: run, configuration: configuration, tasks: SandboxCLI.tasks)
+        /// A model is saved only once it has been fitted, so that no file passes an unfitted one off as learned.
+        func saveModel() throws {
+            if preference.hasFitted { try model.save(to: modelFile) }
+        }
         session.beforeIteration = {
             let metrics = try preference.beforeIteration()
-            if !metrics.isEmpty {
-                try model.save(to: run.url.appendingPathComponent("reward_model.safetensors"))
-            }
+            if !metrics.isEmpty { try saveModel() }
             return metrics
         }
-        let progress = ProgressBar("\(name) \(spec.id)", total: total)
+        session.afterCheckpoint = {
+            try saveModel()
+            try preference.progress.write(to: run.url)
+        }
+        let progress = ProgressBar(name, total: configuration.stepsToRun)
+        progress.resume(at: trainer.globalStep)
         let finished = try session.run(shouldStop: { interruptRequested != 0 }, progress: progress)
-        try model.save(to: run.url.appendingPathComponent("reward_model.safetensors"))
         if !finished {
-            print("\nstopped at step \(trainer.globalStep) with \(preference.labelsUsed) labels; checkpoint written")
+            print("\nstopped at step \(trainer.globalStep) with \(preference.labelsUsed) labels; checkpoint written. Continue with: sandbox pbrl --resume \(run.url.path)")
             return 130
+        }
+        guard preference.hasFitted else {
+            print("done: \(trainer.globalStep) steps, \(preference.labelsUsed) queries asked, but no answer arrived, so no reward model was fitted and none is saved;"
+                  + " the agent trained on an unfitted reward. Answer the queries (sandbox label --store \(preference.store.path)) and resume with --steps")
+            return 1
         }
         let metrics = run.readMetrics()
         let accuracy = metrics.last(where: { $0["pbrl/label_accuracy"] != nil })?["pbrl/label_accuracy"] ?? .nan
         print(String(format: "done: %d steps, %d labels asked, %d answered, label accuracy %.3f, ",
                      trainer.globalStep, preference.labelsUsed, answerer.answersLater ? preference.answersReceived : preference.labelsUsed,
                      accuracy) + (run.evaluationSummary(from: metrics) ?? "no evaluation episode"))
-        print("reward model \(run.url.appendingPathComponent("reward_model.safetensors").path)")
+        print("reward model \(modelFile.path)")
         return 0
     }
 }

@@ -52,10 +52,13 @@ enum QDHFCommand {
         let defaults = domain.runDefaults
         var configuration = QDHFExperiment.Configuration()
         configuration.method = method
-        configuration.judgments = try arguments.int("judgments", default: judge == "human" ? defaults.humanJudgments : defaults.judgments, minimum: 1)!
-        configuration.iterations = try arguments.int("iterations", default: defaults.iterations, minimum: 1)!
-        configuration.batchSize = try arguments.int("batch", default: defaults.batchSize, minimum: 1)!
-        configuration.gridSize = try arguments.int("grid", default: defaults.gridSize, minimum: 1)!
+        configuration.judgments = try arguments.int("judgments", default: judge == "human" ? defaults.humanJudgments : defaults.judgments, minimum: 1, maximum: 1_000_000)!
+        configuration.iterations = try arguments.int("iterations", default: defaults.iterations, minimum: 1, maximum: 10_000_000)!
+        configuration.batchSize = try arguments.int("batch", default: defaults.batchSize, minimum: 1, maximum: 100_000)!
+        // The archive holds gridSize^measures cells; keep it within what a bundle may describe.
+        let measureCount = domain.groundTruthRanges.count
+        let largestGrid = Int(pow(Double(ArchiveBundle.maximumCells), 1 / Double(measureCount)).rounded(.down))
+        configuration.gridSize = try arguments.int("grid", default: defaults.gridSize, minimum: 1, maximum: largestGrid)!
         let seed = try arguments.seed()
         try arguments.checkAllUsed()
 
@@ -99,9 +102,13 @@ enum QDHFCommand {
         try experiment.saveMeasureModel(to: modelURL)
         let (manifest, solutions) = try experiment.bundle()
         try manifest.write(solutions: solutions, measureModelFile: nil, to: bundleURL)
-        print(String(format: "%@ on %@: archive QD score %.2f coverage %.3f; all solutions QD score %.2f coverage %.3f; judgments %d, validation accuracy %.3f",
+        let accuracy = metrics["qdhf/validation_accuracy"]!
+        let judgments = accuracy.isFinite
+            ? String(format: "judgments %d, validation accuracy %.3f", Int(metrics["qdhf/judgments"]!), accuracy)
+            : "no similarity judgments (\(method.rawValue) measures need none)"
+        print(String(format: "%@ on %@: archive QD score %.2f coverage %.3f; all solutions QD score %.2f coverage %.3f; ",
                      method.rawValue, domain.name, metrics["qd/archive_qd_score"]!, metrics["qd/archive_coverage"]!, metrics["qd/all_qd_score"]!,
-                     metrics["qd/all_coverage"]!, Int(metrics["qdhf/judgments"]!), metrics["qdhf/validation_accuracy"]!))
+                     metrics["qd/all_coverage"]!) + judgments)
         print("results \(directory.path); archive of \(manifest.elites.count) elites in \(bundleURL.path) (sandbox archive export --run \(directory.path) --out BUNDLE)")
         return 0
     }

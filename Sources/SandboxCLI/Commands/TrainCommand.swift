@@ -37,6 +37,9 @@ enum TrainCommand {
         if let resume {
             try arguments.checkAllUsed()
             runDirectory = RunDirectory(url: URL(fileURLWithPath: resume))
+            if FileManager.default.fileExists(atPath: runDirectory.url.appendingPathComponent(PreferenceRunSettings.fileName).path) {
+                throw UsageError("\(resume) is a `sandbox pbrl` run; continue it with its preference loop: sandbox pbrl --resume \(resume)")
+            }
             configuration = try runDirectory.readConfiguration()
             if let stepsOverride { configuration.totalSteps = stepsOverride }
             guard FileManager.default.fileExists(atPath: runDirectory.latestCheckpoint.path) else {
@@ -76,11 +79,14 @@ enum TrainCommand {
             // The trainer is made before the run folder, so that bad settings leave no half-made folder.
             trainer = try makeTrainer(configuration)
             runDirectory = try RunDirectory.create(under: URL(fileURLWithPath: out), task: spec.name, algorithm: algorithm.rawValue, seed: seed)
-            try runDirectory.write(configuration)
+            try runDirectory.removingIfUnstarted { try runDirectory.write(configuration) }
         }
 
         if resume != nil {
             try trainer.loadState(from: runDirectory.latestCheckpoint)
+            guard trainer.globalStep < configuration.totalSteps else {
+                throw UsageError("\(runDirectory.url.path) already trained its \(configuration.totalSteps) steps; give a larger budget to go on, e.g. --steps \(configuration.totalSteps * 2)")
+            }
             try runDirectory.write(configuration)
             print("resuming \(runDirectory.url.path) at step \(trainer.globalStep) of \(configuration.totalSteps)")
         } else {
@@ -98,9 +104,11 @@ enum TrainCommand {
         sigemptyset(&interruptOnly)
         sigaddset(&interruptOnly, SIGINT)
         pthread_sigmask(SIG_UNBLOCK, &interruptOnly, nil)
-        let session = try TrainingSession(trainer: trainer, run: runDirectory, configuration: configuration, tasks: SandboxCLI.tasks)
-        let progress = ProgressBar("\(configuration.algorithm.rawValue) \(configuration.task)", total: configuration.totalSteps)
-        progress.advance(by: trainer.globalStep)
+        let session = try runDirectory.removingIfUnstarted {
+            try TrainingSession(trainer: trainer, run: runDirectory, configuration: configuration, tasks: SandboxCLI.tasks)
+        }
+        let progress = ProgressBar("\(configuration.algorithm.rawValue) \(configuration.task)", total: configuration.stepsToRun)
+        progress.resume(at: trainer.globalStep)
         let finished = try session.run(shouldStop: { interruptRequested != 0 }, progress: progress)
         if !finished {
             print("\nstopped at step \(trainer.globalStep); checkpoint written. Continue with: sandbox train --resume \(runDirectory.url.path)")
@@ -144,5 +152,18 @@ extension RunDirectory {
         guard let value = metrics.last(where: { $0["eval/return"] != nil })?["eval/return"] else { return nil }
         return String(format: "evaluation episode true return %.2f", value)
             + " (one deterministic episode; for a mean: sandbox eval --policy \(url.path) --episodes 10)"
+    }
+}
+
+extension RunDirectory {
+    /// Runs `body`; when it throws before the run has its first checkpoint, the run folder is removed,
+    /// so that a failed command leaves no half-made run behind.
+    func removingIfUnstarted<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            if !FileManager.default.fileExists(atPath: latestCheckpoint.path) { try? FileManager.default.removeItem(at: url) }
+            throw error
+        }
     }
 }

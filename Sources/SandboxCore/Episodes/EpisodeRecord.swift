@@ -44,7 +44,7 @@ public struct EpisodeRecord: Codable, Equatable, Sendable {
     public static func read(from url: URL) throws -> EpisodeRecord {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw RecordError.unreadable(url.path, reason: (error as NSError).localizedDescription)
+            throw RecordError.unreadable(url.path, reason: describeFileError(error))
         }
         let record: EpisodeRecord
         do { record = try JSONDecoder().decode(EpisodeRecord.self, from: data) } catch let error as DecodingError {

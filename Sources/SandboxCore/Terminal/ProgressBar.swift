@@ -12,6 +12,8 @@ public final class ProgressBar {
     private var lastDraw = Date.distantPast
     private let plainInterval: TimeInterval
     public private(set) var completed = 0
+    /// Work done before this bar started (a resumed run), left out of the rate.
+    private var resumedFrom = 0
     /// Extra text shown after the rate, e.g. `return 231.4`.
     public var status = ""
     public var isEnabled = true
@@ -21,6 +23,12 @@ public final class ProgressBar {
         self.total = max(total, 1)
         self.isTerminal = isatty(STDERR_FILENO) != 0
         self.plainInterval = plainInterval
+    }
+
+    /// Starts the bar at `done` units already completed (a resumed run), without counting them in the rate.
+    public func resume(at done: Int) {
+        completed = done
+        resumedFrom = done
     }
 
     public func advance(by n: Int = 1) {
@@ -41,7 +49,7 @@ public final class ProgressBar {
     private func draw(final: Bool) {
         guard isEnabled else { return }
         let elapsed = Date().timeIntervalSince(start)
-        let rate = elapsed > 0 ? Double(completed) / elapsed : 0
+        let rate = elapsed > 0 ? Double(completed - resumedFrom) / elapsed : 0
         let fraction = min(1, Double(completed) / Double(total))
         let shown = min(completed, total)  // the last iteration may overshoot the budget
         let remaining = rate > 0 ? Double(max(total - completed, 0)) / rate : 0  // none once past the budget
