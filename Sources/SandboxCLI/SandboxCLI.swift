@@ -23,6 +23,10 @@ public enum SandboxCLI {
             print(versionText)
             return 0
         }
+        if argv == ["help", "--markdown"] {
+            print(commandReference, terminator: "")
+            return 0
+        }
         if argv.first == "help", argv.count == 2 {
             guard let text = helpTexts[argv[1]] else {
                 return fail("no command '\(argv[1])'; commands are \(commands.keys.sorted().joined(separator: ", ")) (see `sandbox --help`)", status: 2)
@@ -146,3 +150,17 @@ private let helpTexts: [String: String] = [
     "queries": QueriesCommand.help, "fit-reward": FitRewardCommand.help, "pbrl": PBRLCommand.help, "qdhf": QDHFCommand.help,
     "archive": ArchiveCommand.help, "label": LabelCommand.help, "labels": LabelsCommand.help,
 ]
+
+/// The commands in the order `sandbox --help` lists them.
+let commandOrder = ["tasks", "rollout", "replay", "pair", "train", "eval", "plot", "queries", "fit-reward", "pbrl", "qdhf",
+                    "archive", "label", "labels"]
+
+/// The README's command reference, made from the tool's own help texts (`sandbox help --markdown`), so
+/// that it cannot drift from them: a test compares the README with it.
+let commandReference: String = {
+    var text = "```text\n\(usage)\n```\n\n"
+    for name in commandOrder {
+        text += "<details><summary><code>sandbox \(name)</code></summary>\n\n```text\n\(helpTexts[name]!)\n```\n\n</details>\n\n"
+    }
+    return text
+}()

@@ -265,3 +265,28 @@ struct TerminationBonusTests {
         #expect(source.terminationBonuses(finalObservations: [[2, 0], [-3, 1]], gamma: 0.99) == [2, -3])
     }
 }
+
+@Suite("hyperparameter ranges")
+struct HyperparameterRangeTests {
+    @Test("the Zoo's settings pass, and each out-of-range value names itself")
+    func ranges() throws {
+        for task in ["LunarLanderContinuous", "BipedalWalker", "BipedalWalkerHardcore", "CarRacing"] {
+            try PPO.Configuration.tuned(for: task).validate()
+            try SAC.Configuration.tuned(for: task).validate()
+        }
+        let bad: [(AgentSettings, String, String)] = [
+            (.ppo(.init()), "gamma=1.5", "gamma"), (.ppo(.init()), "gaeLambda=-0.1", "gaeLambda"), (.ppo(.init()), "epochs=0", "epochs"),
+            (.ppo(.init()), "hiddenSizes=[64,0]", "hiddenSizes"), (.ppo(.init()), "minibatchSize=5000", "minibatchSize"),
+            (.sac(.init()), "learningRate=0", "learningRate"), (.sac(.init()), "batchSize=-3", "batchSize"),
+            (.sac(.init()), "initialTemperature=-1", "initialTemperature"),
+        ]
+        for (settings, assignment, name) in bad {
+            #expect {
+                try settings.setting([assignment])
+            } throws: { error in
+                "\(error)".contains("'\(name)'")
+            }
+        }
+        #expect(throws: Never.self) { try AgentSettings.ppo(.init()).setting(["gamma=1", "hiddenSizes=[]"]) }
+    }
+}

@@ -33,7 +33,7 @@ struct ArchiveCommandTests {
         let missing = try CommandLine.run(["archive", "show", "\(directory)/again"])
         #expect(missing.status == 1 && missing.standardError.contains("has no manifest.json"))
         let outOfRange = try CommandLine.run(["archive", "replay", bundle, "--elite", "100000"])
-        #expect(outOfRange.status == 1 && outOfRange.standardError.contains("no elite 100000"))
+        #expect(outOfRange.status == 2 && outOfRange.standardError.contains("no elite 100000"))
         let domain = try CommandLine.run(["qdhf", "--domain", "ocean", "--method", "qdhf", "--out", "\(directory)/x"])
         #expect(domain.status == 2 && domain.standardError.contains("use --domain arm or maze or lander"))
     }
