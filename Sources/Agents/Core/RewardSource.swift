@@ -68,7 +68,8 @@ public enum RewardSource {
         case .environment:
             return taskRewards
         case .terms(let weights):
-            let indexed = weights.map { (spec.rewardTerms.firstIndex(of: $0.key)!, $0.value) }
+            // In the task's term order, so that the sum is the same on every run (a dictionary's order is not).
+            let indexed = weights.map { (spec.rewardTerms.firstIndex(of: $0.key)!, $0.value) }.sorted { $0.0 < $1.0 }
             return terms.map { t in indexed.reduce(0) { $0 + t[$1.0] * $1.1 } }
         case .model(let model):
             return model.rewards(observations: observations, actions: actions).map(Double.init)

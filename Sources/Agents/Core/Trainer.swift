@@ -54,7 +54,9 @@ func loadParameters(_ container: some ParameterContainer, from file: SafeTensors
     let renamed = file.tensors.compactMap { entry -> (name: String, tensor: Tensor)? in
         entry.name.hasPrefix(prefix + ".") ? (String(entry.name.dropFirst(prefix.count + 1)), entry.tensor) : nil
     }
-    try container.load(SafeTensorsFile(tensors: renamed))
+    var prefixed = SafeTensorsFile(tensors: renamed)
+    prefixed.path = file.path
+    try container.load(prefixed)
 }
 
 func prefixedParameters(_ container: some ParameterContainer, prefix: String) -> [String: Tensor] {

@@ -13,6 +13,7 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case unexpectedTensor(String)
     case shapeMismatch(name: String, expected: [Int], found: [Int])
     case cannotWrite(String, reason: String)
+    case nonFinite(String, tensor: String)
 
     public var description: String {
         switch self {
@@ -26,6 +27,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
         case let .unexpectedTensor(name): return "checkpoint has a tensor \(name) that the model does not"
         case let .shapeMismatch(name, expected, found): return "checkpoint tensor \(name) has shape \(found), the model needs \(expected)"
         case let .cannotWrite(path, reason): return "cannot write checkpoint \(path): \(reason)"
+        case let .nonFinite(path, tensor):
+            return "checkpoint \(path): tensor \(tensor) holds NaN or infinite values (training diverged, or the file was damaged); use an earlier checkpoint"
         }
     }
 }
@@ -38,6 +41,8 @@ public struct SafeTensorsFile {
     public var tensors: [(name: String, tensor: Tensor)]
     /// String metadata (`__metadata__`).
     public var metadata: [String: String]
+    /// The file it was read from, for errors that name it; nil for a file made in memory.
+    public var path: String?
 
     public init(tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:]) {
         self.tensors = tensors
@@ -96,7 +101,9 @@ public struct SafeTensorsFile {
         do { data = try Data(contentsOf: url) } catch {
             throw CheckpointError.unreadable(url.path, reason: describeFileError(error))
         }
-        return try decode(data, path: url.path)
+        var file = try decode(data, path: url.path)
+        file.path = url.path
+        return file
     }
 
     public static func decode(_ data: Data, path: String = "data") throws -> SafeTensorsFile {
@@ -213,6 +220,9 @@ extension ParameterContainer {
             if let extra = byName.keys.sorted().first(where: { !names.contains($0) && !ignored.contains($0) }) {
                 throw CheckpointError.unexpectedTensor(extra)
             }
+        }
+        for (name, _) in own where byName[name]!.data.contains(where: { !$0.isFinite }) {
+            throw CheckpointError.nonFinite(file.path ?? "in memory", tensor: name)
         }
         for (name, tensor) in own { tensor.assign(byName[name]!.data) }
     }

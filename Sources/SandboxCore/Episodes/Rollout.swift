@@ -84,6 +84,9 @@ public enum Rollout {
             mismatches.append("return \(replayed.episodeReturn) ≠ recorded \(record.episodeReturn)")
         }
         if replayed.length != record.length { mismatches.append("length \(replayed.length) ≠ recorded \(record.length)") }
+        if record.actions.count > replayed.length {
+            mismatches.append("the record lists \(record.actions.count - replayed.length) action(s) after its episode ended at step \(replayed.length)")
+        }
         if replayed.terminated != record.terminated || replayed.truncated != record.truncated {
             mismatches.append("episode end differs (terminated \(replayed.terminated), truncated \(replayed.truncated))")
         }
