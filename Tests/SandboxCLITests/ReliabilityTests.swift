@@ -144,4 +144,51 @@ struct ReliabilityTests {
         let run = try #require(try FileManager.default.contentsOfDirectory(atPath: directory).first.map { "\(directory)/\($0)" })
         #expect(!FileManager.default.fileExists(atPath: "\(run)/reward_model.safetensors"))
     }
+
+    @Test("ranking at the terminal: Enter keeps the shown order and defaults; q or the end of input saves nothing, exit 1, said once")
+    func rankingKeysAndQuitting() throws {
+        let directory = try CommandLine.temporaryDirectory()
+        let file = "\(directory)/ranking.json"
+        let kept = try CommandLine.run(["label", "--ranking", "--task", "GridWorld", "--out", file, "--terminal"], input: "\n\n\n")
+        #expect(kept.status == 0, "\(kept.standardError)")
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as! [String: Any]
+        #expect((object["levels"] as! [[String: Any]]).map { $0["term"] as! String } == ["step", "goal"])
+        for input in ["q\n", "\nq\n", ""] {
+            let quit = try CommandLine.run(["label", "--ranking", "--task", "GridWorld", "--out", "\(directory)/other.json", "--terminal"], input: input)
+            #expect(quit.status == 1, "\(input): \(quit.standardOutput)")
+            #expect(quit.standardError.components(separatedBy: "nothing was written").count == 2, "\(quit.standardError)")
+            #expect(!FileManager.default.fileExists(atPath: "\(directory)/other.json"))
+        }
+    }
+
+    @Test("a checkpoint holding NaN is refused naming the file and the tensor")
+    func nanCheckpoint() throws {
+        let directory = try CommandLine.temporaryDirectory()
+        let trained = try CommandLine.run(["train", "--task", "LunarLanderContinuous", "--algo", "ppo", "--steps", "256", "--out", directory,
+                                           "--hyperparameter", "environmentCount=1", "--hyperparameter", "stepsPerEnvironment=256",
+                                           "--hyperparameter", "epochs=1"])
+        #expect(trained.status == 0, "\(trained.standardError)")
+        let run = try #require(try FileManager.default.contentsOfDirectory(atPath: directory).first.map { "\(directory)/\($0)" })
+        let url = URL(fileURLWithPath: "\(run)/policy.safetensors")
+        var data = try Data(contentsOf: url)
+        // The data section is last; its final float is a parameter: make it NaN.
+        let nan = Float.nan.bitPattern
+        for k in 0..<4 { data[data.count - 4 + k] = UInt8((nan >> (8 * UInt32(k))) & 0xFF) }
+        try data.write(to: url)
+        try expectFailure(["rollout", "--policy", url.path], status: 1, mentions: "policy.safetensors: tensor")
+        try expectFailure(["eval", "--policy", run, "--episodes", "1"], status: 1, mentions: "NaN or infinite")
+    }
+
+    @Test("replay notices actions listed after the episode ended")
+    func actionsAfterTheEnd() throws {
+        let directory = try CommandLine.temporaryDirectory()
+        let recorded = try CommandLine.run(["rollout", "--task", "GridWorld", "--policy", "random", "--record", "\(directory)/r.json"])
+        #expect(recorded.status == 0, "\(recorded.standardError)")
+        let url = URL(fileURLWithPath: "\(directory)/r.json")
+        var record = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        record["actions"] = (record["actions"] as! [Any]) + [[0], [1]]
+        try JSONSerialization.data(withJSONObject: record).write(to: url)
+        let replayed = try CommandLine.run(["replay", url.path])
+        #expect(replayed.status == 1 && replayed.standardOutput.contains("2 action(s) after its episode ended"), "\(replayed.standardOutput)")
+    }
 }

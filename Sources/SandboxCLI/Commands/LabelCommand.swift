@@ -80,11 +80,16 @@ enum LabelCommand {
         } else {
             try LabelWindow.run(editor, screenshot: screenshot)
         }
-        if editor.saved {
-            print("saved \(out): " + editor.levels.map { "\($0.term) (margin \(String(format: "%g", $0.margin)))" }.joined(separator: " > "))
-        } else {
-            print("closed without saving")
+        guard editor.saved else {
+            throw RankingNotSaved(path: out)
         }
+        print("saved \(out): " + editor.levels.map { "\($0.term) (margin \(String(format: "%g", $0.margin)))" }.joined(separator: " > "))
         return 0
     }
+}
+
+/// The ranking ended (closed, `q`, input ended) before it was saved: exit status 1, said once.
+struct RankingNotSaved: Error, CustomStringConvertible {
+    let path: String
+    var description: String { "the ranking ended before it was saved; nothing was written to \(path) (run it again and save, or press Enter to keep each default)" }
 }
