@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "NeuralNets", dependencies: ["SandboxCore", "CBLAS", "CKernels"]),
         // PPO and SAC, reward sources, runs and policy checkpoints.
         .target(name: "Agents", dependencies: ["SandboxCore", "Rendering", "NeuralNets"]),
-        .target(name: "RewardLearning", dependencies: ["SandboxCore", "NeuralNets", "Agents", "CSQLite"]),
+        .target(name: "RewardLearning", dependencies: ["SandboxCore", "Rendering", "GridWorlds", "NeuralNets", "Agents", "CSQLite"]),
         .target(name: "QDHF", dependencies: ["SandboxCore", "Rendering", "PhysicsEnvs", "NeuralNets"]),
         // The labelling window (GLFW + OpenGL), its terminal fallback and the ranking editor.
         .target(name: "Labelling", dependencies: ["SandboxCore", "Rendering", "RewardLearning", "QDHF", "CGLFW"]),

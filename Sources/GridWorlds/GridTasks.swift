@@ -5,5 +5,6 @@ import SandboxCore
 public enum GridTasks {
     public static let entries: [TaskEntry] = [
         TaskEntry(spec: GridWorld.makeSpec()) { options throws(EnvironmentError) in try GridWorld(options: options) },
+        TaskEntry(spec: Delivery.makeSpec()) { options throws(EnvironmentError) in try Delivery(options: options) },
     ]
 }

@@ -50,7 +50,7 @@ public enum SandboxCLI {
             var arguments = try Arguments(Array(argv.dropFirst()), command: name, flags: ["json", "help", "stochastic", "observation-only", "terminal", "ranking", "nonpositive-reward"])
             // Commands that read files or actions from bare arguments; the others take options only, and a
             // bare word there is a slip (a value given twice, a missing --) that must not pass unnoticed.
-            let takesBareArguments: Set = ["replay", "pair", "plot", "queries", "archive", "labels"]
+            let takesBareArguments: Set = ["replay", "pair", "plot", "queries", "archive", "labels", "regret"]
             if !takesBareArguments.contains(name), let stray = arguments.positional.first {
                 throw UsageError("`sandbox \(name)` takes options only, not '\(stray)' (options start with --; see `sandbox \(name) --help`)")
             }
@@ -124,6 +124,7 @@ commands:
   label --store FILE.db                   the labelling window: answer pair and triplet queries (or --terminal)
   label --ranking --task ID --out F.json  rank a task's reward terms for hierarchical feedback (HERON)
   labels stats --store FILE.db            per-annotator counts, skip/equal rates, agreement, response times
+  regret study|fit-labels                 partial return or regret? Knox et al.'s delivery study; which model fits a person
 
 Run `sandbox <command> --help` for a command's options.
 """
@@ -143,17 +144,18 @@ private let commands: [String: (inout Arguments) throws -> Int32] = [
     "archive": ArchiveCommand.run,
     "label": LabelCommand.run,
     "labels": LabelsCommand.run,
+    "regret": RegretCommand.run,
 ]
 private let helpTexts: [String: String] = [
     "tasks": TasksCommand.help, "rollout": RolloutCommand.help, "replay": ReplayCommand.help, "pair": PairCommand.help,
     "train": TrainCommand.help, "eval": EvalCommand.help, "plot": PlotCommand.help,
     "queries": QueriesCommand.help, "fit-reward": FitRewardCommand.help, "pbrl": PBRLCommand.help, "qdhf": QDHFCommand.help,
-    "archive": ArchiveCommand.help, "label": LabelCommand.help, "labels": LabelsCommand.help,
+    "archive": ArchiveCommand.help, "label": LabelCommand.help, "labels": LabelsCommand.help, "regret": RegretCommand.help,
 ]
 
 /// The commands in the order `sandbox --help` lists them.
 let commandOrder = ["tasks", "rollout", "replay", "pair", "train", "eval", "plot", "queries", "fit-reward", "pbrl", "qdhf",
-                    "archive", "label", "labels"]
+                    "archive", "label", "labels", "regret"]
 
 /// The README's command reference, made from the tool's own help texts (`sandbox help --markdown`), so
 /// that it cannot drift from them: a test compares the README with it.

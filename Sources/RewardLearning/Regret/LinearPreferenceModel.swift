@@ -1,0 +1,123 @@
+import Foundation
+import GridWorlds
+import SandboxCore
+
+/// A model of how a person chooses between two segments of a tabular MDP, for a linear reward
+/// r = w · φ: P(first ≻ second) = σ(z) with a logit z that depends on w. The delivery studies fit w
+/// with each model and generate labels with each (Knox et al. 2022).
+public protocol LinearPreferenceModel: Sendable {
+    /// Short name for tables and files (`partial-return`, `regret`).
+    var name: String { get }
+    /// The logit of each pair under `weights`, and its gradient with respect to the weights.
+    func logits(_ pairs: [TabularPair], weights: [Double]) -> [(z: Double, gradient: [Double])]
+}
+
+/// The Bradley–Terry loss over `pairs`: mean of softplus(z) − y·z, with its gradient in w.
+public func linearPreferenceLoss(_ model: any LinearPreferenceModel, _ pairs: [TabularPair], weights: [Double]) -> (loss: Double, gradient: [Double]) {
+    var loss = 0.0, gradient = [Double](repeating: 0, count: weights.count)
+    for (pair, (z, dz)) in zip(pairs, model.logits(pairs, weights: weights)) {
+        loss += softplus(z) - pair.firstPreferred * z
+        let slope = logistic(z) - pair.firstPreferred
+        for j in 0..<gradient.count { gradient[j] += slope * dz[j] }
+    }
+    let n = Double(max(pairs.count, 1))
+    return (loss / n, gradient.map { $0 / n })
+}
+
+/// Partial return: z = Σ r(σ₁) − Σ r(σ₂) (Christiano et al. 2017).
+public struct PartialReturnLinearModel: LinearPreferenceModel {
+    public init() {}
+    public var name: String { "partial-return" }
+    public func logits(_ pairs: [TabularPair], weights: [Double]) -> [(z: Double, gradient: [Double])] {
+        pairs.map { pair in
+            let difference = zip(pair.first.featureSum, pair.second.featureSum).map { $0 - $1 }
+            return (zip(difference, weights).reduce(0) { $0 + $1.0 * $1.1 }, difference)
+        }
+    }
+}
+
+/// Regret (Knox et al. 2022): z = regret(σ₂) − regret(σ₁), with regret(σ) = −Σ_t A*_w(s_t, a_t).
+///
+/// V*_w is made differentiable as the paper does: the values w · ψ^π(s) of a fixed set of policies
+/// (their successor features ψ^π), combined by a softmax over those values with a low temperature
+/// (0.001), which approaches their maximum.
+public struct RegretLinearModel: LinearPreferenceModel {
+    public var name: String { "regret" }
+    public let mdp: TabularMDP
+    /// ψ^π(s) for each policy in the set: `successorFeatures[π][s][j]`.
+    public let successorFeatures: [[[Double]]]
+    public let temperature: Double
+
+    public init(mdp: TabularMDP, policies: [[Int]], temperature: Double = 0.001) {
+        self.mdp = mdp
+        successorFeatures = policies.map { mdp.successorFeatures(policy: $0) }
+        self.temperature = temperature
+    }
+
+    /// The optimal policies of `count` reward functions with weights drawn uniformly from
+    /// [−50, 50] (the delivery domain's scale), without repeats: the policy set of the soft V*.
+    public static func policySet(for mdp: TabularMDP, count: Int = 100, seed: UInt64) -> [[Int]] {
+        var generator = SeededGenerator(seed: seed)
+        var seen = Set<[Int]>(), policies: [[Int]] = []
+        for _ in 0..<count {
+            let weights = (0..<mdp.featureCount).map { _ in generator.uniform(-50, 50) }
+            let policy = mdp.solve(weights: weights).policy
+            if seen.insert(policy).inserted { policies.append(policy) }
+        }
+        return policies
+    }
+
+    /// The soft V*_w of every state and its gradient in w:
+    /// V(s) = Σ_π p_π v_π with v_π = w · ψ^π(s), p = softmax(v / T);
+    /// ∇V = ψ̄ + (1/T) Σ_π p_π v_π (ψ^π − ψ̄), ψ̄ = Σ_π p_π ψ^π.
+    public func softValues(weights: [Double]) -> (values: [Double], gradients: [[Double]]) {
+        let d = weights.count
+        var values = [Double](repeating: 0, count: mdp.stateCount)
+        var gradients = [[Double]](repeating: [Double](repeating: 0, count: d), count: mdp.stateCount)
+        guard !successorFeatures.isEmpty else { return (values, gradients) }
+        for s in 0..<mdp.stateCount where !mdp.isTerminal[s] {
+            let v = successorFeatures.map { psi in zip(psi[s], weights).reduce(0) { $0 + $1.0 * $1.1 } }
+            let top = v.max()!
+            var p = v.map { exp(($0 - top) / temperature) }
+            let total = p.reduce(0, +)
+            p = p.map { $0 / total }
+            var mean = [Double](repeating: 0, count: d)
+            var value = 0.0
+            for (i, psi) in successorFeatures.enumerated() where p[i] > 0 {
+                value += p[i] * v[i]
+                for j in 0..<d { mean[j] += p[i] * psi[s][j] }
+            }
+            var gradient = mean
+            for (i, psi) in successorFeatures.enumerated() where p[i] > 0 {
+                let scale = p[i] * v[i] / temperature
+                for j in 0..<d { gradient[j] += scale * (psi[s][j] - mean[j]) }
+            }
+            values[s] = value
+            gradients[s] = gradient
+        }
+        return (values, gradients)
+    }
+
+    public func logits(_ pairs: [TabularPair], weights: [Double]) -> [(z: Double, gradient: [Double])] {
+        let (values, gradients) = softValues(weights: weights)
+        let d = weights.count
+        return pairs.map { pair in
+            // regret(σ) = −w·Φ + Σ_s c(s) V(s); z = regret(σ₂) − regret(σ₁).
+            var z = 0.0, dz = [Double](repeating: 0, count: d)
+            for (segment, sign) in [(pair.second, 1.0), (pair.first, -1.0)] {
+                for j in 0..<d {
+                    z -= sign * weights[j] * segment.featureSum[j]
+                    dz[j] -= sign * segment.featureSum[j]
+                }
+                for (state, c) in segment.valueCoefficients {
+                    z += sign * c * values[state]
+                    for j in 0..<d { dz[j] += sign * c * gradients[state][j] }
+                }
+            }
+            return (z, dz)
+        }
+    }
+}
+
+func softplus(_ x: Double) -> Double { x > 30 ? x : log1p(exp(x)) }
+func logistic(_ x: Double) -> Double { x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x)) }

@@ -1,0 +1,93 @@
+import Foundation
+import GridWorlds
+import RewardLearning
+import SandboxCore
+
+enum RegretCommand {
+    static let help = """
+    usage: sandbox regret study [--prefs 30,100,300,1000,3000] [--seeds K] [--board delivery|random:SEED]
+                                [--stochastic] [--iterations N] [--seed S] [--out DIR]
+           sandbox regret fit-labels --store FILE.db [--folds K] [--seed S]
+
+    Models of human preference (Knox et al. 2022, arXiv 2206.02231) on the delivery domain (task
+    Delivery-v1): does a person compare segments by their sum of reward (partial return) or by how much
+    worse than optimal their actions were (regret, −Σ A*)?
+    study       the 2 × 2 study: labels from a partial-return or a regret teacher (noiseless, or
+                --stochastic), each learned as a linear reward by a partial-return and a regret learner
+                (full-batch Adam, --iterations steps), on segments of 3 transitions, over dataset sizes
+                (--prefs) and --seeds datasets each (default 10). A learned reward is judged by its
+                greedy policy's scaled return (V^π − V^rand)/(V* − V^rand) over start states; above 0.9
+                is near-optimal. Prints V* and V^rand, writes DIR/study.md (the table),
+                DIR/study.jsonl (every run's scaled return) and DIR/study.png (near-optimal fraction
+                against preferences). --board random:SEED uses a random board with the same cell types.
+    fit-labels  which model explains each annotator's answers in a label store of Delivery-v1 pair
+                queries: the cross-validated log-likelihood per answer of a linear reward fitted with
+                each model (--folds, default 5). Higher is better; the difference is reported per annotator.
+    """
+
+    static func run(_ arguments: inout Arguments) throws -> Int32 {
+        guard let action = arguments.positional.first else { throw UsageError("regret needs study or fit-labels (see `sandbox regret --help`)") }
+        switch action {
+        case "study": return try study(&arguments)
+        case "fit-labels": return try fitLabels(&arguments)
+        default: throw UsageError("unknown regret action '\(action)'; use study or fit-labels")
+        }
+    }
+
+    static func study(_ arguments: inout Arguments) throws -> Int32 {
+        var configuration = RegretStudy.Configuration()
+        if let text = arguments.string("prefs") {
+            let sizes = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 100_000 }) else {
+                throw UsageError("--prefs takes dataset sizes from 1 to 100000 separated by commas, e.g. 30,100,300; got '\(text)'")
+            }
+            configuration.sizes = sizes.map { $0! }
+        }
+        configuration.seeds = try arguments.int("seeds", default: 10, minimum: 1, maximum: 1000)!
+        configuration.learner.iterations = try arguments.int("iterations", default: configuration.learner.iterations, minimum: 1, maximum: 1_000_000)!
+        configuration.stochastic = arguments.flag("stochastic")
+        configuration.seed = try arguments.seed()
+        configuration.board = try board(arguments.string("board") ?? "delivery")
+        let out = URL(fileURLWithPath: arguments.string("out") ?? "runs/regret-study")
+        try arguments.checkAllUsed()
+        try prepareOutput(out.appendingPathComponent("study.md").path)
+
+        let study = RegretStudy(configuration: configuration)
+        print(String(format: "delivery board: mean over %d start states of V* %.2f, of the uniformly random policy %.2f (γ %.3f)",
+                     study.mdp.startStates.count, study.scale.optimalMean, study.scale.randomMean, study.mdp.discount))
+        let total = 2 * configuration.sizes.count * configuration.seeds
+        let progress = ProgressBar("regret study", total: total)
+        let cells = study.run { done in progress.advance(by: done - progress.completed) }
+        progress.finish()
+        let table = study.table(cells)
+        print(table, terminator: "")
+        try writeAtomically(Data(("# Regret study\n\n" + description(configuration, study) + "\n\n" + table).utf8),
+                            to: out.appendingPathComponent("study.md"))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let lines = try cells.map { String(decoding: try encoder.encode($0), as: UTF8.self) }.joined(separator: "\n") + "\n"
+        try writeAtomically(Data(lines.utf8), to: out.appendingPathComponent("study.jsonl"))
+        try study.plot(cells).writePNG(to: out.appendingPathComponent("study.png").path)
+        print("table \(out.appendingPathComponent("study.md").path)")
+        print("plot  \(out.appendingPathComponent("study.png").path)")
+        return 0
+    }
+
+    static func description(_ c: RegretStudy.Configuration, _ study: RegretStudy) -> String {
+        String(format: "%@ teachers; segments of %d transitions; %d datasets per size; learners: full-batch Adam, %d steps, lr %g; "
+               + "regret learner's soft V* over %d policies (temperature 0.001). Mean V* over start states %.2f, uniformly random %.2f.",
+               c.stochastic ? "Stochastic" : "Noiseless", c.segmentLength, c.seeds, c.learner.iterations, c.learner.learningRate,
+               c.policySetSize, study.scale.optimalMean, study.scale.randomMean)
+    }
+
+    /// `delivery` (Knox et al.'s board) or `random:SEED`.
+    static func board(_ text: String) throws -> DeliveryBoard {
+        if text == "delivery" { return .knox }
+        if text.hasPrefix("random:"), let seed = UInt64(text.dropFirst("random:".count)), seed >= 1 { return .random(seed: seed) }
+        throw UsageError("--board is delivery or random:SEED (a seed from 1), not '\(text)'")
+    }
+
+    static func fitLabels(_ arguments: inout Arguments) throws -> Int32 {
+        throw UsageError("regret fit-labels is not built yet")
+    }
+}
