@@ -23,6 +23,7 @@ enum PlotCommand {
         if let names, names.count != arguments.positional.count {
             throw UsageError("--names has \(names.count) names for \(arguments.positional.count) runs; give one per run")
         }
+        try PictureOutputs.checkPNG(out, option: "--out")
         try prepareOutput(out)
         var series: [LinePlot.Series] = []
         for path in arguments.positional {

@@ -53,10 +53,9 @@ enum RolloutCommand {
         let needsFrames = clip != nil || sheet != nil
         let renderSize = needsFrames ? try (size ?? RenderSize(width: spec.renderWidth, height: spec.renderHeight)) : nil
         let clipFormat = try clip.map { path -> ClipFormat in
-            let format = try ClipFormat(path: path)
-            try format.checkAvailable(for: path)
-            return format
+            try PictureOutputs.clipFormat(path)
         }
+        if let sheet { try PictureOutputs.checkPNG(sheet, option: "--sheet") }
         func path(_ base: String?, episode: Int) -> String? {
             guard let base else { return nil }
             guard episodes > 1 else { return base }
@@ -80,14 +79,15 @@ enum RolloutCommand {
             let episode = try Rollout.run(environment, controller: controller, seed: episodeSeed, maxSteps: maxSteps, renderSize: renderSize)
             let r = episode.record
             returns.append(r.episodeReturn)
-            let end = r.terminated ? "terminated" : (r.truncated ? "truncated" : "stopped")
+            let end = r.terminated ? "terminated (\(episode.outcome))" : (r.truncated ? "truncated" : "stopped")
             print(String(format: "episode %d seed %llu return %.2f length %d %@", e, episodeSeed, r.episodeReturn, r.length, end))
             if let p = path(clip, episode: e), let clipFormat {
                 try clipFormat.write(episode.frames, to: p, framesPerSecond: spec.framesPerSecond)
                 print("  clip   \(p)")
             }
             if let p = path(sheet, episode: e), let image = Composition.contactSheet(
-                episode.frames, title: "\(spec.id)  seed \(episodeSeed)  return \(String(format: "%.1f", r.episodeReturn))") {
+                episode.frames, title: "\(spec.id)  seed \(episodeSeed)  return \(String(format: "%.1f", r.episodeReturn))",
+                outcome: episode.outcome) {
                 try image.writePNG(to: p)
                 print("  sheet  \(p)")
             }
