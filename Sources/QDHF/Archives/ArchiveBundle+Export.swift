@@ -142,7 +142,7 @@ extension LoadedBundle {
         }
         let names = domain.measureNames(for: MeasureMethod(rawValue: manifest.measureModel.method) ?? .groundTruth)
         if let sheet = Composition.contactSheet(picks.map { lastFrames[$0]! }, count: picks.count, columns: 4, tileWidth: 240,
-                                                title: "\(picks.count) of \(manifest.elites.count) elites spread over the archive, best first: last frames, #index (\(names.joined(separator: ", "))) objective",
+                                                title: "\(picks.count) of \(manifest.elites.count) elites spread over the archive, best first: #index (\(names.joined(separator: ", "))) objective",
                                                 labels: picks.map { manifest.tileLabel($0) }) {
             try sheet.writePNG(to: directory.appendingPathComponent("contact_sheet.png").path)
         }

@@ -89,7 +89,9 @@ public enum Composition {
         let height = titleHeight + rows * tileHeight + (rows + 1) * gap
         let canvas = Canvas(width: width, height: height)
         canvas.clear(background)
-        if let title { canvas.text(title, x: Double(gap), y: 5, size: 15, .white) }
+        if let title {
+            canvas.text(title, x: Double(gap), y: 5, size: canvas.fittingSize(title, width: Double(width - 2 * gap), size: 15), .white)
+        }
         for (n, index) in picks.enumerated() {
             let x = Double(gap + (n % columns) * (tileWidth + gap))
             let y = Double(titleHeight + gap + (n / columns) * (tileHeight + gap))

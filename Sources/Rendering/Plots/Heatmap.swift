@@ -67,7 +67,7 @@ public struct Heatmap {
     }
 
     /// Room around the grid, in pixels.
-    static let margins = (left: 62.0, right: 96.0, top: 36.0, bottom: 58.0)
+    static let margins = (left: 62.0, right: 96.0, top: 46.0, bottom: 58.0)
 
     public var layout: Layout {
         let rows = values.count, columns = values.first?.count ?? 0
@@ -80,11 +80,13 @@ public struct Heatmap {
                       colourBar: (barX, top, 14, Swift.max(gridHeight, 120)))
     }
 
-    /// The texts drawn besides the title: axis names with their units, and the colour bar's name.
+    /// The texts drawn besides the title: axis names with their units, the colour bar's short name
+    /// (`scaleName` up to a colon) above it, and a note with the full `scaleName` and the empty cells.
     public var captions: [String] {
         let filled = values.flatMap { $0 }.compactMap { $0 }.count, cells = values.count * (values.first?.count ?? 0)
-        return [xAxis.map { "\($0.name) →" }, yAxis.map { "↑ \($0.name)" }, scaleName,
-                "grey: empty cell (\(filled) of \(cells) filled)"].compactMap { $0 }
+        let short = scaleName.split(separator: ":").first.map(String.init) ?? scaleName
+        return [xAxis.map { "\($0.name) →" }, yAxis.map { "↑ \($0.name)" }, short,
+                "colour: \(scaleName); grey: empty cell (\(filled) of \(cells) filled)"].compactMap { $0 }
     }
 
     public func render() -> Frame {
@@ -137,7 +139,7 @@ public struct Heatmap {
             }
             // The y name runs along the top-left corner, above the grid (the canvas draws no rotated text).
             let name = "↑ \(yAxis.name)"
-            canvas.text(name, x: 8, y: g.y - 15, size: canvas.fittingSize(name, width: g.width + Self.margins.left - 8, size: 11, bold: false),
+            canvas.text(name, x: 8, y: g.y - 17, size: canvas.fittingSize(name, width: g.width + Self.margins.left - 8, size: 11, bold: false),
                         ink, bold: false)
         }
 
@@ -154,10 +156,12 @@ public struct Heatmap {
             canvas.line(from: (bar.x + bar.width, y), to: (bar.x + bar.width + 4, y), dim)
             canvas.text(LinePlot.format(t), x: bar.x + bar.width + 6, y: y - 6, size: tickSize, dim, bold: false)
         }
-        canvas.text(scaleName, x: bar.x - 4, y: bar.y - 15,
-                    size: canvas.fittingSize(scaleName, width: Double(layout.width) - bar.x, size: 11, bold: false), ink, bold: false)
+        let short = captions[captions.count - 2]
+        canvas.text(short, x: bar.x - 4, y: bar.y - 17,
+                    size: canvas.fittingSize(short, width: Double(layout.width) - bar.x, size: 11, bold: false), ink, bold: false)
         let note = captions.last!
-        canvas.text(note, x: 8, y: Double(layout.height) - 17, size: 10, dim, bold: false)
+        canvas.text(note, x: 8, y: Double(layout.height) - 17,
+                    size: canvas.fittingSize(note, width: Double(layout.width) - 16, size: 10, minimumSize: 7, bold: false), dim, bold: false)
         return canvas.frame()
     }
 

@@ -38,7 +38,7 @@ enum ArchiveCommand {
             let target = URL(fileURLWithPath: out)
             try loaded.manifest.write(solutions: loaded.solutions, measureModelFile: loaded.manifest.measureModel.file.map { source.appendingPathComponent($0) }, to: target)
             let bundle = try ArchiveBundle.load(from: target)
-            print("rendering the top \(Swift.min(top, bundle.manifest.elites.count)) elites' episodes…")
+            print("rendering the episodes of \(Swift.min(top, bundle.manifest.elites.count)) elites spread over the archive…")
             fflush(stdout)
             try bundle.writePictures(top: top, clips: clips)
             print("exported \(bundle.manifest.elites.count) elites of \(bundle.manifest.domain) (\(bundle.manifest.task)) to \(target.path)")
