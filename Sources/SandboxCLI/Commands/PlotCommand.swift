@@ -47,6 +47,7 @@ enum PlotCommand {
         plot.logX = logX
         try plot.writePNG(to: out)
         print("plot \(out): \(series.count) run(s)")
+        for (label, path) in zip(labels, arguments.positional) { print("  \(label): \(path)") }
         return 0
     }
 
