@@ -10,13 +10,14 @@ enum RolloutCommand {
                            [--clip FILE.gif|FILE.mp4] [--size WxH] [--record FILE.json] [--sheet FILE.png]
                            [--option KEY=VALUE ...]
 
-    Runs K episodes (seeds N, N+1, ...) and prints each one's return and length, one line each.
+    Runs K episodes (seeds N, N+1, ...) and prints each one's return, length and end (e.g. terminated
+    (landed), truncated), one line each.
       --policy     random (uniform actions), heuristic (the task's built-in controller; the default), or a
                    trained policy (policy.safetensors, a checkpoint or a run folder; --task may then be omitted)
       --clip       write each episode as an animated GIF or an MP4 (MP4 needs ffmpeg)
       --size       frame size for clips and sheets, e.g. 600x400 (default: the task's)
       --record     write each episode's replay record (JSON)
-      --sheet      write a contact sheet PNG of each episode
+      --sheet      write a contact sheet PNG of each episode; its last tile says how the episode ended
       --option     a task option, e.g. --option gravity=-9.8 (see `sandbox tasks`)
     With several episodes, file names get -e0, -e1, ... before the extension.
     """
