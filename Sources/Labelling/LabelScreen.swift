@@ -78,9 +78,10 @@ public final class LabelScreen {
                 canvas.fillPolygon(rectangle(fx - 3, fy - 3, w + 6, h + 6), Self.accent)
             }
             canvas.draw(frame, x: fx, y: fy, width: w, height: h)
-            if let end = clip.endFrame, session.frameIndex >= end {
-                // The episode has ended: the last frame is held (absorbing steps), not paused.
-                let tag = "episode ended"
+            if let tag = ClipSide(clip, label: "").endText(at: session.frameIndex) {
+                // The episode has ended: the last frame is held (absorbing steps), not paused; it is
+                // dimmed, as in pair clips, and says how the episode ended.
+                canvas.fillPolygon(rectangle(fx, fy, w, h), .black, alpha: 0.45)
                 let tagWidth = canvas.textWidth(tag, size: 13) + 12
                 canvas.fillPolygon(rectangle(fx + 6, fy + 6, tagWidth, 22), Self.panel)
                 canvas.text(tag, x: fx + 12, y: fy + 9, size: 13, Self.accent)

@@ -70,7 +70,8 @@ public final class TerminalLabeler {
     func writeClip(_ current: QueryClips) throws -> URL {
         let url = clipDirectory.appendingPathComponent("query_\(current.query.id).gif")
         let labels = current.query.kind == .triplet ? ["reference", "A", "B"] : ["A", "B"]
-        let frames = Composition.sideBySide(current.clips.map(\.frames), labels: labels, caption: "query \(current.query.id)")
+        let sides = zip(current.clips, labels).map { ClipSide($0, label: $1) }
+        let frames = Composition.sideBySide(sides, caption: "query \(current.query.id)")
         let fps = current.framesPerSecond
         try GIFWriter.write(frames, to: url.path, framesPerSecond: fps)
         return url

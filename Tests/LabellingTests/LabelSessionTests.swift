@@ -176,6 +176,8 @@ struct LabelScreenTests {
         let session = try LabelSession(store: store, tasks: Fixtures.tasks, annotator: "alice")
         let clip = session.current!.clips[0]
         #expect(clip.endFrame == 10 && clip.frames.count == 41)
+        #expect(["crashed", "flew off screen"].contains(clip.outcome.description), "replay recomputes how the episode ended")
+        #expect(session.current!.clips[1].outcome == .running)
         // Where the left clip's tag goes: compare the screen with the clip's own frame there.
         let screen = LabelScreen()
         let slotWidth = (Double(LabelScreen.width) - 3 * LabelScreen.gap) / 2

@@ -140,7 +140,7 @@ struct CommandLineTests {
         expectCleanError(try CommandLine.run(["rollout", "--task", "CarRacing-v1", "--clip", "/proc/none/x.gif"]),
                          status: 2, mentioning: "/proc/none")
         expectCleanError(try CommandLine.run(["rollout", "--task", "CarRacing-v1", "--clip", "\(directory)/x.avi"]),
-                         status: 1, mentioning: ".gif or .mp4")
+                         status: 2, mentioning: ".gif or .mp4")
         expectCleanError(try CommandLine.run(["rollout", "--task", "CarRacing-v1", "--episodes", "zero"]),
                          status: 2, mentioning: "--episodes")
         expectCleanError(try CommandLine.run(["rollout", "--task", "CarRacing-v1", "--sed", "3"]), status: 2, mentioning: "--sed")

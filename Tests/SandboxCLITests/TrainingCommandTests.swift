@@ -36,9 +36,19 @@ struct TrainingCommandTests {
         #expect(rollout.status == 0, "\(rollout.standardError)")
         #expect(rollout.standardOutput.contains("episode 0 seed 0"))
 
-        let plot = try CommandLine.run(["plot", run, run, "--out", "\(directory)/curves.png"])
+        let plot = try CommandLine.run(["plot", run, "--out", "\(directory)/curves.png"])
         #expect(plot.status == 0, "\(plot.standardError)")
         #expect(FileManager.default.fileExists(atPath: "\(directory)/curves.png"))
+        // Runs are labelled from config.json; equal labels get their folder names, a folder without a
+        // config.json keeps its name.
+        #expect(plot.standardOutput.contains("  LunarLanderContinuous-v1 · PPO · seed 3: \(run)"))
+        try FileManager.default.createDirectory(atPath: "\(directory)/bare", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: "\(run)/metrics.jsonl", toPath: "\(directory)/bare/metrics.jsonl")
+        let twice = try CommandLine.run(["plot", run, run, "\(directory)/bare", "--out", "\(directory)/curves.png", "--log-x"])
+        #expect(twice.status == 0, "\(twice.standardError)")
+        let name = URL(fileURLWithPath: run).lastPathComponent
+        #expect(twice.standardOutput.contains("  LunarLanderContinuous-v1 · PPO · seed 3 (\(name)): \(run)"))
+        #expect(twice.standardOutput.contains("  bare: \(directory)/bare"))
 
         let resume = try CommandLine.run(["train", "--resume", run, "--steps", "4096"])
         #expect(resume.status == 0, "\(resume.standardError)")

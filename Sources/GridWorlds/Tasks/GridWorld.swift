@@ -109,6 +109,8 @@ public final class GridWorld: EpisodicTask {
 
     /// Walks down, then right: a shortest path to the goal.
     public func makeHeuristic() -> any Controller { GridWorldHeuristic(size: size) }
+    /// The only way a grid episode terminates.
+    public var terminationReason: String { "reached the goal" }
 }
 
 /// A shortest path to the bottom-right goal: down until the last row, then right.

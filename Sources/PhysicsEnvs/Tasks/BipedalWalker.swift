@@ -70,6 +70,8 @@ public final class BipedalWalker: EpisodicTask {
     fileprivate var joints: [RevoluteJoint] = []
     private var lowerLegContact = [false, false]
     private var gameOver = false
+    /// Why the last step ended the episode (see `terminationReason`).
+    private var endReason = "ended"
     private var previousShaping: (forward: Double, head: Double)?
     private var scroll = 0.0
     private var terrainGrassLength = terrainGrass
@@ -330,9 +332,11 @@ public final class BipedalWalker: EpisodicTask {
         if gameOver || position.x < 0 {
             terms = .only(.fall, -100)
             terminated = true
+            endReason = "fell"
         }
         if Double(position.x) > Double(terrainLength - terrainGrassLength) * terrainStep {
             terminated = true
+            endReason = "reached the end"
         }
         return StepResult(observation: state.map(Float.init), reward: terms.total, terms: terms.values,
                           isTerminated: terminated, isTruncated: false, info: [:])
@@ -393,6 +397,7 @@ public final class BipedalWalker: EpisodicTask {
     }
 
     public func makeHeuristic() -> any Controller { BipedalWalkerHeuristic() }
+    public var terminationReason: String { endReason }
 }
 
 /// Gymnasium's `BipedalWalkerHeuristics`: a gait state machine (stand on one leg, put the other

@@ -65,6 +65,8 @@ public final class CarRacing: EpisodicTask {
     }
 
     private var generator = SeededGenerator(seed: 0)
+    /// Why the last step ended the episode (see `terminationReason`).
+    private var endReason = "ended"
     private var world: PhysicsWorld?
     private(set) var car: Car?
     private(set) var track: [TrackPoint] = []
@@ -286,12 +288,14 @@ public final class CarRacing: EpisodicTask {
             if tilesVisited == track.count || newLap {
                 terminated = true
                 info["lap_finished"] = 1
+                endReason = "lap finished"
             }
             let p = car.hull.position
             if abs(Double(p.x)) > playfield || abs(Double(p.y)) > playfield {
                 terminated = true
                 info["lap_finished"] = 0
                 terms = .only(.outOfBounds, -100)
+                endReason = "left the playfield"
             }
         }
         info["tiles_visited"] = Double(tilesVisited)
@@ -420,6 +424,7 @@ public final class CarRacing: EpisodicTask {
     }
 
     public func makeHeuristic() -> any Controller { CarRacingHeuristic(environment: self) }
+    public var terminationReason: String { endReason }
 }
 
 /// A pure-pursuit driver for CarRacing (Gymnasium ships none): steer towards a point a few tiles ahead

@@ -74,6 +74,8 @@ public final class LunarLander: EpisodicTask {
     private var legs: [PhysicsBody] = []
     private var legContact = [false, false]
     private var gameOver = false
+    /// Why the last step ended the episode (see `terminationReason`).
+    private var endReason = "ended"
     private var previousShaping: [Double]?
     private var windIndex = 0
     private var torqueIndex = 0
@@ -270,10 +272,12 @@ public final class LunarLander: EpisodicTask {
         if gameOver || abs(state[0]) >= 1 {
             terminated = true
             terms = .only(.crash, -100)
+            endReason = gameOver ? "crashed" : "flew off screen"
         }
         if !lander.isAwake {
             terminated = true
             terms = .only(.landing, 100)
+            endReason = "landed"
         }
         return StepResult(observation: state.map(Float.init), reward: terms.total, terms: terms.values,
                           isTerminated: terminated, isTruncated: false, info: [:])
@@ -329,6 +333,7 @@ public final class LunarLander: EpisodicTask {
     }
 
     public func makeHeuristic() -> any Controller { LunarLanderHeuristic() }
+    public var terminationReason: String { endReason }
 }
 
 /// Gymnasium's `heuristic(env, s)` for the continuous lander: a PD controller on angle and hover height.

@@ -151,6 +151,8 @@ public final class MazeNavigation: EpisodicTask {
     /// Steers towards the goal and turns away from walls ahead: it goes straight for the goal, so the
     /// maze's deception traps it against the first wall.
     public func makeHeuristic() -> any Controller { MazeGreedyController() }
+    /// The only way a maze episode terminates.
+    public var terminationReason: String { "reached the goal" }
 }
 
 /// Turns towards the goal's direction, slowing and turning left when the way ahead is blocked.

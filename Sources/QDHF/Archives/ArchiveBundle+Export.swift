@@ -115,33 +115,35 @@ extension LoadedBundle {
         }
     }
 
-    /// Writes the heatmap, a contact sheet of the top elites' last frames and a clip of each of the
-    /// top `clips` elites.
+    /// Writes the heatmap, a contact sheet of the last frames of `top` elites spread over the archive
+    /// (`diverseElites`, best first) and a clip of each of the best `clips` elites.
     public func writePictures(top: Int = 12, clips: Int = 5, clipSize: RenderSize? = nil) throws {
         let domain = try makeDomain()
         let spec = try domain.makeEnvironment().spec
         let size = try clipSize ?? RenderSize(width: spec.renderWidth / 2, height: spec.renderHeight / 2)
-        try makeArchive().heatmap(title: "\(manifest.domain) archive (\(manifest.measureModel.method)): objective per cell")
+        let method = MeasureMethod(rawValue: manifest.measureModel.method) ?? .groundTruth
+        try makeArchive().heatmap(title: "\(manifest.domain) archive (\(manifest.measureModel.method)): objective per cell",
+                                  measureNames: domain.measureNames(for: method), scaleName: domain.objectiveName)
             .writePNG(to: directory.appendingPathComponent("heatmap.png").path)
-        let count = Swift.min(top, manifest.elites.count)
-        guard count > 0 else { return }
-        var lastFrames: [Frame] = []
+        let picks = manifest.diverseElites(count: top)
+        guard !picks.isEmpty else { return }
+        let clipped = Array(manifest.elites.indices.prefix(clips))
+        var lastFrames: [Int: Frame] = [:]
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("clips"), withIntermediateDirectories: true)
-        for i in 0..<count {
+        for i in Set(picks).union(clipped).sorted() {
             let entry = manifest.elites[i]
             let environment = try domain.makeEnvironment()
             let episode = try Rollout.run(environment, controller: domain.controller(for: solutions[i]), seed: entry.seed, renderSize: size)
-            lastFrames.append(episode.frames[episode.frames.count - 1])
-            if i < clips {
+            lastFrames[i] = episode.frames[episode.frames.count - 1]
+            if clipped.contains(i) {
                 try GIFWriter.write(episode.frames, to: directory.appendingPathComponent("clips/elite_\(entry.index).gif").path,
                                     framesPerSecond: spec.framesPerSecond)
             }
         }
-        if let sheet = Composition.contactSheet(lastFrames, count: lastFrames.count, columns: 4, tileWidth: 240,
-                                                title: "top \(count) elites of \(manifest.elites.count): last frames, best first",
-                                                labels: manifest.elites.prefix(count).map { e in
-                                                    "#\(e.index) " + (e.episodeReturn.map { String(format: "return %.0f", $0) } ?? String(format: "objective %.1f", e.objective))
-                                                }) {
+        let names = domain.measureNames(for: MeasureMethod(rawValue: manifest.measureModel.method) ?? .groundTruth)
+        if let sheet = Composition.contactSheet(picks.map { lastFrames[$0]! }, count: picks.count, columns: 4, tileWidth: 240,
+                                                title: "\(picks.count) of \(manifest.elites.count) elites spread over the archive, best first: #index (\(names.joined(separator: ", "))) objective",
+                                                labels: picks.map { manifest.tileLabel($0) }) {
             try sheet.writePNG(to: directory.appendingPathComponent("contact_sheet.png").path)
         }
     }
@@ -185,11 +187,24 @@ extension ArchiveBundle {
 }
 
 extension GridArchive {
-    /// A heatmap of the objective per cell (first measure across, second up).
-    public func heatmap(title: String) -> Heatmap {
+    /// A heatmap of the objective per cell (first measure across, second up), its axes named by
+    /// `measureNames` over the archive's bounds and its colour bar by `scaleName`.
+    public func heatmap(title: String, measureNames: [String] = ["measure 1", "measure 2"], scaleName: String = "objective") -> Heatmap {
         let (rows, columns) = (dimensions[1], dimensions[0])
         var values = Array(repeating: [Double?](repeating: nil, count: columns), count: rows)
         for elite in elites { values[elite.cell % rows][elite.cell / rows] = elite.objective }
-        return Heatmap(title: title, values: values)
+        func axis(_ d: Int) -> Heatmap.Axis? {
+            guard d < measureNames.count, lowerBounds[d] < upperBounds[d] else { return nil }
+            return Heatmap.Axis(name: measureNames[d], range: lowerBounds[d]...upperBounds[d])
+        }
+        return Heatmap(title: title, values: values, xAxis: axis(0), yAxis: axis(1), scaleName: scaleName)
+    }
+}
+
+extension QDDomain {
+    /// Names for the measures an archive of `method` is binned by: the domain's own for ground-truth
+    /// measures, numbered learned ones otherwise (their units are the model's).
+    public func measureNames(for method: MeasureMethod) -> [String] {
+        method == .groundTruth ? measureNames : measureNames.indices.map { "learned measure \($0 + 1) (\(method.rawValue))" }
     }
 }

@@ -12,7 +12,7 @@ import PhysicsEnvs
 /// - `policies.safetensors`: tensor `solutions` (elites × parameters, float32), in manifest order;
 /// - `measures.safetensors`: the measure model's weights (a learned projection `linear.weight|bias`,
 ///   or PCA `mean` and `components`; absent for ground-truth measures);
-/// - `heatmap.png`, `contact_sheet.png` (last frame of the top elites) and `clips/elite_<index>.gif`.
+/// - `heatmap.png`, `contact_sheet.png` (last frames of elites spread over the archive) and `clips/elite_<index>.gif`.
 ///
 /// Python reads it with `json` and `safetensors.numpy.load_file`.
 public struct ArchiveBundle: Codable, Equatable, Sendable {

@@ -29,6 +29,8 @@ public final class LanderStyles: QDDomain {
     public var solutionBounds: ClosedRange<Float> { -1...1 }
     public var initialSolution: [Float] { Array(repeating: 0, count: solutionSize) }
     public var groundTruthRanges: [ClosedRange<Double>] { [-1...1, 0...1] }
+    public var measureNames: [String] { ["final x (screen half-widths)", "episode length (fraction of the limit)"] }
+    public var objectiveName: String { "objective: (return + 200) / 5" }
     public var featureSize: Int { 2 * Self.trajectoryPoints }
     public var featureDescription: String { "(x, y) of the lander at steps 50, 100, …, 500 (last state held)" }
     public var policyLayout: String { "linear-tanh policy a = tanh(W·s + b): W (2×8, row-major), then b (2)" }

@@ -24,6 +24,8 @@ public final class MazeDomain: QDDomain {
     public var solutionBounds: ClosedRange<Float> { -1...1 }
     public var initialSolution: [Float] { Array(repeating: 0, count: solutionSize) }
     public var groundTruthRanges: [ClosedRange<Double>] { [0...12, 0...12] }
+    public var measureNames: [String] { ["final x (m)", "final y (m)"] }
+    public var objectiveName: String { "objective: progress to the goal (%)" }
     public var featureSize: Int { 2 * Self.trajectoryPoints }
     public var featureDescription: String { "(x, y) of the robot at steps 60, 120, …, 600, divided by 12" }
     public var preferredEmitter: EmitterKind { .isoLine }

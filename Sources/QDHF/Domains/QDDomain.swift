@@ -32,6 +32,10 @@ public protocol QDDomain: AnyObject, Sendable {
     var solutionBounds: ClosedRange<Float> { get }
     var initialSolution: [Float] { get }
     var groundTruthRanges: [ClosedRange<Double>] { get }
+    /// The ground-truth measures' names with units, for heatmap axes (e.g. "landing x (−1…1, screen half-widths)").
+    var measureNames: [String] { get }
+    /// What the objective is, for colour bars (e.g. "objective: (return + 200) / 5").
+    var objectiveName: String { get }
     var featureSize: Int { get }
     /// What f(x) is, for bundle manifests.
     var featureDescription: String { get }
@@ -77,6 +81,8 @@ public enum EmitterKind: String, Codable, Sendable {
 
 extension QDDomain {
     public var preferredEmitter: EmitterKind { .gaussian }
+    public var measureNames: [String] { groundTruthRanges.indices.map { "measure \($0 + 1)" } }
+    public var objectiveName: String { "objective" }
     /// The lander's budgets, a middle ground for a new domain.
     public var runDefaults: QDRunDefaults { QDRunDefaults(judgments: 400, iterations: 200, batchSize: 50, gridSize: 20) }
 
@@ -108,6 +114,8 @@ public final class ArmDomain: QDDomain {
     public var solutionBounds: ClosedRange<Float> { arm.solutionBounds }
     public var initialSolution: [Float] { Array(repeating: 0, count: arm.joints) }
     public var groundTruthRanges: [ClosedRange<Double>] { arm.measureRanges }
+    public var measureNames: [String] { ["end effector x (arm lengths)", "end effector y (arm lengths)"] }
+    public var objectiveName: String { "objective: 100 · (1 − variance of angles / π)" }
     public var featureSize: Int { 2 * arm.joints }
     public var featureDescription: String { "[cos(cumsum θ), sin(cumsum θ)]" }
     public var policyLayout: String { "joint angles (radians, each relative to the previous link), held as PlanarArm-v1's action" }

@@ -13,7 +13,7 @@ enum ArchiveCommand {
 
     export  writes a self-contained policy archive from a `sandbox qdhf` run: manifest.json,
             policies.safetensors, measures.safetensors, heatmap.png, contact_sheet.png (last frames of
-            the top K elites, default 12) and clips/elite_<i>.gif for the top N (default 5)
+            K elites spread over the archive, default 12) and clips/elite_<i>.gif for the top N (default 5)
     show    checks a bundle and lists its top elites: objective, measures, ground truth, return
     replay  re-runs elites (all, or --elite I) and checks that each reproduces its recorded objective and
             measures; exit status 1 if one does not. --clip writes the elite's episode
@@ -38,7 +38,7 @@ enum ArchiveCommand {
             let target = URL(fileURLWithPath: out)
             try loaded.manifest.write(solutions: loaded.solutions, measureModelFile: loaded.manifest.measureModel.file.map { source.appendingPathComponent($0) }, to: target)
             let bundle = try ArchiveBundle.load(from: target)
-            print("rendering the top \(Swift.min(top, bundle.manifest.elites.count)) elites' episodes…")
+            print("rendering the episodes of \(Swift.min(top, bundle.manifest.elites.count)) elites spread over the archive…")
             fflush(stdout)
             try bundle.writePictures(top: top, clips: clips)
             print("exported \(bundle.manifest.elites.count) elites of \(bundle.manifest.domain) (\(bundle.manifest.task)) to \(target.path)")
@@ -68,8 +68,7 @@ enum ArchiveCommand {
             try arguments.checkAllUsed()
             let clipFormat = try clip.map { path -> ClipFormat in
                 guard elite != nil else { throw UsageError("--clip needs --elite I (which elite to show)") }
-                let format = try ClipFormat(path: path)
-                try format.checkAvailable(for: path)
+                let format = try PictureOutputs.clipFormat(path)
                 try prepareOutput(path)
                 return format
             }

@@ -54,8 +54,7 @@ enum EvalCommand {
         let environment = try policy.makeEnvironment(in: SandboxCLI.tasks)
         let rewardModel = try rewardModelPath.map { try RewardModelLoader.load(path: $0, spec: environment.spec) }
         let clipFormat = try clip.map { p -> ClipFormat in
-            let format = try ClipFormat(path: p)
-            try format.checkAvailable(for: p)
+            let format = try PictureOutputs.clipFormat(p)
             try prepareOutput(p)
             return format
         }

@@ -41,6 +41,7 @@ enum LabelCommand {
         }
         let clips = arguments.string("clips")
         let screenshot = arguments.string("screenshot")
+        if let screenshot { try PictureOutputs.checkPNG(screenshot, option: "--screenshot") }
         try arguments.checkAllUsed()
         guard FileManager.default.fileExists(atPath: storePath) else {
             throw UsageError("no label store at \(storePath); make one with `sandbox queries make --store \(storePath) --task ID` or start `sandbox pbrl --teacher human --store \(storePath)`")
@@ -65,6 +66,7 @@ enum LabelCommand {
         guard let taskID = arguments.string("task") else { throw UsageError("label --ranking needs --task ID") }
         guard let out = arguments.string("out") else { throw UsageError("label --ranking needs --out HIERARCHY.json") }
         let screenshot = arguments.string("screenshot")
+        if let screenshot { try PictureOutputs.checkPNG(screenshot, option: "--screenshot") }
         try arguments.checkAllUsed()
         let spec = try SandboxCLI.tasks.spec(for: taskID)
         try prepareOutput(out)

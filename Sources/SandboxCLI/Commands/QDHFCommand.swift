@@ -92,9 +92,11 @@ enum QDHFCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try writeAtomically(try encoder.encode(metrics.filter { $0.value.isFinite }), to: directory.appendingPathComponent("summary.json"))
-        try experiment.groundTruthArchive().heatmap(title: "\(method.rawValue): final archive in the ground-truth grid")
+        try experiment.groundTruthArchive().heatmap(title: "\(method.rawValue): final archive in the ground-truth grid",
+                                                    measureNames: domain.measureNames, scaleName: domain.objectiveName)
             .writePNG(to: directory.appendingPathComponent("heatmap_ground_truth.png").path)
-        try experiment.archive.heatmap(title: "\(method.rawValue): archive over its own measures")
+        try experiment.archive.heatmap(title: "\(method.rawValue): archive over its own measures",
+                                       measureNames: domain.measureNames(for: method), scaleName: domain.objectiveName)
             .writePNG(to: directory.appendingPathComponent("heatmap_archive.png").path)
         let bundleURL = directory.appendingPathComponent("archive")
         try FileManager.default.createDirectory(at: bundleURL, withIntermediateDirectories: true)

@@ -21,17 +21,13 @@ enum ReplayCommand {
         let sizeText = arguments.string("size")
         try arguments.checkAllUsed()
 
+        let clipFormat = try clip.map { try PictureOutputs.clipFormat($0) }
+        if let sheet { try PictureOutputs.checkPNG(sheet, option: "--sheet") }
         let record = try EpisodeRecord.read(from: URL(fileURLWithPath: file))
+        for output in [clip, sheet].compactMap({ $0 }) { try prepareOutput(output) }
         let spec = try SandboxCLI.tasks.spec(for: record.task)
         var size: RenderSize?
         if let sizeText { size = try RenderSize(parsing: sizeText) }
-        let clipFormat = try clip.map { path -> ClipFormat in
-            let format = try ClipFormat(path: path)
-            try format.checkAvailable(for: path)
-            try prepareOutput(path)
-            return format
-        }
-        if let sheet { try prepareOutput(sheet) }
         let renderSize = (clip != nil || sheet != nil) ? try (size ?? RenderSize(width: spec.renderWidth, height: spec.renderHeight)) : nil
         let result = try Rollout.replay(record, in: SandboxCLI.tasks, path: file, renderSize: renderSize)
         let r = result.episode.record
@@ -45,7 +41,8 @@ enum ReplayCommand {
             try clipFormat.write(result.episode.frames, to: clip, framesPerSecond: spec.framesPerSecond)
             print("  clip  \(clip)")
         }
-        if let sheet, let image = Composition.contactSheet(result.episode.frames, title: "\(record.taskID) seed \(record.seed)") {
+        if let sheet, let image = Composition.contactSheet(result.episode.frames, title: String(format: "%@  seed %llu  return %.1f", record.taskID, record.seed, r.episodeReturn),
+                                                           outcome: result.episode.outcome) {
             try image.writePNG(to: sheet)
             print("  sheet \(sheet)")
         }

@@ -10,13 +10,14 @@ enum RolloutCommand {
                            [--clip FILE.gif|FILE.mp4] [--size WxH] [--record FILE.json] [--sheet FILE.png]
                            [--option KEY=VALUE ...]
 
-    Runs K episodes (seeds N, N+1, ...) and prints each one's return and length, one line each.
+    Runs K episodes (seeds N, N+1, ...) and prints each one's return, length and end (e.g. terminated
+    (landed), truncated), one line each.
       --policy     random (uniform actions), heuristic (the task's built-in controller; the default), or a
                    trained policy (policy.safetensors, a checkpoint or a run folder; --task may then be omitted)
       --clip       write each episode as an animated GIF or an MP4 (MP4 needs ffmpeg)
       --size       frame size for clips and sheets, e.g. 600x400 (default: the task's)
       --record     write each episode's replay record (JSON)
-      --sheet      write a contact sheet PNG of each episode
+      --sheet      write a contact sheet PNG of each episode; its last tile says how the episode ended
       --option     a task option, e.g. --option gravity=-9.8 (see `sandbox tasks`)
     With several episodes, file names get -e0, -e1, ... before the extension.
     """
@@ -53,10 +54,9 @@ enum RolloutCommand {
         let needsFrames = clip != nil || sheet != nil
         let renderSize = needsFrames ? try (size ?? RenderSize(width: spec.renderWidth, height: spec.renderHeight)) : nil
         let clipFormat = try clip.map { path -> ClipFormat in
-            let format = try ClipFormat(path: path)
-            try format.checkAvailable(for: path)
-            return format
+            try PictureOutputs.clipFormat(path)
         }
+        if let sheet { try PictureOutputs.checkPNG(sheet, option: "--sheet") }
         func path(_ base: String?, episode: Int) -> String? {
             guard let base else { return nil }
             guard episodes > 1 else { return base }
@@ -80,14 +80,15 @@ enum RolloutCommand {
             let episode = try Rollout.run(environment, controller: controller, seed: episodeSeed, maxSteps: maxSteps, renderSize: renderSize)
             let r = episode.record
             returns.append(r.episodeReturn)
-            let end = r.terminated ? "terminated" : (r.truncated ? "truncated" : "stopped")
+            let end = r.terminated ? "terminated (\(episode.outcome))" : (r.truncated ? "truncated" : "stopped")
             print(String(format: "episode %d seed %llu return %.2f length %d %@", e, episodeSeed, r.episodeReturn, r.length, end))
             if let p = path(clip, episode: e), let clipFormat {
                 try clipFormat.write(episode.frames, to: p, framesPerSecond: spec.framesPerSecond)
                 print("  clip   \(p)")
             }
             if let p = path(sheet, episode: e), let image = Composition.contactSheet(
-                episode.frames, title: "\(spec.id)  seed \(episodeSeed)  return \(String(format: "%.1f", r.episodeReturn))") {
+                episode.frames, title: "\(spec.id)  seed \(episodeSeed)  return \(String(format: "%.1f", r.episodeReturn))",
+                outcome: episode.outcome) {
                 try image.writePNG(to: p)
                 print("  sheet  \(p)")
             }

@@ -134,6 +134,11 @@ public protocol Environment: AnyObject {
 
     /// A controller that acts sensibly in this task (Gymnasium's heuristics for the lander and the walker).
     func makeHeuristic() -> any Controller
+
+    /// Why the last step terminated the episode, in a few words for people ("landed", "crashed",
+    /// "fell", "reached the goal"). Asked only right after a step with `isTerminated`; a task that does
+    /// not say gets "ended".
+    var terminationReason: String { get }
 }
 
 extension Environment {
@@ -143,6 +148,8 @@ extension Environment {
         render(into: &frame)
         return frame
     }
+
+    public var terminationReason: String { "ended" }
 
     /// Draws the current state at the task's size for people (600×400).
     public func render() -> Frame { render(width: spec.renderWidth, height: spec.renderHeight) }

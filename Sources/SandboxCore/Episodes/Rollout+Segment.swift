@@ -10,6 +10,19 @@ public struct SegmentClip: Sendable {
     /// For a segment that runs past its episode's termination: the index of the frame the episode
     /// ended on; later frames hold it. Nil when the episode goes on past the segment.
     public var endFrame: Int? = nil
+    /// How the episode stood at the segment's last step: `.running` when it goes on past the segment,
+    /// otherwise how it ended (recomputed on replay, so old records have it too).
+    public var outcome: EpisodeOutcome = .running
+
+    /// The segment's return: the sum of its reward terms over its steps.
+    public var segmentReturn: Double { termTrace.reduce(0) { $0 + $1.reduce(0, +) } }
+
+    /// The return after each frame: 0 at the first frame, then the running sum over the steps
+    /// (length + 1 values, aligned with `frames`).
+    public var cumulativeReturns: [Double] {
+        var sum = 0.0
+        return [0] + termTrace.map { sum += $0.reduce(0, +); return sum }
+    }
 }
 
 extension Rollout {
@@ -32,6 +45,7 @@ extension Rollout {
         var frame = Frame(uninitializedWidth: renderSize.width, height: renderSize.height)
         var frames: [Frame] = []
         var terms: [[Double]] = []
+        var outcome = EpisodeOutcome.running
         frames.reserveCapacity(length + 1)
         let end = Swift.min(start + length, record.actions.count)
         for step in 0..<end {
@@ -45,12 +59,13 @@ extension Rollout {
                 frames.append(frame)
                 terms.append(result.terms)
             }
+            if result.isDone { outcome = EpisodeOutcome(result, in: environment) }
         }
         for _ in end..<(start + length) {
             frames.append(frame)
             terms.append([Double](repeating: 0, count: spec.rewardTerms.count))
         }
         return SegmentClip(frames: frames, termTrace: terms, rewardTerms: spec.rewardTerms,
-                           endFrame: end < start + length ? end - start : nil)
+                           endFrame: end < start + length ? end - start : nil, outcome: outcome)
     }
 }

@@ -8,6 +8,8 @@ public struct Episode: Sendable {
     /// Reward terms per step, aligned with the task's `rewardTerms`.
     public var termTrace: [[Double]]
     public var observations: [[Float]]
+    /// How the episode ended (`.running` when `maxSteps` stopped it first).
+    public var outcome: EpisodeOutcome = .running
 }
 
 /// Runs and replays episodes.
@@ -28,6 +30,7 @@ public enum Rollout {
         var total = 0.0
         var sums = [Double](repeating: 0, count: environment.spec.rewardTerms.count)
         var terminated = false, truncated = false
+        var outcome = EpisodeOutcome.running
         if let size = renderSize { frames.append(environment.render(width: size.width, height: size.height)) }
         let limit = maxSteps ?? Int.max
         while actions.count < limit {
@@ -44,7 +47,10 @@ public enum Rollout {
             if let size = renderSize { frames.append(environment.render(width: size.width, height: size.height)) }
             terminated = result.isTerminated
             truncated = result.isTruncated
-            if result.isDone { break }
+            if result.isDone {
+                outcome = EpisodeOutcome(result, in: environment)
+                break
+            }
         }
         let spec = environment.spec
         let record = EpisodeRecord(
@@ -52,7 +58,7 @@ public enum Rollout {
             options: environment.options, seed: seed, actions: actions, episodeReturn: total, length: actions.count,
             termSums: Dictionary(uniqueKeysWithValues: zip(spec.rewardTerms, sums)),
             terminated: terminated, truncated: truncated, digest: digest.hex)
-        return Episode(record: record, frames: frames, termTrace: terms, observations: observations)
+        return Episode(record: record, frames: frames, termTrace: terms, observations: observations, outcome: outcome)
     }
 
     /// The outcome of replaying a record.
