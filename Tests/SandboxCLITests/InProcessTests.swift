@@ -22,7 +22,7 @@ struct InProcessTests {
         #expect(SandboxCLI.run(["nonsense"]) == 2)
         #expect(SandboxCLI.run(["train"]) == 2)
         #expect(SandboxCLI.run(["train", "--task", "LunarLanderContinuous-v1", "--algo", "dqn"]) == 2)
-        #expect(SandboxCLI.run(["train", "--task", "Pendulum-v1", "--algo", "ppo"]) == 1)
+        #expect(SandboxCLI.run(["train", "--task", "Pendulum-v1", "--algo", "ppo"]) == 2)
         #expect(SandboxCLI.run(["tasks", "stray"]) == 2)
     }
 
@@ -42,7 +42,7 @@ struct InProcessTests {
         #expect(SandboxCLI.run(["replay", "\(directory)/grid.json"]) == 0)
         let record = try EpisodeRecord.read(from: URL(fileURLWithPath: "\(directory)/grid.json"))
         #expect(record.terminated && record.actions.allSatisfy { $0.count == 1 })
-        #expect(SandboxCLI.run(["train", "--task", "GridWorld-v1", "--algo", "ppo", "--steps", "64", "--out", "\(directory)/runs"]) == 1)
+        #expect(SandboxCLI.run(["train", "--task", "GridWorld-v1", "--algo", "ppo", "--steps", "64", "--out", "\(directory)/runs"]) == 2)
         #expect(!FileManager.default.fileExists(atPath: "\(directory)/runs"))
     }
 }

@@ -139,8 +139,8 @@ struct ReliabilityTests {
         let result = try CommandLine.run(["pbrl", "--task", "LunarLanderContinuous", "--algo", "ppo", "--teacher", "human", "--labels", "10",
                                           "--steps", "1024", "--segment", "20", "--hyperparameter", "environmentCount=1",
                                           "--hyperparameter", "stepsPerEnvironment=1024", "--hyperparameter", "epochs=1", "--out", directory])
-        #expect(result.status == 1)
-        #expect(result.standardOutput.contains("no reward model was fitted"), "\(result.standardOutput)")
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("no usable answer arrived, so no reward model was fitted and none is saved"), "\(result.standardOutput)")
         let run = try #require(try FileManager.default.contentsOfDirectory(atPath: directory).first.map { "\(directory)/\($0)" })
         #expect(!FileManager.default.fileExists(atPath: "\(run)/reward_model.safetensors"))
     }

@@ -106,7 +106,7 @@ struct TaskConformanceTests {
     func gymnasiumTimeLimits() throws {
         let limits = Dictionary(uniqueKeysWithValues: SandboxCLI.tasks.specs.map { ($0.name, $0.maxEpisodeSteps) })
         #expect(limits == ["LunarLanderContinuous": 1000, "BipedalWalker": 1600, "BipedalWalkerHardcore": 2000, "CarRacing": 1000, "PlanarArm": 30, "MazeNavigation": 600,
-                           "GridWorld": 50])
+                           "GridWorld": 50, "Delivery": 100])
     }
 
     @Test("bad actions are errors; out-of-range actions are clipped", arguments: taskIDs)

@@ -148,7 +148,7 @@ struct PreferenceCommandTests {
                                           "--ending-share", "0.5", "--nonpositive-reward"])
         #expect(output.status == 0, "\(output.standardError)")
         #expect(output.standardOutput.contains("sandbox label --store \(store)"))
-        #expect(output.standardOutput.contains("3 labels asked, 0 answered"), "\(output.standardOutput)")
+        #expect(output.standardOutput.contains("3 queries were asked but no usable answer arrived"), "\(output.standardOutput)")
         #expect(output.standardOutput.contains("note: PPO trains whole rollouts of 16384 steps (16 copies × 1024), so this run takes 16384 steps"))
         // pbrl.json records the loop's recipe next to config.json.
         let runName = try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.contains("__prefppo__") } ?? "missing"

@@ -75,6 +75,9 @@ public final class Delivery: EpisodicTask {
                           isTruncated: false, info: ["row": Double(state / DeliveryBoard.side), "column": Double(state % DeliveryBoard.side)])
     }
 
+    /// Why the episode ended: the goal, or a sheep.
+    public var terminationReason: String { board.cells[state] == .sheep ? "hit a sheep" : "delivered" }
+
     // MARK: render
 
     public func render(into frame: inout Frame) {

@@ -17,7 +17,7 @@ extension ArchiveBundle {
             throw .inconsistent("the manifest's task_version is \(taskVersion), but this build's \(self.domain) domain runs \(name)-v\(version); export the archive again with this build")
         }
         guard solutionSize == domain.solutionSize else {
-            throw .inconsistent("solution_size is \(solutionSize), but a \(self.domain) policy has \(domain.solutionSize) parameters")
+            throw .inconsistent("solution_size is \(solutionSize), but a policy of the \(self.domain) domain has \(domain.solutionSize) parameters")
         }
     }
 

@@ -223,9 +223,11 @@ enum PBRLCommand {
             return 130
         }
         guard preference.hasFitted else {
-            print("done: \(trainer.globalStep) steps, \(preference.labelsUsed) queries asked, but no answer arrived, so no reward model was fitted and none is saved;"
-                  + " the agent trained on an unfitted reward. Answer the queries (sandbox label --store \(preference.store.path)) and resume with --steps")
-            return 1
+            let why = preference.labelsUsed == 0 ? "no query was due yet (the run ended before its first feedback round)"
+                : "\(preference.labelsUsed) queries were asked but no usable answer arrived"
+            print("done: \(trainer.globalStep) steps; \(why), so no reward model was fitted and none is saved, and the agent trained on an unfitted reward."
+                  + (preference.labelsUsed == 0 ? "" : " Answer the queries (sandbox label --store \(preference.store.path)) and continue with: sandbox pbrl --resume \(run.url.path) --steps N"))
+            return 0
         }
         let metrics = run.readMetrics()
         let accuracy = metrics.last(where: { $0["pbrl/label_accuracy"] != nil })?["pbrl/label_accuracy"] ?? .nan
