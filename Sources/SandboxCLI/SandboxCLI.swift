@@ -119,12 +119,13 @@ commands:
   queries make|answer|export|import|show  preference queries in a crash-safe label store
   fit-reward --store F --task ID --out M  fit a Bradley–Terry reward ensemble to answered queries
   pbrl --task ID --algo sac|ppo --teacher T  preference-based RL (PEBBLE / PrefPPO), simulated or human teacher
+  cpl --task ID --store FILE.db           Contrastive Preference Learning: a policy straight from answered queries
   qdhf --domain arm|maze|lander --method M --out DIR  quality diversity with measures learned from similarity judgments
   archive export|show|replay|import       policy archives (bundles) from qdhf runs
   label --store FILE.db                   the labelling window: answer pair and triplet queries (or --terminal)
   label --ranking --task ID --out F.json  rank a task's reward terms for hierarchical feedback (HERON)
   labels stats --store FILE.db            per-annotator counts, skip/equal rates, agreement, response times
-  regret study|fit-labels                 partial return or regret? Knox et al.'s delivery study; which model fits a person
+  regret study|teacher|fit-labels         partial return or regret? Knox et al.'s delivery study; an expert's regret; which model fits a person
 
 Run `sandbox <command> --help` for a command's options.
 """
@@ -140,6 +141,7 @@ private let commands: [String: (inout Arguments) throws -> Int32] = [
     "queries": QueriesCommand.run,
     "fit-reward": FitRewardCommand.run,
     "pbrl": PBRLCommand.run,
+    "cpl": CPLCommand.run,
     "qdhf": QDHFCommand.run,
     "archive": ArchiveCommand.run,
     "label": LabelCommand.run,
@@ -149,12 +151,12 @@ private let commands: [String: (inout Arguments) throws -> Int32] = [
 private let helpTexts: [String: String] = [
     "tasks": TasksCommand.help, "rollout": RolloutCommand.help, "replay": ReplayCommand.help, "pair": PairCommand.help,
     "train": TrainCommand.help, "eval": EvalCommand.help, "plot": PlotCommand.help,
-    "queries": QueriesCommand.help, "fit-reward": FitRewardCommand.help, "pbrl": PBRLCommand.help, "qdhf": QDHFCommand.help,
+    "queries": QueriesCommand.help, "fit-reward": FitRewardCommand.help, "pbrl": PBRLCommand.help, "cpl": CPLCommand.help, "qdhf": QDHFCommand.help,
     "archive": ArchiveCommand.help, "label": LabelCommand.help, "labels": LabelsCommand.help, "regret": RegretCommand.help,
 ]
 
 /// The commands in the order `sandbox --help` lists them.
-let commandOrder = ["tasks", "rollout", "replay", "pair", "train", "eval", "plot", "queries", "fit-reward", "pbrl", "qdhf",
+let commandOrder = ["tasks", "rollout", "replay", "pair", "train", "eval", "plot", "queries", "fit-reward", "pbrl", "cpl", "qdhf",
                     "archive", "label", "labels", "regret"]
 
 /// The README's command reference, made from the tool's own help texts (`sandbox help --markdown`), so

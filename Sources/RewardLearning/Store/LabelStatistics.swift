@@ -48,7 +48,10 @@ extension LabelStore {
                 let episode = try Rollout.replay(try episode(reference.episode), in: tasks).episode
                 returns[reference.episode] = episode.termTrace.map { $0.reduce(0, +) }
             }
-            return returns[reference.episode]![reference.start..<(reference.start + reference.length)].reduce(0, +)
+            // A segment may run past a terminated episode's end (absorbing steps, worth 0 here).
+            let rewards = returns[reference.episode]!
+            let end = Swift.min(reference.start + reference.length, rewards.count)
+            return reference.start < end ? rewards[reference.start..<end].reduce(0, +) : 0
         }
 
         return try order.map { annotator in

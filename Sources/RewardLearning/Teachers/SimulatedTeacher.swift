@@ -89,7 +89,7 @@ public enum TeacherError: Error, CustomStringConvertible {
             return "hierarchy: needs a file, e.g. --teacher hierarchy:ranking.json (make one with sandbox label --ranking --task ID --out ranking.json)"
         case .hierarchyInLoop(let name):
             return "a preference loop asks a simulated teacher or people, not '\(name)'; a hierarchy answers stored queries: sandbox queries answer --teacher \(name)"
-        case .unknown(let name): return "unknown teacher '\(name)'; use one of \(SimulatedTeacher.presetNames.joined(separator: ", ")), hierarchy:FILE.json (queries answer) or human (pbrl)"
+        case .unknown(let name): return "unknown teacher '\(name)'; use one of \(SimulatedTeacher.presetNames.joined(separator: ", ")), hierarchy:FILE.json (queries answer), regret:EXPERT (an expert's run folder or policy file) or human (pbrl)"
         }
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 import SandboxCore
 
 /// Answers a label store's pending pair queries as a simulated person: a B-Pref teacher on the
-/// segments' true returns, or a reward hierarchy (HERON) on their per-term returns. What
+/// segments' true returns, a reward hierarchy (HERON) on their per-term returns, or a regret teacher
+/// on their regret under an expert (`ExpertValues`; absorbing steps worth 0 whatever the endings). What
 /// `sandbox queries answer` runs; each answer is saved as it is made, so a killed run loses nothing.
 ///
 /// Segments are replayed from their episodes. Steps past a terminated episode's end (absorbing steps)
@@ -14,6 +15,7 @@ public final class StoreTeacher {
     public let tasks: TaskRegistry
     private var teacher: SimulatedTeacher
     private let hierarchy: RewardHierarchy?
+    private let regret: ExpertValues?
     private var episodes: [Int64: Episode] = [:]
 
     /// A teacher from `specification` (a preset or `hierarchy:FILE`; `human` is refused).
@@ -25,9 +27,15 @@ public final class StoreTeacher {
         case .simulated(let preset):
             teacher = SimulatedTeacher(try SimulatedTeacher.preset(preset), seed: seed)
             hierarchy = nil
+            regret = nil
         case .hierarchy(let path):
             hierarchy = try RewardHierarchy.read(from: URL(fileURLWithPath: path), tasks: tasks)
             teacher = SimulatedTeacher(try SimulatedTeacher.preset("oracle"), seed: seed)
+            regret = nil
+        case .regret(let expert):
+            regret = try ExpertValues(expertPath: expert, tasks: tasks)
+            teacher = SimulatedTeacher(try SimulatedTeacher.preset("oracle"), seed: seed)
+            hierarchy = nil
         case .human:
             throw StoreTeacherError.human
         }
@@ -39,6 +47,7 @@ public final class StoreTeacher {
     @discardableResult
     public func answerPending(in store: LabelStore, as annotator: String, onAnswer: (Int64, Answer) -> Void = { _, _ in }) throws -> Int {
         let pending = try store.pendingQueries(annotator: annotator, kind: .pair)
+        if let regret { return try answerByRegret(pending, values: regret, in: store, as: annotator, onAnswer: onAnswer) }
         if let hierarchy, let task = try store.task, task != hierarchy.task {
             throw StoreTeacherError.otherTask(hierarchy: hierarchy.task, store: task)
         }
@@ -53,6 +62,27 @@ public final class StoreTeacher {
                 ?? teacher.answer(first: try rewards(query.first, in: store), second: try rewards(query.second, in: store), returnRange: range)
             try store.add(answer: answer, to: query.id, annotator: annotator, responseTime: Date().timeIntervalSince(started))
             onAnswer(query.id, answer)
+        }
+        return pending.count
+    }
+
+    /// Regret answers, in chunks whose values are computed on all workers, each answer saved as made.
+    private func answerByRegret(_ pending: [StoredQuery], values: ExpertValues, in store: LabelStore, as annotator: String,
+                                onAnswer: (Int64, Answer) -> Void) throws -> Int {
+        var records: [Int64: EpisodeRecord] = [:]
+        func segment(_ reference: SegmentReference) throws -> (record: EpisodeRecord, start: Int, length: Int) {
+            if records[reference.episode] == nil { records[reference.episode] = try store.episode(reference.episode) }
+            return (records[reference.episode]!, reference.start, reference.length)
+        }
+        for chunk in stride(from: 0, to: pending.count, by: 16).map({ Array(pending[$0..<Swift.min($0 + 16, pending.count)]) }) {
+            let started = Date()
+            let regrets = try values.regrets(try chunk.flatMap { [try segment($0.first), try segment($0.second)] })
+            let perQuery = Date().timeIntervalSince(started) / Double(chunk.count)
+            for (i, query) in chunk.enumerated() {
+                let answer = RegretComparison.answer(firstRegret: regrets[2 * i].regret, secondRegret: regrets[2 * i + 1].regret)
+                try store.add(answer: answer, to: query.id, annotator: annotator, responseTime: perQuery)
+                onAnswer(query.id, answer)
+            }
         }
         return pending.count
     }

@@ -7,7 +7,7 @@ import RewardLearning
 
 enum PBRLCommand {
     static let help = """
-    usage: sandbox pbrl --task ID --algo sac|ppo --teacher oracle|noisy|myopic|skip|equal|mistake|human
+    usage: sandbox pbrl --task ID --algo sac|ppo --teacher oracle|noisy|myopic|skip|equal|mistake|regret:EXPERT|human
                         [--labels N] [--per-round N] [--segment L] [--sampler uniform|disagreement|entropy]
                         [--steps N] [--seed S] [--store FILE.db] [--out DIR] [--ensemble K] [--endings learned|zero|terminal|off]
                         [--demonstrations K] [--demonstration-share F] [--ending-share F] [--feedback-fraction F]
@@ -26,6 +26,10 @@ enum PBRLCommand {
     FILE.db --terminal`. The reward is refitted whenever new answers arrive (any annotator's), and a new
     round of queries waits until fewer than --per-round are unanswered. Until the first answers arrive,
     PEBBLE keeps exploring with its state-entropy reward.
+    --teacher regret:EXPERT (a policy file or run folder of `sandbox train` on the task) answers as Knox
+    et al. 2022's regret teacher: the segment with the lower regret V(s₀) − (Σ r + V(s_end)) under the
+    expert is preferred, V computed exactly by replaying the episode and letting the expert finish it
+    (`sandbox regret teacher` shows the values). Steps after a termination are worth 0 to it.
     --endings says what the steps after a termination are worth (a segment can run past an episode's end):
       learned  the model learns the ended state's reward and the teacher counts the last reward on each
                such step; at a termination the agent receives γ/(1 − γ) times the ended state's reward;
@@ -125,7 +129,7 @@ enum PBRLCommand {
         let name = algorithm == .sac ? "pebble" : "prefppo"
         // A store given with --store is opened (and checked) before the run folder is made.
         let givenStore = try storePath.map { try LabelStore(path: $0) }
-        let answerer = try teacher.makeAnswerer(seed: seed, endings: endings)
+        let answerer = try teacher.makeAnswerer(seed: seed, endings: endings, tasks: SandboxCLI.tasks)
         let run = try RunDirectory.create(under: URL(fileURLWithPath: out), task: spec.name, algorithm: name, seed: seed)
         let (store, preference) = try run.removingIfUnstarted {
             let store = try givenStore ?? LabelStore(path: run.url.appendingPathComponent("labels.db").path)
@@ -176,7 +180,7 @@ enum PBRLCommand {
             throw UsageError("the run's label store \(settings.store) is missing; restore it to resume (the run's answers are there)")
         }
         let store = try LabelStore(path: settings.store)
-        let answerer = try settings.teacher.makeAnswerer(seed: configuration.seed, endings: settings.endings)
+        let answerer = try settings.teacher.makeAnswerer(seed: configuration.seed, endings: settings.endings, tasks: SandboxCLI.tasks)
         let preference = try PreferenceLoop(trainer: trainer, model: model, store: store, answerer: answerer,
                                             configuration: settings.loop, totalSteps: configuration.totalSteps,
                                             seed: configuration.seed, tasks: SandboxCLI.tasks)

@@ -9,7 +9,7 @@ enum QueriesCommand {
     static let help = """
     usage: sandbox queries make --store FILE.db --task ID [--policy random|heuristic|PATH] [--episodes K]
                                 [--segment L] [--pairs N] [--seed S]
-           sandbox queries answer --store FILE.db --teacher oracle|noisy|myopic|skip|equal|mistake|hierarchy:FILE.json
+           sandbox queries answer --store FILE.db --teacher oracle|noisy|myopic|skip|equal|mistake|hierarchy:FILE.json|regret:EXPERT
                                   [--annotator NAME] [--seed S] [--endings learned|zero|terminal]
            sandbox queries export --store FILE.db FILE.jsonl
            sandbox queries import --store FILE.db FILE.jsonl
@@ -18,7 +18,9 @@ enum QueriesCommand {
     make    records K episodes with the policy, cuts segments of L steps and stores N uniformly drawn pairs
     answer  answers every pending pair query with a simulated teacher (B-Pref), each answer saved at once;
             hierarchy:FILE.json answers as HERON does, by a ranking of reward terms (sandbox label --ranking);
-            steps past a terminated episode's end count its last step again, or 0 with --endings zero|terminal
+            steps past a terminated episode's end count its last step again, or 0 with --endings zero|terminal;
+            regret:EXPERT (a run folder or policy file of `sandbox train`) prefers the segment with the lower
+            regret V(s₀) − (Σ r + V(s_end)) under that expert (Knox et al. 2022; steps past an end are 0)
     export  writes every query with its segments (episode records inline) and answers as JSON Lines
     import  adds the queries of a JSON Lines export (all or nothing)
     show    counts of episodes, queries, answers and pending queries

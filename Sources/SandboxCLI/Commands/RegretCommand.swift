@@ -1,3 +1,4 @@
+import Agents
 import Foundation
 import GridWorlds
 import RewardLearning
@@ -7,6 +8,7 @@ enum RegretCommand {
     static let help = """
     usage: sandbox regret study [--prefs 30,100,300,1000,3000] [--seeds K] [--board delivery|random:SEED]
                                 [--stochastic] [--iterations N] [--seed S] [--out DIR]
+           sandbox regret teacher --task ID --expert PATH [--episodes K] [--segment L] [--seed S]
            sandbox regret fit-labels --store FILE.db [--folds K] [--seed S]
 
     Models of human preference (Knox et al. 2022, arXiv 2206.02231) on the delivery domain (task
@@ -20,17 +22,26 @@ enum RegretCommand {
                 is near-optimal. Prints V* and V^rand, writes DIR/study.md (the table),
                 DIR/study.jsonl (every run's scaled return) and DIR/study.png (near-optimal fraction
                 against preferences). --board random:SEED uses a random board with the same cell types.
+    teacher     the regret teacher of `pbrl --teacher regret:EXPERT` on a continuous task: K episodes
+                (default 3) each of random actions, the task's heuristic and the expert itself (a run folder or
+                policy file of `sandbox train` on the task), cut into segments of L steps (default 50). Prints
+                a few segments of each with their partial return Σ r, the expert's values V(s₀) and V(s_end)
+                (exact: the episode replayed to that step, then the expert finishing it, undiscounted; 0
+                after a termination) and regret V(s₀) − (Σ r + V(s_end)); a mean per source; and how often
+                the partial-return and regret teachers disagree over all pairs of segments. The expert's own
+                segments have regret 0; a segment that does better than the expert has a negative one.
     fit-labels  which model explains each annotator's answers in a label store of Delivery-v1 pair
                 queries: the cross-validated log-likelihood per answer of a linear reward fitted with
                 each model (--folds, default 5). Higher is better; the difference is reported per annotator.
     """
 
     static func run(_ arguments: inout Arguments) throws -> Int32 {
-        guard let action = arguments.positional.first else { throw UsageError("regret needs study or fit-labels (see `sandbox regret --help`)") }
+        guard let action = arguments.positional.first else { throw UsageError("regret needs study, teacher or fit-labels (see `sandbox regret --help`)") }
         switch action {
         case "study": return try study(&arguments)
+        case "teacher": return try teacher(&arguments)
         case "fit-labels": return try fitLabels(&arguments)
-        default: throw UsageError("unknown regret action '\(action)'; use study or fit-labels")
+        default: throw UsageError("unknown regret action '\(action)'; use study, teacher or fit-labels")
         }
     }
 
@@ -85,6 +96,82 @@ enum RegretCommand {
         if text == "delivery" { return .knox }
         if text.hasPrefix("random:"), let seed = UInt64(text.dropFirst("random:".count)), seed >= 1 { return .random(seed: seed) }
         throw UsageError("--board is delivery or random:SEED (a seed from 1), not '\(text)'")
+    }
+
+    static func teacher(_ arguments: inout Arguments) throws -> Int32 {
+        guard let taskID = arguments.string("task") else { throw UsageError("regret teacher needs --task ID (e.g. LunarLanderContinuous)") }
+        guard let expertPath = arguments.string("expert") else {
+            throw UsageError("regret teacher needs --expert PATH (a run folder or policy.safetensors of sandbox train --task \(taskID))")
+        }
+        let episodes = try arguments.int("episodes", default: 3, minimum: 1, maximum: 1000)!
+        let length = try arguments.int("segment", default: 50, minimum: 1)!
+        let seed = try arguments.seed()
+        try arguments.checkAllUsed()
+        let spec = try SandboxCLI.tasks.spec(for: taskID)
+        let values = try ExpertValues(expertPath: expertPath, tasks: SandboxCLI.tasks)
+        guard values.taskID == spec.id else { throw UsageError("the expert was trained on \(values.taskID), not \(spec.id); give --task \(values.taskID) or another expert") }
+        let expert = try Policy.load(from: ExpertValues.policyURL(expertPath))
+        let environment = try SandboxCLI.tasks.make(spec.id)
+
+        struct Cut { var source: String; var record: EpisodeRecord; var start: Int }
+        var cuts: [Cut] = []
+        for source in ["random", "heuristic", "expert"] {
+            for e in 0..<episodes {
+                let episodeSeed = seed &+ UInt64(e)
+                let controller: any Controller = switch source {
+                case "random": RandomController(space: spec.actionSpace, seed: SeedStream.randomActions.seed(from: episodeSeed))
+                case "heuristic": environment.makeHeuristic()
+                default: expert
+                }
+                let record = try Rollout.run(environment, controller: controller, seed: episodeSeed).record
+                for start in segmentStarts(episodeLength: record.length, segmentLength: length, terminated: record.terminated) {
+                    cuts.append(Cut(source: source, record: record, start: start))
+                }
+            }
+        }
+        guard cuts.count >= 2 else { throw UsageError("the episodes were shorter than --segment \(length); use shorter segments") }
+        let started = Date()
+        let progress = ProgressBar("expert values", total: cuts.count)
+        var regrets: [ExpertValues.SegmentRegret] = []
+        for chunk in stride(from: 0, to: cuts.count, by: 8).map({ Array(cuts[$0..<Swift.min($0 + 8, cuts.count)]) }) {
+            regrets += try values.regrets(chunk.map { ($0.record, $0.start, length) })
+            progress.advance(by: chunk.count)
+        }
+        progress.finish()
+        print(String(format: "%d segments of %d steps; expert values took %.1f s (%d simulated steps on %d threads)",
+                     cuts.count, length, Date().timeIntervalSince(started), values.simulatedSteps, values.workers))
+        print("source     seed  start  partial return   V(s0)     V(s_end)   regret")
+        for source in ["random", "heuristic", "expert"] {
+            for i in cuts.indices.filter({ cuts[$0].source == source }).prefix(4) {
+                let r = regrets[i]
+                print(String(format: "%@ %4llu  %5d  %14.2f  %8.2f  %9.2f  %8.2f", source.padding(toLength: 9, withPad: " ", startingAt: 0),
+                             cuts[i].record.seed, cuts[i].start, r.partialReturn, r.startValue, r.endValue, r.regret))
+            }
+        }
+        print("means per source:")
+        for source in ["random", "heuristic", "expert"] {
+            let mine = cuts.indices.filter { cuts[$0].source == source }.map { regrets[$0] }
+            guard !mine.isEmpty else { continue }
+            let n = Double(mine.count)
+            let firsts = cuts.filter { $0.source == source && $0.start == 0 }.map(\.record.episodeReturn)
+            print(String(format: "  %@ %4d segments  partial return %8.2f  regret %8.2f  (episode return %.1f)",
+                         source.padding(toLength: 9, withPad: " ", startingAt: 0), mine.count,
+                         mine.map(\.partialReturn).reduce(0, +) / n, mine.map(\.regret).reduce(0, +) / n,
+                         firsts.reduce(0, +) / Double(Swift.max(firsts.count, 1))))
+        }
+        var pairs = 0, disagreements = 0, ties = 0
+        for i in cuts.indices {
+            for j in (i + 1)..<cuts.count {
+                let byReturn = RegretComparison.answer(firstRegret: -regrets[i].partialReturn, secondRegret: -regrets[j].partialReturn)
+                let byRegret = RegretComparison.answer(firstRegret: regrets[i].regret, secondRegret: regrets[j].regret)
+                pairs += 1
+                if byReturn != byRegret { disagreements += 1 }
+                if byRegret == .equal { ties += 1 }
+            }
+        }
+        print(String(format: "the partial-return and regret teachers disagree on %d of %d pairs (%.1f%%); the regret teacher calls %d equal",
+                     disagreements, pairs, 100 * Double(disagreements) / Double(pairs), ties))
+        return 0
     }
 
     static func fitLabels(_ arguments: inout Arguments) throws -> Int32 {
