@@ -185,7 +185,7 @@ public enum RegretTeacherError: Error, CustomStringConvertible {
         case .emptyExpert:
             return "regret: needs an expert policy, e.g. --teacher regret:runs/LUNAR_RUN (a run folder or policy.safetensors of sandbox train on the task)"
         case .noExpert(let path):
-            return "no expert policy at \(path); train one with `sandbox train --task ID --algo ppo` and pass its run folder or policy.safetensors"
+            return "regret teacher: no expert policy at \(path); train one with `sandbox train --task ID --algo ppo` and pass its run folder or policy.safetensors"
         case let .otherTask(expert, episode):
             return "the expert was trained on \(expert) but the episodes are \(episode); use an expert trained on \(episode)"
         case let .stepOutside(step, length):

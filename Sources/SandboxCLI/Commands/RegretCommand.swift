@@ -145,7 +145,7 @@ enum RegretCommand {
             for i in cuts.indices.filter({ cuts[$0].source == source }).prefix(4) {
                 let r = regrets[i]
                 print(String(format: "%@ %4llu  %5d  %14.2f  %8.2f  %9.2f  %8.2f", source.padding(toLength: 9, withPad: " ", startingAt: 0),
-                             cuts[i].record.seed, cuts[i].start, r.partialReturn, r.startValue, r.endValue, r.regret))
+                             cuts[i].record.seed, cuts[i].start, r.partialReturn, r.startValue, r.endValue, RegretComparison.rounded(r.regret) + 0))
             }
         }
         print("means per source:")
