@@ -8,14 +8,14 @@ deps:
 	@scripts/install-deps.sh build
 
 build: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --product sandbox
 
 # Lands the lander with its heuristic controller (clip, contact sheet, replay record, A|B pair clip),
 # trains PPO on it (1M steps, about half a minute) and evaluates it, and runs the offline preference pipeline
 # (queries, an oracle teacher, a fitted reward model), all under runs/demo/.
 demo:
 	@scripts/install-deps.sh demo
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --product sandbox
 	@mkdir -p runs/demo
 	$(RELEASE_BIN) rollout --task LunarLanderContinuous-v1 --policy heuristic --seed 0 \
 		--clip runs/demo/lander.gif --sheet runs/demo/lander-sheet.png --record runs/demo/lander.json
@@ -37,7 +37,7 @@ test:
 
 bench:
 	@scripts/install-deps.sh bench
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --product sandbox
 	bench/run.sh
 
 clean:
