@@ -68,4 +68,6 @@ case "${BENCH_PBRL:-sac}" in
   peer) echo "bench: PrefPPO against imitation (both at once, one core each)"; python3 bench/pbrl_peer.py 100000 1 500 ;;
   none) ;;
 esac
+echo "bench: the regret study on the delivery board (about a minute)"
+python3 bench/regret_study.py 10 .build/release/sandbox
 echo "bench: wrote bench/RESULTS.md"

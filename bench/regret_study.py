@@ -1,0 +1,37 @@
+"""Knox et al.'s 2 x 2 regret study on the delivery board (issue 24), noiseless and stochastic teachers,
+10 seeds per cell; rewrites the `regret-study` section of bench/RESULTS.md.
+
+Usage: python3 bench/regret_study.py [seeds] [sandbox binary]   (default 10, .build/release/sandbox)
+"""
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from results_file import write_section
+
+seeds = sys.argv[1] if len(sys.argv) > 1 else "10"
+binary = sys.argv[2] if len(sys.argv) > 2 else ".build/release/sandbox"
+text = "## Regret: Knox et al.'s 2 × 2 study on the delivery board\n\n"
+for variant in ["noiseless", "stochastic"]:
+    out = Path(f"bench/out/regret-{variant}")
+    command = [binary, "regret", "study", "--seeds", seeds, "--out", str(out)] + (["--stochastic"] if variant == "stochastic" else [])
+    start = time.time()
+    printed = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    seconds = time.time() - start
+    table = (out / "study.md").read_text().split("\n\n", 2)
+    text += f"### {variant.capitalize()} teachers ({seconds:.0f} s on 2 cores)\n\n`{' '.join(command)}`\n\n"
+    text += table[1] + "\n\n" + table[2].strip() + "\n\n"
+    text += f"Each cell: the share of the {seeds} runs whose learned reward's greedy policy is near-optimal (scaled return > 0.9), then the mean ± std scaled return.\n\n"
+text += """Reading (measured 2026-12-05): with regret-generated labels the regret learner is near-optimal in 9 of 10
+runs at 100 preferences and in all of them from 300, while the partial-return learner needs 1,000 and never gets
+all 10 — the paper's qualitative result, reproduced. With partial-return labels neither learner is reliably
+near-optimal at these sizes. Noiseless labels are separable, so the logistic fit's scale keeps growing and 1,000
+Adam steps leave the ratio of the coin and gas weights off: when coin + gas > 0, a loop through a coin pays, and
+the greedy policy circles instead of delivering (scaled return below 0). With 5,000 steps, partial return on
+partial-return labels reaches 5 of 10 at 3,000 preferences (mean 0.89 ± 0.10); the default stays at 1,000 steps to
+keep the study under a minute. The segments are random (uniform start state, uniform actions), not the paper's
+exact sampling, so the absolute sizes differ from its figure.
+
+"""
+write_section("regret-study", text)
