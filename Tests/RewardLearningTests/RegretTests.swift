@@ -134,12 +134,12 @@ struct PreferenceModelComparisonTests {
     func modelThatGeneratedTheLabelsWins() {
         let mdp = DeliveryBoard.knox.mdp()
         var comparison = PreferenceModelComparison()
-        comparison.learner.iterations = 150
+        comparison.learner.iterations = 300
         comparison.folds = 3
-        let policies = RegretLinearModel.policySet(for: mdp, count: 30, seed: 2)
+        let policies = RegretLinearModel.policySet(for: mdp, count: 60, seed: 2)
         for statistic in SegmentStatistic.allCases {
-            let pairs = TabularTeacher(statistic: statistic, stochastic: true, mdp: mdp, weights: DeliveryBoard.trueWeights.map { $0 / 10 })
-                .dataset(count: 150, seed: 21)
+            let pairs = TabularTeacher(statistic: statistic, stochastic: true, mdp: mdp, weights: DeliveryBoard.trueWeights)
+                .dataset(count: 200, seed: 21)
             let partial = comparison.crossValidatedLogLikelihood(PartialReturnLinearModel(), pairs, featureCount: 6)
             let regret = comparison.crossValidatedLogLikelihood(RegretLinearModel(mdp: mdp, policies: policies), pairs, featureCount: 6)
             #expect(statistic == .regret ? regret > partial : partial > regret, "\(statistic): partial \(partial), regret \(regret)")

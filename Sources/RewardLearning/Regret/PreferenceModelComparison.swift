@@ -46,8 +46,8 @@ public struct PreferenceModelComparison: Sendable {
         for fold in 0..<k {
             let held = order.enumerated().filter { $0.offset % k == fold }.map { pairs[$0.element] }
             let train = order.enumerated().filter { $0.offset % k != fold }.map { pairs[$0.element] }
-            let weights = LinearRewardLearner(model: model, configuration: learner).fit(train, featureCount: featureCount).weights
-            for (pair, (z, _)) in zip(held, model.logits(held, weights: weights)) {
+            let (fit, refined) = LinearRewardLearner(model: model, configuration: learner).fitModel(train, featureCount: featureCount)
+            for (pair, (z, _)) in zip(held, refined.logits(held, weights: fit.weights)) {
                 // log σ(z) for y = 1, log σ(−z) for y = 0, their mean for a tie.
                 total += -(softplus(z) - pair.firstPreferred * z)
             }

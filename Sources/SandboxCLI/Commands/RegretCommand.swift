@@ -75,9 +75,10 @@ enum RegretCommand {
 
     static func description(_ c: RegretStudy.Configuration, _ study: RegretStudy) -> String {
         String(format: "%@ teachers; segments of %d transitions; %d datasets per size; learners: full-batch Adam, %d steps, lr %g; "
-               + "regret learner's soft V* over %d policies (temperature 0.001). Mean V* over start states %.2f, uniformly random %.2f.",
+               + "regret learner's soft V* (temperature 0.001) over the optimal policies of %d random rewards, joined every %d steps by the optimal policy of the weights reached. "
+               + "Mean V* over start states %.2f, uniformly random %.2f.",
                c.stochastic ? "Stochastic" : "Noiseless", c.segmentLength, c.seeds, c.learner.iterations, c.learner.learningRate,
-               c.policySetSize, study.scale.optimalMean, study.scale.randomMean)
+               c.policySetSize, c.learner.refineEvery, study.scale.optimalMean, study.scale.randomMean)
     }
 
     /// `delivery` (Knox et al.'s board) or `random:SEED`.
