@@ -47,7 +47,10 @@ public enum SandboxCLI {
             return 0
         }
         do {
-            var arguments = try Arguments(Array(argv.dropFirst()), command: name, flags: ["json", "help", "stochastic", "observation-only", "terminal", "ranking", "nonpositive-reward", "log-x"])
+            // Switches that take no value; `heron --ranking` takes one (a ranking), `label --ranking` does not.
+            var switches: Set<String> = ["json", "help", "stochastic", "ties-equal", "raw-output", "observation-only", "terminal", "ranking", "nonpositive-reward", "log-x"]
+            if name == "heron" { switches.remove("ranking") }
+            var arguments = try Arguments(Array(argv.dropFirst()), command: name, flags: switches)
             // Commands that read files or actions from bare arguments; the others take options only, and a
             // bare word there is a slip (a value given twice, a missing --) that must not pass unnoticed.
             let takesBareArguments: Set = ["replay", "pair", "plot", "queries", "archive", "labels", "regret"]
@@ -124,6 +127,7 @@ commands:
   label --store FILE.db                   the labelling window: answer pair and triplet queries (or --terminal)
   label --ranking --task ID --out F.json  rank a task's reward terms for hierarchical feedback (HERON)
   labels stats --store FILE.db            per-annotator counts, skip/equal rates, agreement, response times
+  heron --task ID --algo ppo|sac          HERON: an agent steered by a ranking of its reward terms
   regret study|fit-labels                 partial return or regret? Knox et al.'s delivery study; which model fits a person
 
 Run `sandbox <command> --help` for a command's options.
@@ -145,17 +149,18 @@ private let commands: [String: (inout Arguments) throws -> Int32] = [
     "label": LabelCommand.run,
     "labels": LabelsCommand.run,
     "regret": RegretCommand.run,
+    "heron": HeronCommand.run,
 ]
 private let helpTexts: [String: String] = [
     "tasks": TasksCommand.help, "rollout": RolloutCommand.help, "replay": ReplayCommand.help, "pair": PairCommand.help,
     "train": TrainCommand.help, "eval": EvalCommand.help, "plot": PlotCommand.help,
     "queries": QueriesCommand.help, "fit-reward": FitRewardCommand.help, "pbrl": PBRLCommand.help, "qdhf": QDHFCommand.help,
-    "archive": ArchiveCommand.help, "label": LabelCommand.help, "labels": LabelsCommand.help, "regret": RegretCommand.help,
+    "archive": ArchiveCommand.help, "label": LabelCommand.help, "labels": LabelsCommand.help, "regret": RegretCommand.help, "heron": HeronCommand.help,
 ]
 
 /// The commands in the order `sandbox --help` lists them.
 let commandOrder = ["tasks", "rollout", "replay", "pair", "train", "eval", "plot", "queries", "fit-reward", "pbrl", "qdhf",
-                    "archive", "label", "labels", "regret"]
+                    "archive", "label", "labels", "heron", "regret"]
 
 /// The README's command reference, made from the tool's own help texts (`sandbox help --markdown`), so
 /// that it cannot drift from them: a test compares the README with it.

@@ -13,6 +13,8 @@ public enum RewardSpecification: Equatable, Sendable, CustomStringConvertible {
     case terms([TermWeight])
     case model(path: String)
     case preferenceLoop(teacher: String, labels: Int)
+    /// A reward learned by HERON from a ranking of the task's terms (`heron:RANKING`, written by `sandbox heron`).
+    case hierarchy(ranking: String)
 
     /// One term of a `terms:` reward.
     public struct TermWeight: Equatable, Sendable {
@@ -58,6 +60,10 @@ public enum RewardSpecification: Equatable, Sendable, CustomStringConvertible {
                 throw AgentError.invalidReward("'\(text)' is not pbrl:TEACHER:LABELS (written by sandbox pbrl, e.g. pbrl:oracle:1000)")
             }
             self = .preferenceLoop(teacher: teacher, labels: labels)
+        } else if text.hasPrefix("heron:") {
+            let ranking = String(text.dropFirst(6))
+            guard !ranking.isEmpty else { throw AgentError.invalidReward("'\(text)' is not heron:RANKING (written by sandbox heron)") }
+            self = .hierarchy(ranking: ranking)
         } else {
             throw AgentError.invalidReward("unknown reward '\(text)'; use true, terms:NAME=W,... or model:PATH")
         }
@@ -70,6 +76,7 @@ public enum RewardSpecification: Equatable, Sendable, CustomStringConvertible {
             return "terms:" + weights.map { "\($0.term)=\($0.text)" }.joined(separator: ",")
         case .model(let path): return "model:\(path)"
         case let .preferenceLoop(teacher, labels): return "pbrl:\(teacher):\(labels)"
+        case .hierarchy(let ranking): return "heron:\(ranking)"
         }
     }
 
@@ -104,6 +111,8 @@ extension RewardSource {
         case .model(let path): self = .model(try loadModel(path))
         case .preferenceLoop:
             throw AgentError.invalidReward("'\(specification)' was learned inside a preference loop; train on its saved model with --reward model:RUN/reward_model.safetensors")
+        case .hierarchy:
+            throw AgentError.invalidReward("'\(specification)' was learned inside a HERON run; continue it with sandbox heron, or train on its saved model with --reward model:RUN/heron_model.safetensors")
         }
     }
 }

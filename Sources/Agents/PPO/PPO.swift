@@ -106,6 +106,7 @@ public final class PPO: Trainer {
     public private(set) var globalStep = 0
     /// Total steps planned, for learning-rate annealing.
     public var totalSteps: Int
+    public var transitionObserver: ((ObservedTransitions) -> Void)?
     /// Step the copies in parallel across cores (the default) or one after another.
     public var parallelStepping: Bool {
         get { environments.parallel }
@@ -202,6 +203,8 @@ public final class PPO: Trainer {
             let actions = (0..<n).map { Array(actionTensor.data[($0 * task.actionSpace.count)..<(($0 + 1) * task.actionSpace.count)]) }
             let step = try environments.step(actions)
             globalStep += n
+            transitionObserver?(ObservedTransitions(observations: observations, actions: actions, terms: step.terms,
+                                                    episodeEnded: (0..<n).map { step.terminated[$0] || step.truncated[$0] }))
 
             var trainingRewards = rewardSource.rewards(spec: task, observations: observations, actions: actions,
                                                        taskRewards: step.rewards, terms: step.terms)

@@ -79,6 +79,7 @@ public final class SAC: Trainer {
     public var stepsPerIteration = 1000
     /// When set, replaces the stored rewards of each sampled batch (PEBBLE's unsupervised pre-training
     /// uses a state-entropy reward): (observations [B·obs], next observations [B·obs]) → B rewards.
+    public var transitionObserver: ((ObservedTransitions) -> Void)?
     public var batchRewardOverride: ((_ observations: [Float], _ nextObservations: [Float]) -> [Float])?
     /// The replay buffer's observations so far, as [N·obs] (for k-NN state entropy).
     public func storedObservations(limit: Int) -> [Float] { replayBuffer.recentObservations(limit: limit) }
@@ -175,6 +176,8 @@ public final class SAC: Trainer {
         let action = policy.environmentAction(raw)
         let result = try environment.step(action)
         globalStep += 1
+        transitionObserver?(ObservedTransitions(observations: [observation], actions: [action], terms: [result.terms],
+                                                episodeEnded: [result.isTerminated || result.isTruncated]))
         var reward = rewardSource.rewards(spec: task, observations: [observation], actions: [action],
                                           taskRewards: [result.reward], terms: [result.terms])[0]
         if result.isTerminated {
