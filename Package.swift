@@ -1,5 +1,11 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+/// Open MPI's header, where Debian's libopenmpi-dev puts it. `sandbox-mpi` (MPI sweeps and distributed
+/// QDHF) is built only when it is there, so that `sandbox` and every other target build without MPI.
+let mpiInstalled = ["/usr/lib/x86_64-linux-gnu/openmpi/include/mpi.h", "/usr/lib/aarch64-linux-gnu/openmpi/include/mpi.h",
+                    "/usr/include/mpi.h"].contains { FileManager.default.fileExists(atPath: $0) }
 
 let package = Package(
     name: "sandbox",
@@ -70,8 +76,15 @@ let package = Package(
         .testTarget(name: "QDHFTests", dependencies: ["QDHF", "PhysicsEnvs", "SandboxCore", "NeuralNets", "TestSupport"]),
         // In-process tests of the commands, plus subprocess tests of the built `sandbox` for exit codes and
         // signals (it depends on the executable only so that the executable is built).
-        .testTarget(name: "SandboxCLITests", dependencies: ["SandboxCLI", "sandbox", "SandboxCore", "PhysicsEnvs", "RewardLearning", "TestSupport"]),
-    ],
+        .testTarget(name: "SandboxCLITests", dependencies: ["SandboxCLI", "sandbox", "SandboxCore", "PhysicsEnvs", "RewardLearning", "TestSupport"]
+                    + (mpiInstalled ? ["sandbox-mpi"] : [])),
+    ] + (mpiInstalled ? [
+        // MPI (Debian's Open MPI) for sweeps across ranks and distributed QDHF: a system library, a C shim
+        // over its macros, and the `sandbox-mpi` executable. Only where Open MPI is installed.
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+        .target(name: "CMPIShim", dependencies: ["CMPI"], path: "Sources/CMPIShim"),
+        .executableTarget(name: "sandbox-mpi", dependencies: ["SandboxCLI", "CMPIShim"], path: "Sources/SandboxMPI"),
+    ] : []),
     swiftLanguageModes: [.v5],
     cxxLanguageStandard: .cxx17
 )

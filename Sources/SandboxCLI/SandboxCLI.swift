@@ -14,7 +14,8 @@ public enum SandboxCLI {
     /// 1 for a failure, 2 for a usage error. Errors are printed to standard error as one line. Output
     /// goes to `console` (the process's streams unless given; a capturing console for in-process use).
     public static func run(_ argv: [String], console: Console) -> Int32 {
-        Console.$current.withValue(console) { run(argv) }
+        // A capturing console keeps the command's progress bars quiet too (they write to the terminal).
+        ProgressBar.$silenced.withValue(console.isCapturing) { Console.$current.withValue(console) { run(argv) } }
     }
 
     /// Runs one command line on the current console (the process's streams).
@@ -48,12 +49,12 @@ public enum SandboxCLI {
         }
         do {
             // Switches that take no value; `heron --ranking` takes one (a ranking), `label --ranking` does not.
-            var switches: Set<String> = ["json", "help", "stochastic", "ties-equal", "raw-output", "observation-only", "terminal", "ranking", "nonpositive-reward", "log-x"]
+            var switches: Set<String> = ["json", "help", "stochastic", "distributed", "ties-equal", "raw-output", "observation-only", "terminal", "ranking", "nonpositive-reward", "log-x"]
             if name == "heron" { switches.remove("ranking") }
             var arguments = try Arguments(Array(argv.dropFirst()), command: name, flags: switches)
             // Commands that read files or actions from bare arguments; the others take options only, and a
             // bare word there is a slip (a value given twice, a missing --) that must not pass unnoticed.
-            let takesBareArguments: Set = ["replay", "pair", "plot", "queries", "archive", "labels", "regret"]
+            let takesBareArguments: Set = ["replay", "pair", "plot", "queries", "archive", "labels", "regret", "sweep"]
             if !takesBareArguments.contains(name), let stray = arguments.positional.first {
                 throw UsageError("`sandbox \(name)` takes options only, not '\(stray)' (options start with --; see `sandbox \(name) --help`)")
             }
@@ -129,6 +130,7 @@ commands:
   labels stats --store FILE.db            per-annotator counts, skip/equal rates, agreement, response times
   heron --task ID --algo ppo|sac          HERON: an agent steered by a ranking of its reward terms
   regret study|fit-labels                 partial return or regret? Knox et al.'s delivery study; which model fits a person
+  sweep SPEC.json [--jobs K]              a grid of option values × seeds, runs merged into one table (MPI: sandbox-mpi)
 
 Run `sandbox <command> --help` for a command's options.
 """
@@ -150,17 +152,18 @@ private let commands: [String: (inout Arguments) throws -> Int32] = [
     "labels": LabelsCommand.run,
     "regret": RegretCommand.run,
     "heron": HeronCommand.run,
+    "sweep": SweepCommand.run,
 ]
 private let helpTexts: [String: String] = [
     "tasks": TasksCommand.help, "rollout": RolloutCommand.help, "replay": ReplayCommand.help, "pair": PairCommand.help,
     "train": TrainCommand.help, "eval": EvalCommand.help, "plot": PlotCommand.help,
     "queries": QueriesCommand.help, "fit-reward": FitRewardCommand.help, "pbrl": PBRLCommand.help, "qdhf": QDHFCommand.help,
-    "archive": ArchiveCommand.help, "label": LabelCommand.help, "labels": LabelsCommand.help, "regret": RegretCommand.help, "heron": HeronCommand.help,
+    "archive": ArchiveCommand.help, "label": LabelCommand.help, "labels": LabelsCommand.help, "regret": RegretCommand.help, "heron": HeronCommand.help, "sweep": SweepCommand.help,
 ]
 
 /// The commands in the order `sandbox --help` lists them.
 let commandOrder = ["tasks", "rollout", "replay", "pair", "train", "eval", "plot", "queries", "fit-reward", "pbrl", "qdhf",
-                    "archive", "label", "labels", "heron", "regret"]
+                    "archive", "label", "labels", "heron", "regret", "sweep"]
 
 /// The README's command reference, made from the tool's own help texts (`sandbox help --markdown`), so
 /// that it cannot drift from them: a test compares the README with it.
