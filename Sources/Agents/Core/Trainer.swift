@@ -19,11 +19,17 @@ public struct ObservedTransitions: Sendable {
     public var actions: [[Float]]
     public var terms: [[Double]]
     public var episodeEnded: [Bool]
-    public init(observations: [[Float]], actions: [[Float]], terms: [[Double]], episodeEnded: [Bool]) {
+    /// Whether the task terminated the episode (not the time limit), and then the state it ended in.
+    public var terminated: [Bool]
+    public var finalObservations: [[Float]?]
+    public init(observations: [[Float]], actions: [[Float]], terms: [[Double]], episodeEnded: [Bool],
+                terminated: [Bool], finalObservations: [[Float]?]) {
         self.observations = observations
         self.actions = actions
         self.terms = terms
         self.episodeEnded = episodeEnded
+        self.terminated = terminated
+        self.finalObservations = finalObservations
     }
 }
 

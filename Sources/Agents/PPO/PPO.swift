@@ -204,7 +204,8 @@ public final class PPO: Trainer {
             let step = try environments.step(actions)
             globalStep += n
             transitionObserver?(ObservedTransitions(observations: observations, actions: actions, terms: step.terms,
-                                                    episodeEnded: (0..<n).map { step.terminated[$0] || step.truncated[$0] }))
+                                                    episodeEnded: (0..<n).map { step.terminated[$0] || step.truncated[$0] },
+                                                    terminated: step.terminated, finalObservations: step.finalObservations))
 
             var trainingRewards = rewardSource.rewards(spec: task, observations: observations, actions: actions,
                                                        taskRewards: step.rewards, terms: step.terms)

@@ -177,7 +177,8 @@ public final class SAC: Trainer {
         let result = try environment.step(action)
         globalStep += 1
         transitionObserver?(ObservedTransitions(observations: [observation], actions: [action], terms: [result.terms],
-                                                episodeEnded: [result.isTerminated || result.isTruncated]))
+                                                episodeEnded: [result.isTerminated || result.isTruncated], terminated: [result.isTerminated],
+                                                finalObservations: [result.isTerminated || result.isTruncated ? result.observation : nil]))
         var reward = rewardSource.rewards(spec: task, observations: [observation], actions: [action],
                                           taskRewards: [result.reward], terms: [result.terms])[0]
         if result.isTerminated {

@@ -35,6 +35,11 @@ public final class HeronLoop {
         public var normalizeOutput = true
         /// Count all-levels ties as equal instead of dropping them.
         public var tiesAsEqual = false
+        /// With segments: whether a segment may run past a termination, its steps after it absorbing
+        /// (worth 0 to the tree, as to the task), so that the model learns what an ended state is worth
+        /// and the agent receives γ/(1 − γ) times it at a termination (`Endings.learned`, as `pbrl`
+        /// does). Without it (`.off`), segments stop at episode ends and the agent gets nothing there.
+        public var endings = Endings.learned
         /// Bradley–Terry fitting of each retraining: passes over its pairs, Adam's rate.
         public var fit: RewardFitter.Configuration = {
             var c = RewardFitter.Configuration()
@@ -55,7 +60,16 @@ public final class HeronLoop {
     public let rewardModel: HeronRewardModel
     private let termNames: [String]
     /// Per copy of the task: the transitions seen, oldest first (observation, action, level values, ended).
-    private var streams: [[(observation: [Float], action: [Float], terms: [Double], ended: Bool)]] = []
+    private var streams: [[Step]] = []
+    /// One observed step of one copy of the task.
+    struct Step {
+        var observation: [Float]
+        var action: [Float]
+        var terms: [Double]
+        var ended: Bool
+        var terminated: Bool
+        var final: [Float]?
+    }
     private var stored = 0
     private var lastTraining: Int?
     private var generator: SeededGenerator
@@ -79,12 +93,13 @@ public final class HeronLoop {
 
     /// The reward model for a new run on `task`: one member, hidden 256-256 (HERON's MLP), on the
     /// observation or on the observation with the term values.
-    public static func makeRewardModel(task: TaskSpec, input: Configuration.Input, seed: UInt64) -> HeronRewardModel {
-        HeronRewardModel(model: makeModel(task: task, input: input, seed: seed), withTerms: input == .observationAndTerms,
-                         termCount: task.rewardTerms.count)
+    public static func makeRewardModel(task: TaskSpec, configuration: Configuration, seed: UInt64) -> HeronRewardModel {
+        let endings: Endings = configuration.unit == .segment ? configuration.endings : .off
+        return HeronRewardModel(model: makeModel(task: task, input: configuration.input, endings: endings, seed: seed),
+                                withTerms: configuration.input == .observationAndTerms, termCount: task.rewardTerms.count)
     }
 
-    static func makeModel(task: TaskSpec, input: Configuration.Input, seed: UInt64) -> RewardEnsemble {
+    static func makeModel(task: TaskSpec, input: Configuration.Input, endings: Endings, seed: UInt64) -> RewardEnsemble {
         var generator = SeededGenerator(seed: SeedStream.rewardModel.seed(from: seed))
         var spec = task
         if input == .observationAndTerms {
@@ -95,7 +110,7 @@ public final class HeronLoop {
                             framesPerSecond: task.framesPerSecond, renderWidth: task.renderWidth, renderHeight: task.renderHeight,
                             defaultOptions: task.defaultOptions, summary: task.summary)
         }
-        return RewardEnsemble(.init(task: spec, usesActions: false, hiddenSizes: [256, 256], ensembleSize: 1, endings: .off), using: &generator)
+        return RewardEnsemble(.init(task: spec, usesActions: false, hiddenSizes: [256, 256], ensembleSize: 1, endings: endings), using: &generator)
     }
 
     /// Records the agent's transitions (the trainer calls it every step).
@@ -106,7 +121,8 @@ public final class HeronLoop {
             episodeSums += Array(repeating: [Double](repeating: 0, count: termNames.count), count: n - episodeSums.count)
         }
         for i in 0..<n {
-            streams[i].append((step.observations[i], step.actions[i], step.terms[i], step.episodeEnded[i]))
+            streams[i].append(Step(observation: step.observations[i], action: step.actions[i], terms: step.terms[i], ended: step.episodeEnded[i],
+                                   terminated: step.terminated[i], final: step.finalObservations[i]))
             for t in 0..<termNames.count { episodeSums[i][t] += step.terms[i][t] }
             if step.episodeEnded[i] {
                 finishedSums.append(episodeSums[i])
@@ -201,21 +217,33 @@ public final class HeronLoop {
     /// holds none (a few draws are tried for a window that does not cross an episode's end).
     private func sample() -> (levels: [Double], segment: Segment)? {
         let withTerms = configuration.input == .observationAndTerms
-        func input(_ t: (observation: [Float], action: [Float], terms: [Double], ended: Bool)) -> [Float] {
-            withTerms ? t.observation + t.terms.map(Float.init) : t.observation
-        }
+        func input(_ observation: [Float], _ terms: [Double]) -> [Float] { withTerms ? observation + terms.map(Float.init) : observation }
         let length = configuration.unit == .transition ? 1 : configuration.segmentLength
-        let usable = streams.indices.filter { streams[$0].count >= length }
+        let absorbing = configuration.unit == .segment && configuration.endings == .learned
+        let usable = streams.indices.filter { streams[$0].count >= (absorbing ? 1 : length) }
         guard !usable.isEmpty else { return nil }
         for _ in 0..<20 {
             let stream = streams[usable[generator.integer(0, usable.count - 1)]]
-            let start = generator.integer(0, stream.count - length)
-            let window = stream[start..<(start + length)]
-            if window.dropLast().contains(where: \.ended) { continue }
+            let start = generator.integer(0, max(stream.count - (absorbing ? 1 : length), 0))
+            var window = Array(stream[start..<min(start + length, stream.count)])
+            // A window stops at its episode's end: past a termination its steps are absorbing (when
+            // endings are learned); past the time limit, or anywhere else, it is drawn again.
+            var ended: Step?
+            if let end = window.firstIndex(where: \.ended), end < window.count - 1 || window.count < length {
+                guard absorbing, window[end].terminated, window[end].final != nil else { continue }
+                ended = window[end]
+                window = Array(window[...end])
+            } else if window.count < length {
+                continue
+            } else if absorbing, let last = window.last, last.terminated, last.final != nil {
+                ended = last
+            }
             var sums = [Double](repeating: 0, count: termNames.count)
             for t in window { for k in 0..<sums.count { sums[k] += t.terms[k] } }
-            return (tree.levelValues(terms: sums, termNames: termNames),
-                    Segment(observations: window.map(input), actions: window.map(\.action), trueRewards: [Double](repeating: 0, count: length)))
+            let segment = Segment(observations: window.map { input($0.observation, $0.terms) }, actions: window.map(\.action),
+                                  trueRewards: [Double](repeating: 0, count: window.count), absorbingSteps: length - window.count,
+                                  finalObservation: ended.map { input($0.final!, [Double](repeating: 0, count: termNames.count)) })
+            return (tree.levelValues(terms: sums, termNames: termNames), segment)
         }
         return nil
     }
@@ -240,6 +268,12 @@ public final class HeronRewardModel: RewardModel {
         guard withTerms else { return model.rewards(observations: observations, actions: actions) }
         let inputs = zip(observations, terms).map { $0 + $1.map(Float.init) }
         return model.rewards(observations: inputs, actions: actions)
+    }
+
+    /// What an ended state is worth per step, when the model learned it (segments with `.learned` endings).
+    public func absorbingRewards(finalObservations: [[Float]]) -> [Float]? {
+        let inputs = withTerms ? finalObservations.map { $0 + [Float](repeating: 0, count: termCount) } : finalObservations
+        return model.absorbingRewards(finalObservations: inputs)
     }
 
     /// Without term values, a terms-input model sees zeros for them.

@@ -8,7 +8,7 @@ enum HeronCommand {
     usage: sandbox heron --task ID --algo ppo|sac [--ranking "landing+crash>distance>speed>tilt>main_engine+side_engine" | --hierarchy H.json]
                          [--margins 1,1,0.5,0.5] [--margin-scope buffer|batch|absolute] [--unit transition|segment]
                          [--segment L] [--pairs all|random] [--input observation|observation-terms] [--ties-equal]
-                         [--raw-output] [--steps N] [--seed S] [--out DIR] [--hyperparameter KEY=VALUE ...]
+                         [--endings learned|off] [--raw-output] [--steps N] [--seed S] [--out DIR] [--hyperparameter KEY=VALUE ...]
 
     HERON (Bukharin et al., arXiv 2309.02632): the agent learns from a reward model trained on the
     decisions of a comparison tree over a ranking of the task's reward terms, instead of a weighted sum.
@@ -28,6 +28,10 @@ enum HeronCommand {
                   seen or over the minibatch; with absolute it is δ in reward units.
     --input       the model's input: the observation (default) or the observation with the step's
                   term values.
+    --endings     with --unit segment: learned (default) lets a segment run past a termination, its
+                  later steps absorbing (worth 0 to the tree, as to the task), so the model learns what an
+                  ended state is worth and the agent receives γ/(1 − γ) times it at a termination; off
+                  stops segments at episode ends. (Single transitions cannot value an ending.)
     --raw-output  gives the agent the model's raw output instead of standardising it.
     Writes a run folder like `sandbox train`: config.json, hierarchy.json, metrics.jsonl (charts/true_return,
     terms/<name> per-episode sums, heron/decided_level_<k> and heron/dropped: the share of pairs decided
@@ -56,6 +60,10 @@ enum HeronCommand {
         loop.pairing = try arguments.choice("pairs", of: HeronLoop.Configuration.Pairing.self) ?? .all
         loop.input = try arguments.choice("input", of: HeronLoop.Configuration.Input.self) ?? .observation
         loop.tiesAsEqual = arguments.flag("ties-equal")
+        if let endings = arguments.string("endings") {
+            guard endings == "learned" || endings == "off" else { throw UsageError("--endings is learned or off, not '\(endings)'") }
+            loop.endings = endings == "learned" ? .learned : .off
+        }
         loop.normalizeOutput = !arguments.flag("raw-output")
         let seed = try arguments.seed()
         let stepsOverride = try arguments.int("steps", minimum: 1)
@@ -87,7 +95,7 @@ enum HeronCommand {
         let configuration = RunConfiguration(task: spec.id, agent: agent, seed: seed, totalSteps: total,
                                              reward: .hierarchy(ranking: hierarchy.rankingText), taskOptions: [:],
                                              checkpointInterval: Swift.max(total / 10, 1), started: ISO8601DateFormatter().string(from: Date()))
-        let rewardModel = HeronLoop.makeRewardModel(task: spec, input: loop.input, seed: seed)
+        let rewardModel = HeronLoop.makeRewardModel(task: spec, configuration: loop, seed: seed)
         let trainer = try configuration.makeTrainer(tasks: SandboxCLI.tasks, reward: .model(rewardModel))
         let heron = HeronLoop(trainer: trainer, hierarchy: hierarchy, rewardModel: rewardModel, configuration: loop, seed: seed)
         let run = try RunDirectory.create(under: URL(fileURLWithPath: out), task: spec.name, algorithm: "heron-\(algorithm.rawValue)", seed: seed)
