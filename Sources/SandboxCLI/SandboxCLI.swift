@@ -54,7 +54,7 @@ public enum SandboxCLI {
             var arguments = try Arguments(Array(argv.dropFirst()), command: name, flags: switches)
             // Commands that read files or actions from bare arguments; the others take options only, and a
             // bare word there is a slip (a value given twice, a missing --) that must not pass unnoticed.
-            let takesBareArguments: Set = ["replay", "pair", "plot", "queries", "archive", "labels", "regret", "sweep"]
+            let takesBareArguments: Set = ["replay", "pair", "plot", "queries", "archive", "labels", "regret", "sweep", "report"]
             if !takesBareArguments.contains(name), let stray = arguments.positional.first {
                 throw UsageError("`sandbox \(name)` takes options only, not '\(stray)' (options start with --; see `sandbox \(name) --help`)")
             }
@@ -131,6 +131,7 @@ commands:
   heron --task ID --algo ppo|sac          HERON: an agent steered by a ranking of its reward terms
   regret study|fit-labels                 partial return or regret? Knox et al.'s delivery study; which model fits a person
   sweep SPEC.json [--jobs K]              a grid of option values × seeds, runs merged into one table (MPI: sandbox-mpi)
+  report DIR                              one self-contained HTML page of a run, bundle, sweep or the whole demo
 
 Run `sandbox <command> --help` for a command's options.
 """
@@ -153,17 +154,18 @@ private let commands: [String: (inout Arguments) throws -> Int32] = [
     "regret": RegretCommand.run,
     "heron": HeronCommand.run,
     "sweep": SweepCommand.run,
+    "report": ReportCommand.run,
 ]
 private let helpTexts: [String: String] = [
     "tasks": TasksCommand.help, "rollout": RolloutCommand.help, "replay": ReplayCommand.help, "pair": PairCommand.help,
     "train": TrainCommand.help, "eval": EvalCommand.help, "plot": PlotCommand.help,
     "queries": QueriesCommand.help, "fit-reward": FitRewardCommand.help, "pbrl": PBRLCommand.help, "qdhf": QDHFCommand.help,
-    "archive": ArchiveCommand.help, "label": LabelCommand.help, "labels": LabelsCommand.help, "regret": RegretCommand.help, "heron": HeronCommand.help, "sweep": SweepCommand.help,
+    "archive": ArchiveCommand.help, "label": LabelCommand.help, "labels": LabelsCommand.help, "regret": RegretCommand.help, "heron": HeronCommand.help, "sweep": SweepCommand.help, "report": ReportCommand.help,
 ]
 
 /// The commands in the order `sandbox --help` lists them.
 let commandOrder = ["tasks", "rollout", "replay", "pair", "train", "eval", "plot", "queries", "fit-reward", "pbrl", "qdhf",
-                    "archive", "label", "labels", "heron", "regret", "sweep"]
+                    "archive", "label", "labels", "heron", "regret", "sweep", "report"]
 
 /// The README's command reference, made from the tool's own help texts (`sandbox help --markdown`), so
 /// that it cannot drift from them: a test compares the README with it.
