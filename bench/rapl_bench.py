@@ -73,11 +73,15 @@ def correlation(task, seeds, triplet_counts, jobs):
         return [f.result() for f in futures]
 
 
-def agents(task, seeds, steps, jobs, encoder_of, demo_task=None, demo_options=(), tag="agents", scaling="linear", methods=METHODS):
-    def one(seed, method):
+AGENT_METHODS = ["rapl", "rapl-squared", "rlhf", "ot", "goal", "true"]
+
+
+def agents(task, seeds, steps, jobs, encoder_of, demo_task=None, demo_options=(), tag="agents", methods=AGENT_METHODS):
+    def one(seed, name):
+        method, _, scaling = name.partition("-")
         out = os.path.join(OUT, f"runs_{tag}")
         arguments = [SANDBOX, "rapl", "train", "--task", task, "--algo", "ppo", "--reward", method, "--steps", str(steps),
-                     "--seed", str(seed), "--out", out, "--eval-episodes", "20", "--scaling", scaling]
+                     "--seed", str(seed), "--out", out, "--eval-episodes", "20", "--scaling", scaling or "linear"]
         if method != "true":
             arguments += ["--encoder", encoder_of(seed)]
         if demo_task:
@@ -88,7 +92,7 @@ def agents(task, seeds, steps, jobs, encoder_of, demo_task=None, demo_options=()
         run_dir = [line.split("→ ")[-1].strip() for line in text.splitlines() if "→" in line][0]
         with open(os.path.join(run_dir, "rapl_summary.json")) as f:
             summary = json.load(f)
-        return {"seed": seed, "method": method, "summary": summary}
+        return {"seed": seed, "method": name, "summary": summary}
 
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
         futures = [pool.submit(one, s, m) for m in methods for s in range(1, seeds + 1)]
@@ -109,7 +113,7 @@ def correlation_table(results, triplet_counts):
 
 def agent_table(results):
     lines = ["| reward | success | mean final privileged cost | mean true return |", "|---|---:|---:|---:|"]
-    for method in METHODS:
+    for method in AGENT_METHODS:
         rows = [r["summary"] for r in results if r["method"] == method]
         if not rows:
             continue
@@ -142,7 +146,7 @@ def main():
         results["correlation"] = correlation(args.task, args.seeds, counts, args.jobs)
         results["correlation_triplets"] = counts
     if "agents" in parts:
-        print(f"rapl_bench: PPO agents, {args.agent_seeds} seeds × {len(METHODS)} rewards × {args.agent_steps} steps", flush=True)
+        print(f"rapl_bench: PPO agents, {args.agent_seeds} seeds × {len(AGENT_METHODS)} rewards × {args.agent_steps} steps", flush=True)
         encoder_of = lambda seed: os.path.join(OUT, f"{args.task}_t{counts[0]}_s{seed}.safetensors")
         results["agents"] = agents(args.task, args.agent_seeds, args.agent_steps, args.jobs, encoder_of)
         results["agent_steps"] = args.agent_steps
