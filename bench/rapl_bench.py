@@ -122,6 +122,33 @@ def agent_table(results):
     return "\n".join(lines)
 
 
+def section(results, command):
+    task = results["task"]
+    lines = [f"## RAPL on {task} (issue 27; the stand-in for the tabletop tasks)", "",
+             f"Measured {time.strftime('%Y-%m-%d')} on x86_64 (2 shared cores). Command: `{command}`.", ""]
+    if "speed" in results:
+        sp = results["speed"]
+        lines += ["**Frame-encoding speed** (the Nature-CNN backbone + the 512 → 32 head, batches of 256 64×64 frames, "
+                  f"one thread each on core 0, alternating, best of {len(sp['ours'])}):", "",
+                  "| | sandbox | PyTorch " + sp["torch_version"] + " | ratio | target |", "|---|---:|---:|---:|---|",
+                  f"| frames/s | {max(sp['ours']):,.0f} | {max(sp['torch']):,.0f} | {sp['ratio']:.2f}× | ≥ torch |",
+                  "", "Every round, ours then torch: " + ", ".join(f"{a:,.0f} / {b:,.0f}" for a, b in zip(sp["ours"], sp["torch"])) + ".", ""]
+    if "correlation" in results:
+        seeds = len({r["seed"] for r in results["correlation"]})
+        lines += [f"**Spearman ρ with the privileged ground truth** (−c_t, the person's cost) on 50 held-out rollouts, "
+                  f"mean ± std over {seeds} seeds (each seed: its own pool of 90 rollouts, triplets, alignment, held-out rollouts "
+                  "and 6 demonstrations). *Within*: per step inside each rollout, every 4th step, averaged (the released "
+                  "compute_corr.py); *across*: each rollout's learned return against −c_T.", "",
+                  correlation_table(results["correlation"], results["correlation_triplets"]), ""]
+    if "agents" in results:
+        seeds = len({r["seed"] for r in results["agents"]})
+        lines += [f"**Agents** (PPO observing state, {results['agent_steps']:,} steps, the reward from 64×64 frames; "
+                  f"20 deterministic evaluation episodes per run, mean ± std over {seeds} seeds; encoders aligned on "
+                  f"{results['correlation_triplets'][0]} triplets; success = landed; the final privileged cost is "
+                  "100·(‖p_T‖ − ‖p_0‖), lower is nearer the pad):", "", agent_table(results["agents"]), ""]
+    return "\n".join(lines) + "\n"
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--task", default="LunarLanderContinuous-v1")
@@ -152,6 +179,11 @@ def main():
         results["agent_steps"] = args.agent_steps
     with open(path, "w") as f:
         json.dump(results, f, indent=1)
+    os.chdir(ROOT)
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    from results_file import write_section
+    write_section("rapl", section(results, "python3 bench/rapl_bench.py " + " ".join(sys.argv[1:])))
+    return
     print(json.dumps({k: v for k, v in results.items() if k == "speed"}, indent=1))
     if "correlation" in results:
         print(correlation_table(results["correlation"], results["correlation_triplets"]))

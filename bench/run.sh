@@ -70,4 +70,7 @@ case "${BENCH_PBRL:-sac}" in
 esac
 echo "bench: the regret study on the delivery board (about a minute)"
 python3 bench/regret_study.py 10 .build/release/sandbox
+echo "bench: RAPL on the lander (speed against torch, correlations over 5 seeds at 150 and 300 triplets, PPO agents; about 25 minutes)"
+swift build -c release --product sandbox >/dev/null
+python3 bench/rapl_bench.py --seeds 5 --agent-steps 500000 --agent-seeds 2
 echo "bench: wrote bench/RESULTS.md"
