@@ -15,10 +15,10 @@ step "the lander, flown by its heuristic controller: a clip and a contact sheet"
 "$sandbox" rollout --task LunarLanderContinuous --policy heuristic --seed 0 --clip "$demo/lander.gif" --sheet "$demo/lander-sheet.png"
 
 step "1/6 preference-based RL on LunarLanderContinuous: PrefPPO, 300 labels from a simulated teacher, query clips in its label store"
-"$sandbox" pbrl --task LunarLanderContinuous --algo ppo --teacher oracle --labels 300 --per-round 50 --steps 500000 --seed 1 --out "$demo/pbrl"
+"$sandbox" pbrl --task LunarLanderContinuous --algo ppo --teacher oracle --labels 300 --per-round 50 --steps 400000 --seed 1 --out "$demo/pbrl"
 
 step "2/6 HERON on the lander with the default ranking of its reward terms"
-"$sandbox" heron --task LunarLanderContinuous --algo ppo --steps 300000 --seed 1 --out "$demo/heron"
+"$sandbox" heron --task LunarLanderContinuous --algo ppo --steps 400000 --seed 1 --out "$demo/heron"
 
 step "3/6 the regret study on the delivery board (Knox et al.), small scale"
 "$sandbox" regret study --prefs 30,100,300 --seeds 3 --out "$demo/regret"
@@ -33,8 +33,8 @@ else
 fi
 
 step "5/6 QDHF: diverse arm postures and lander styles, with measures learned from similarity judgments"
-"$sandbox" qdhf --domain arm --method qdhf --iterations 300 --seed 1 --out "$demo/qdhf-arm"
-"$sandbox" qdhf --domain lander --method qdhf --iterations 60 --seed 1 --out "$demo/qdhf-lander"
+"$sandbox" qdhf --domain arm --method qdhf --iterations 200 --seed 1 --out "$demo/qdhf-arm"
+"$sandbox" qdhf --domain lander --method qdhf --iterations 40 --seed 1 --out "$demo/qdhf-lander"
 
 step "6/6 export the arm's archive as a policy bundle: heatmap, contact sheet, elite clips"
 "$sandbox" archive export --run "$demo/qdhf-arm" --out "$demo/archive" --top 12 --clips 4

@@ -71,10 +71,12 @@ struct Arguments {
         return values[name] != nil
     }
 
-    mutating func int(_ name: String, default fallback: Int? = nil, minimum: Int = Int.min, maximum: Int = Int.max) throws -> Int? {
+    /// `--name N`, a whole number from `minimum` to `maximum` (by default at most ten billion, so that
+    /// no count overflows when it is multiplied or rounded up).
+    mutating func int(_ name: String, default fallback: Int? = nil, minimum: Int = Int.min, maximum: Int = 10_000_000_000) throws -> Int? {
         guard let text = string(name) else { return fallback }
         guard let value = Int(text) else {
-            throw UsageError("--\(name) must be a whole number\(minimum > Int.min && maximum < Int.max ? " from \(minimum) to \(maximum)" : ""), got '\(text)'")
+            throw UsageError("--\(name) must be a whole number\(minimum > Int.min ? " from \(minimum) to \(maximum)" : ""), got '\(text)'")
         }
         guard value >= minimum else { throw UsageError("--\(name) must be at least \(minimum), got \(value)") }
         guard value <= maximum else { throw UsageError("--\(name) must be at most \(maximum), got \(value)") }
@@ -119,13 +121,14 @@ struct Arguments {
 
 /// Creates the folder an output file goes in, and checks it can be written.
 func prepareOutput(_ path: String) throws {
+    guard !path.isEmpty else { throw UsageError("an output file name is empty; give a path, e.g. out.json") }
     let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
     do {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     } catch {
         throw UsageError("cannot create folder \(directory.path) for \(path): \(describeFileError(error))")
     }
-    try checkWritable(path)
+    do { try checkWritable(path) } catch let error as ClipError { throw UsageError(error.description) }
 }
 
 extension Arguments {

@@ -79,11 +79,13 @@ public final class PPO: Trainer {
         /// Checks every hyperparameter's range, naming the first one out of it.
         public func validate() throws(HyperparameterError) {
             var check = HyperparameterCheck()
-            check.whole("environmentCount", environmentCount, 1...4096)
+            check.whole("environmentCount", environmentCount, 1...1024)
             check.whole("stepsPerEnvironment", stepsPerEnvironment, 1...10_000_000)
             check.whole("minibatchSize", minibatchSize, 1...Swift.max(1, environmentCount * stepsPerEnvironment),
                         note: "the rollout has environmentCount × stepsPerEnvironment = \(environmentCount * stepsPerEnvironment) steps")
             check.whole("epochs", epochs, 1...1000)
+            check.whole("stepsPerEnvironment", environmentCount * stepsPerEnvironment, 1...10_000_000,
+                        note: "a rollout of environmentCount × stepsPerEnvironment steps is held in memory; keep it at most 10,000,000")
             check.number("gamma", gamma, above: 0, atMost: 1)
             check.number("gaeLambda", gaeLambda, atLeast: 0, atMost: 1)
             check.number("clipRange", Double(clipRange), above: 0)

@@ -35,7 +35,7 @@ enum EvalCommand {
 
     static func run(_ arguments: inout Arguments) throws -> Int32 {
         guard let path = arguments.string("policy") else { throw UsageError("eval needs --policy PATH (a policy file or run folder)") }
-        let episodes = try arguments.int("episodes", default: 10, minimum: 1)!
+        let episodes = try arguments.int("episodes", default: 10, minimum: 1, maximum: 100_000)!
         let seed = try arguments.seed()
         let clip = arguments.string("clip")
         let record = arguments.string("record")

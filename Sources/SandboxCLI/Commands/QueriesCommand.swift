@@ -58,9 +58,9 @@ enum QueriesCommand {
     static func make(_ arguments: inout Arguments, _ storePath: String) throws -> Int32 {
         guard let taskID = arguments.string("task") else { throw UsageError("queries make needs --task ID") }
         let policy = arguments.string("policy") ?? "random"
-        let episodes = try arguments.int("episodes", default: 20, minimum: 1)!
-        let length = try arguments.int("segment", default: 50, minimum: 1)!
-        let pairs = try arguments.int("pairs", default: 100, minimum: 1)!
+        let episodes = try arguments.int("episodes", default: 20, minimum: 1, maximum: 100_000)!
+        let length = try arguments.int("segment", default: 50, minimum: 1, maximum: 10_000)!
+        let pairs = try arguments.int("pairs", default: 100, minimum: 1, maximum: 1_000_000)!
         let seed = try arguments.seed()
         try arguments.checkAllUsed()
         let environment = try SandboxCLI.tasks.make(taskID)
@@ -135,8 +135,8 @@ enum FitRewardCommand {
         guard let storePath = arguments.string("store") else { throw UsageError("fit-reward needs --store FILE.db") }
         guard let taskID = arguments.string("task") else { throw UsageError("fit-reward needs --task ID") }
         guard let out = arguments.string("out") else { throw UsageError("fit-reward needs --out MODEL.safetensors") }
-        let ensemble = try arguments.int("ensemble", default: 3, minimum: 1)!
-        let epochs = try arguments.int("epochs", default: 50, minimum: 1)!
+        let ensemble = try arguments.int("ensemble", default: 3, minimum: 1, maximum: 64)!
+        let epochs = try arguments.int("epochs", default: 50, minimum: 1, maximum: 100_000)!
         let seed = try arguments.seed()
         let hidden = try (arguments.string("hidden") ?? "256,256,256").split(separator: ",").map { text -> Int in
             guard let n = Int(text), n > 0 else { throw UsageError("--hidden takes sizes like 256,256,256") }

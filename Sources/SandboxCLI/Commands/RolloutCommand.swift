@@ -38,8 +38,8 @@ enum RolloutCommand {
             throw UsageError("the policy was trained on \(trained.configuration.taskID), not \(task); drop --task or pick its task")
         }
         let seed = try arguments.seed()
-        let episodes = try arguments.int("episodes", default: 1, minimum: 1)!
-        let maxSteps = try arguments.int("max-steps", minimum: 1)
+        let episodes = try arguments.int("episodes", default: 1, minimum: 1, maximum: 100_000)!
+        let maxSteps = try arguments.int("max-steps", minimum: 1, maximum: 10_000_000)
         let clip = arguments.string("clip")
         let record = arguments.string("record")
         let sheet = arguments.string("sheet")

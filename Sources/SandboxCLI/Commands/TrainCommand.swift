@@ -52,7 +52,7 @@ enum TrainCommand {
             }
             let algorithm = try arguments.algorithm(for: "train")
             let seed = try arguments.seed()
-            let envs = try arguments.int("envs", minimum: 1)
+            let envs = try arguments.int("envs", minimum: 1, maximum: 1024)
             let rewardText = arguments.string("reward") ?? "true"
             let out = arguments.string("out") ?? "runs"
             let options = try arguments.taskOptions()
