@@ -35,10 +35,15 @@ struct Arguments {
                     name = String(name[..<equals])
                 }
                 if flags.contains(name) {
-                    values[name, default: []].append(value ?? "true")
+                    // A switch takes no value; --name=true and --name=false are read as on and off.
+                    switch value {
+                    case nil, "true": values[name, default: []].append("true")
+                    case "false": break
+                    case let other?: throw UsageError("--\(name) is a switch and takes no value, got '\(other)' (write --\(name), or leave it out)")
+                    }
                 } else {
                     if value == nil {
-                        guard i + 1 < arguments.count else { throw UsageError("option --\(name) needs a value (see `sandbox \(command) --help`)") }
+                        guard i + 1 < arguments.count else { throw UsageError("option --\(name) needs a value (or is not an option of `sandbox \(command)`; see `sandbox \(command) --help`)") }
                         // An option's value never looks like another option: `--name --other` means a
                         // value was left out (or a switch was misspelt), not that "--other" is the value.
                         guard !(arguments[i + 1].hasPrefix("--") && arguments[i + 1].count > 2) else {
@@ -55,6 +60,9 @@ struct Arguments {
             i += 1
         }
     }
+
+    /// An option's value without marking it read.
+    func peek(_ name: String) -> String? { values[name]?.last }
 
     mutating func string(_ name: String) -> String? {
         used.insert(name)

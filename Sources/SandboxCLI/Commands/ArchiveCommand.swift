@@ -31,6 +31,9 @@ enum ArchiveCommand {
             let clips = try arguments.int("clips", default: 5, minimum: 0, maximum: 1000)!
             try arguments.checkAllUsed()
             let source = URL(fileURLWithPath: runPath).appendingPathComponent("archive")
+            guard source.standardizedFileURL.path != URL(fileURLWithPath: out).standardizedFileURL.path else {
+                throw UsageError("--out is the run's own archive folder; export to another folder, e.g. --out bundle")
+            }
             guard FileManager.default.fileExists(atPath: source.appendingPathComponent("manifest.json").path) else {
                 throw UsageError("\(runPath) has no archive/manifest.json; pass a folder written by `sandbox qdhf --out DIR`")
             }

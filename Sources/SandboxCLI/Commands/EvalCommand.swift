@@ -48,7 +48,10 @@ enum EvalCommand {
         if tracePath != nil && rewardModelPath == nil {
             throw UsageError("--trace compares the true reward with a learned one; add --reward-model MODEL")
         }
-        if let tracePath { try prepareOutput(tracePath) }
+        if let tracePath {
+            guard tracePath.lowercased().hasSuffix(".csv") else { throw UsageError("--trace writes CSV (and a PNG beside it); name it with .csv, e.g. trace.csv") }
+            try prepareOutput(tracePath)
+        }
         var trace = ""
         var firstEpisodeRewards: (truth: [Double], learned: [Double]) = ([], [])
 

@@ -45,6 +45,9 @@ enum RolloutCommand {
         let sheet = arguments.string("sheet")
         let sizeText = arguments.string("size")
         let options = try arguments.taskOptions()
+        if trainedPolicyGiven(arguments), !options.isEmpty {
+            throw UsageError("a trained policy runs its task with the options it was trained with; drop --option (or train with them)")
+        }
         try arguments.checkAllUsed()
 
         let environment = try trained.map { try $0.makeEnvironment(in: SandboxCLI.tasks) } ?? SandboxCLI.tasks.make(task, options: options)
@@ -104,4 +107,10 @@ enum RolloutCommand {
         }
         return 0
     }
+}
+
+/// Whether `--policy` names a trained policy (not `random` or `heuristic`).
+private func trainedPolicyGiven(_ arguments: Arguments) -> Bool {
+    guard let policy = arguments.peek("policy") else { return false }
+    return policy != "random" && policy != "heuristic"
 }

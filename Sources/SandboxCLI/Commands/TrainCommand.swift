@@ -37,6 +37,9 @@ enum TrainCommand {
         if let resume {
             try arguments.checkAllUsed()
             runDirectory = RunDirectory(url: URL(fileURLWithPath: resume))
+            guard FileManager.default.fileExists(atPath: runDirectory.configurationFile.path) else {
+                throw UsageError("\(resume) is not a run folder (it has no config.json); give a folder `sandbox train` made")
+            }
             if FileManager.default.fileExists(atPath: runDirectory.url.appendingPathComponent(PreferenceRunSettings.fileName).path) {
                 throw UsageError("\(resume) is a `sandbox pbrl` run; continue it with its preference loop: sandbox pbrl --resume \(resume)")
             }

@@ -47,10 +47,8 @@ public struct EpisodeRecord: Codable, Equatable, Sendable {
             throw RecordError.unreadable(url.path, reason: describeFileError(error))
         }
         let record: EpisodeRecord
-        do { record = try JSONDecoder().decode(EpisodeRecord.self, from: data) } catch let error as DecodingError {
-            throw RecordError.malformed(url.path, reason: describe(error))
-        } catch {
-            throw RecordError.malformed(url.path, reason: "\(error)")
+        do { record = try decodeJSONFile(EpisodeRecord.self, from: data) } catch {
+            throw RecordError.malformed(url.path, reason: error.description)
         }
         guard record.format <= formatVersion else {
             throw RecordError.newerFormat(url.path, found: record.format, supported: formatVersion)
@@ -66,6 +64,7 @@ public enum RecordError: Error, CustomStringConvertible {
     case versionMismatch(path: String, recorded: String, available: String)
     case actionCount(path: String, step: Int, expected: Int, got: Int)
     case segmentOutOfRange(start: Int, length: Int, episodeLength: Int)
+    case invalidTask(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -77,6 +76,8 @@ public enum RecordError: Error, CustomStringConvertible {
             return "episode record \(path) is for \(recorded) but this build has \(available); replay it with the sandbox version that recorded it"
         case let .actionCount(path, step, expected, got):
             return "episode record \(path): action \(step) has \(got) entries, the task needs \(expected)"
+        case let .invalidTask(path, reason):
+            return "episode record \(path) cannot be replayed here: \(reason)"
         case let .segmentOutOfRange(start, length, episodeLength):
             return "segment of \(length) steps from step \(start) does not fit an episode of \(episodeLength) steps (only a terminated episode's segments may run past its end)"
         }

@@ -72,14 +72,23 @@ public enum Rollout {
     /// Replays `record` in a fresh instance of its task from `tasks` and compares everything it produced.
     public static func replay(_ record: EpisodeRecord, in tasks: TaskRegistry, path: String = "record", renderSize: RenderSize? = nil,
                               keepObservations: Bool = false) throws -> ReplayResult {
-        let spec = try tasks.spec(for: record.task)
+        // The task and options come from the file: a problem with them is the file's, not the command line's.
+        let spec: TaskSpec
+        do { spec = try tasks.spec(for: record.task) } catch {
+            let reason: String = error.description
+            throw RecordError.invalidTask(path: path, reason: reason)
+        }
         guard spec.version == record.version else {
             throw RecordError.versionMismatch(path: path, recorded: record.taskID, available: spec.id)
         }
         for (i, action) in record.actions.enumerated() where action.count != spec.actionSpace.count {
             throw RecordError.actionCount(path: path, step: i, expected: spec.actionSpace.count, got: action.count)
         }
-        let environment = try tasks.make(record.taskID, options: record.options)
+        let environment: any Environment
+        do { environment = try tasks.make(record.taskID, options: record.options) } catch {
+            let reason: String = error.description
+            throw RecordError.invalidTask(path: path, reason: reason)
+        }
         let player = ActionSequence(record.actions)
         let episode = try run(environment, controller: player, seed: record.seed, maxSteps: record.actions.count, renderSize: renderSize,
                               keepObservations: keepObservations)
