@@ -31,7 +31,7 @@ public enum SandboxCLI {
             return 0
         }
         do {
-            var arguments = try Arguments(Array(argv.dropFirst()), command: name, flags: ["json", "help", "stochastic", "observation-only", "terminal", "ranking", "nonpositive-reward"])
+            var arguments = try Arguments(Array(argv.dropFirst()), command: name, flags: ["json", "help", "stochastic", "observation-only", "terminal", "ranking", "nonpositive-reward", "verbose"])
             // Commands that read files or actions from bare arguments; the others take options only, and a
             // bare word there is a slip (a value given twice, a missing --) that must not pass unnoticed.
             let takesBareArguments: Set = ["replay", "pair", "plot", "queries", "archive", "labels"]

@@ -61,7 +61,7 @@ public struct RewardHierarchy: Codable, Equatable, Sendable {
         guard let data = try? Data(contentsOf: url) else { throw HierarchyError.unreadable(url.path) }
         let hierarchy: RewardHierarchy
         do { hierarchy = try JSONDecoder().decode(RewardHierarchy.self, from: data) } catch let error as DecodingError {
-            throw HierarchyError.malformed(url.path, reason: describeDecoding(error))
+            throw HierarchyError.malformed(url.path, reason: describe(error))
         }
         guard hierarchy.format <= formatVersion else { throw HierarchyError.malformed(url.path, reason: "format \(hierarchy.format) is newer than this build reads (\(formatVersion))") }
         try hierarchy.validate(against: try tasks.spec(for: hierarchy.task))

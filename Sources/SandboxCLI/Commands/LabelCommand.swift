@@ -42,10 +42,7 @@ enum LabelCommand {
         let clips = arguments.string("clips")
         let screenshot = arguments.string("screenshot")
         try arguments.checkAllUsed()
-        guard FileManager.default.fileExists(atPath: storePath) else {
-            throw UsageError("no label store at \(storePath); make one with `sandbox queries make --store \(storePath) --task ID` or start `sandbox pbrl --teacher human --store \(storePath)`")
-        }
-        let store = try LabelStore(path: storePath)
+        let store = try openExistingStore(storePath)
         let session = try LabelSession(store: store, tasks: SandboxCLI.tasks, annotator: annotator, kind: kind)
         if terminal {
             let directory = clips.map { URL(fileURLWithPath: $0) }
