@@ -49,7 +49,7 @@ public enum SandboxCLI {
         }
         do {
             // Switches that take no value; `heron --ranking` takes one (a ranking), `label --ranking` does not.
-            var switches: Set<String> = ["json", "help", "stochastic", "distributed", "summary", "ties-equal", "raw-output", "observation-only", "terminal", "ranking", "nonpositive-reward", "log-x"]
+            var switches: Set<String> = ["json", "help", "stochastic", "distributed", "summary", "ties-equal", "raw-output", "observation-only", "terminal", "ranking", "nonpositive-reward", "log-x", "verbose"]
             if name == "heron" { switches.remove("ranking") }
             var arguments = try Arguments(Array(argv.dropFirst()), command: name, flags: switches)
             // Commands that read files or actions from bare arguments; the others take options only, and a

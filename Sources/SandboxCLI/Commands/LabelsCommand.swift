@@ -7,7 +7,9 @@ enum LabelsCommand {
 
     Per annotator: answers, skip and equal rates, agreement with the other annotators on the queries
     they share (preferences only), agreement with the oracle teacher (the segment with the larger true
-    return; pair queries, preferences only) and median response time.
+    return; pair queries, preferences only; a segment running past its terminated episode's end holds the
+    episode's last reward on the steps past it, as the oracle of `queries answer` counts them) and median
+    response time. An annotator's revised answer counts once.
     """
 
     static func run(_ arguments: inout Arguments) throws -> Int32 {
@@ -15,8 +17,7 @@ enum LabelsCommand {
         guard let storePath = arguments.string("store") else { throw UsageError("labels stats needs --store FILE.db") }
         let json = arguments.flag("json")
         try arguments.checkAllUsed()
-        guard FileManager.default.fileExists(atPath: storePath) else { throw UsageError("no label store at \(storePath)") }
-        let store = try LabelStore(path: storePath)
+        let store = try openExistingStore(storePath)
         let statistics = try store.statistics(in: SandboxCLI.tasks)
         if json {
             let encoder = JSONEncoder()
