@@ -15,9 +15,11 @@ public struct AnnotatorStatistics: Codable, Equatable, Sendable {
     public var sharedQueries: Int
     /// Fraction of this annotator's preferences (pair queries, not skip or equal) that match the
     /// oracle teacher, which prefers the segment with the larger true return; nil without such answers.
-    /// Returns are counted as `sandbox queries answer --teacher oracle` counts them: a segment that runs
-    /// past its terminated episode's end holds the episode's last reward on each step past it (as
-    /// `Segment.paddedTrueRewards`, what the preference data's simulated teachers judge).
+    /// Returns are counted as `sandbox queries answer --teacher oracle` counts them under the same
+    /// endings: by default (`.zero`, the task's own convention, as `fit-reward` and `pbrl` default to) a
+    /// segment that runs past its terminated episode's end counts its steps up to the end and nothing
+    /// after (`Segment.trueReturn`); under `.learned` and `.off` each step past the end holds the
+    /// episode's last reward (`Segment.paddedTrueRewards`), as `Endings.teacherRewards` says.
     public var agreementWithOracle: Double?
     /// Median seconds from showing a query to its answer.
     public var medianResponseTime: Double
@@ -36,8 +38,9 @@ public struct AnnotatorStatistics: Codable, Equatable, Sendable {
 extension LabelStore {
     /// Statistics for every annotator with a standing answer (one per query: a revision counts once), in
     /// order of first answer. Oracle agreement replays the answered pair segments to read their true
-    /// returns; a segment that does not lie in its episode is `LabelStoreError.segmentOutside`.
-    public func statistics(in tasks: TaskRegistry, includeOracle: Bool = true) throws -> [AnnotatorStatistics] {
+    /// returns, counting the steps past a terminated episode's end as `endings` says (see
+    /// `agreementWithOracle`); a segment that does not lie in its episode is `LabelStoreError.segmentOutside`.
+    public func statistics(in tasks: TaskRegistry, includeOracle: Bool = true, endings: Endings = .zero) throws -> [AnnotatorStatistics] {
         let all = try answers()
         let queriesByID = Dictionary(uniqueKeysWithValues: try queries().map { ($0.id, $0) })
         var order: [String] = []
@@ -54,7 +57,7 @@ extension LabelStore {
                 traces[reference.episode] = (episode.termTrace, episode.record.terminated)
             }
             let trace = traces[reference.episode]!
-            guard let terms = reference.terms(in: trace.terms, terminated: trace.terminated) else {
+            guard let terms = reference.terms(in: trace.terms, terminated: trace.terminated, holdingLastStep: !endings.pinsOffset) else {
                 throw LabelStoreError.segmentOutside(query: queryID, segment: reference, episodeLength: trace.terms.count)
             }
             return terms.reduce(0) { $0 + $1.reduce(0, +) }

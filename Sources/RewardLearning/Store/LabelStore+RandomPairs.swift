@@ -12,6 +12,22 @@ extension LabelStore {
         public var storedPairs: Int
     }
 
+    /// The distinct segments of `episodes` cut at their starts, in order, with the index of the episode
+    /// each comes from (equal episodes, by digest, give their segments once): what
+    /// `addRandomPairQueries` draws pairs from, so at most n(n − 1)/2 pairs for n of them.
+    public static func distinctSegments(_ episodes: [(record: EpisodeRecord, starts: [Int])], segmentLength: Int)
+        -> [(episode: Int, identity: QueryIdentity.Segment)] {
+        var segments: [(episode: Int, identity: QueryIdentity.Segment)] = []
+        var seen: Set<QueryIdentity.Segment> = []
+        for (index, episode) in episodes.enumerated() {
+            for start in episode.starts {
+                let identity = QueryIdentity.Segment(digest: episode.record.digest, start: start, length: segmentLength)
+                if seen.insert(identity).inserted { segments.append((index, identity)) }
+            }
+        }
+        return segments
+    }
+
     /// Stores `count` pair queries drawn uniformly from the pairs of distinct segments of `episodes`
     /// (each cut at its `starts` into segments of `segmentLength` steps), never a pair the store already
     /// holds — in either order (`QueryIdentity`) — and never one twice, with the episodes and segments
@@ -21,15 +37,7 @@ extension LabelStore {
     public func addRandomPairQueries(_ episodes: [(record: EpisodeRecord, starts: [Int])], segmentLength: Int, count: Int,
                                      using generator: inout SeededGenerator) throws -> RandomPairs {
         try dbTransaction {
-            // The distinct segments, in order (an episode given twice gives its segments once).
-            var segments: [(episode: Int, identity: QueryIdentity.Segment)] = []
-            var seen: Set<QueryIdentity.Segment> = []
-            for (index, episode) in episodes.enumerated() {
-                for start in episode.starts {
-                    let identity = QueryIdentity.Segment(digest: episode.record.digest, start: start, length: segmentLength)
-                    if seen.insert(identity).inserted { segments.append((index, identity)) }
-                }
-            }
+            let segments = Self.distinctSegments(episodes, segmentLength: segmentLength)
             let index = Dictionary(uniqueKeysWithValues: segments.enumerated().map { ($0.element.identity, $0.offset) })
             func key(_ i: Int, _ j: Int) -> [Int] { [Swift.min(i, j), Swift.max(i, j)] }
             var taken: Set<[Int]> = []

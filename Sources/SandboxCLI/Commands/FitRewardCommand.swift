@@ -45,7 +45,7 @@ enum FitRewardCommand {
                                          endings: endings, nonPositive: nonPositive), using: &generator)
         var fitter = RewardFitter()
         fitter.configuration.epochs = epochs
-        let progress = ProgressBar("fit-reward \(pairs.count) pairs", total: ensemble * epochs)
+        let progress = ProgressBar("fit-reward", total: ensemble * epochs)
         let report = try fitter.fit(model, pairs: pairs, seed: seed) { loss in
             progress.status = String(format: "loss %.4f", loss)
             progress.advance()

@@ -78,7 +78,8 @@ enum QueriesCommand {
         let environment = try SandboxCLI.tasks.make(taskID)
         let trained = ["random", "heuristic"].contains(policy) ? nil : try Policy.load(from: EvalCommand.policyURL(policy))
         // An existing store is checked (and its task compared) before any episode is recorded.
-        if FileManager.default.fileExists(atPath: storePath), let stored = try openOrMakeStore(storePath).task, stored != environment.spec.id {
+        let existing = FileManager.default.fileExists(atPath: storePath) ? try openOrMakeStore(storePath) : nil
+        if let stored = try existing?.task, stored != environment.spec.id {
             throw UsageError("\(storePath) holds \(stored) queries, not \(environment.spec.id); use another --store file")
         }
         var recorded: [(record: EpisodeRecord, starts: [Int])] = []
@@ -89,20 +90,25 @@ enum QueriesCommand {
             let record = try Rollout.run(environment, controller: controller, seed: episodeSeed).record
             recorded.append((record, segmentStarts(episodeLength: record.length, segmentLength: length, terminated: record.terminated)))
         }
-        let segments = recorded.reduce(0) { $0 + $1.starts.count }
+        let segments = LabelStore.distinctSegments(recorded, segmentLength: length).count
         let lengths = recorded.map(\.record.length)
         guard segments >= 2 else {
             throw UsageError("--segment \(length) leaves \(segments == 0 ? "no" : "only one") segment to pair: the shortest of the \(episodes) episodes has \(lengths.min()!) steps and the longest \(lengths.max()!) (an episode that hits its time limit needs at least \(length)); use a shorter --segment or more --episodes")
         }
+        func tooManyPairs(available: Int) -> UsageError {
+            UsageError("--pairs \(pairs) is more than the \(available) new distinct pairs of \(segments) segments of --segment \(length) steps; use --pairs \(available) or less, or more --episodes")
+        }
+        // A new store is made only once the pairs are known to fit (an existing one is checked again below).
+        guard existing != nil || pairs <= segments * (segments - 1) / 2 else { throw tooManyPairs(available: segments * (segments - 1) / 2) }
         let skipped = recorded.filter { $0.starts.isEmpty }.count
         try prepareOutput(storePath)
-        let store = try openOrMakeStore(storePath)
+        let store = try existing ?? openOrMakeStore(storePath)
         var generator = SeededGenerator(seed: seed)
         let drawn: LabelStore.RandomPairs
         do {
             drawn = try store.addRandomPairQueries(recorded, segmentLength: length, count: pairs, using: &generator)
-        } catch LabelStoreError.tooFewPairs(_, let available, let count) {
-            throw UsageError("--pairs \(pairs) is more than the \(available) new distinct pairs of \(count) segments of --segment \(length) steps; use --pairs \(available) or less, or more --episodes")
+        } catch LabelStoreError.tooFewPairs(_, let available, _) {
+            throw tooManyPairs(available: available)
         }
         var line = "stored \(drawn.segments) segments of \(length) steps and \(drawn.newPairs) pair queries in \(storePath)"
         if drawn.storedPairs > 0 { line += " (\(drawn.storedPairs) pairs of these segments were already there and were not drawn again)" }
