@@ -31,7 +31,7 @@ public enum SandboxCLI {
             return 0
         }
         do {
-            var arguments = try Arguments(Array(argv.dropFirst()), command: name, flags: ["json", "help", "stochastic", "observation-only", "terminal", "ranking", "nonpositive-reward"])
+            var arguments = try Arguments(Array(argv.dropFirst()), command: name, flags: switches)
             // Commands that read files or actions from bare arguments; the others take options only, and a
             // bare word there is a slip (a value given twice, a missing --) that must not pass unnoticed.
             let takesBareArguments: Set = ["replay", "pair", "plot", "queries", "archive", "labels"]
@@ -47,6 +47,9 @@ public enum SandboxCLI {
             return fail("\(error)", status: 1)
         }
     }
+
+    /// The options that take no value, for every command.
+    static let switches: Set<String> = ["json", "help", "stochastic", "observation-only", "terminal", "ranking", "nonpositive-reward"]
 
     private static func fail(_ message: String, status: Int32) -> Int32 {
         Console.current.writeError("sandbox: error: \(message)\n")

@@ -76,12 +76,20 @@ public final class PPO: Trainer {
             return c
         }
 
-        func validate() throws {
+        /// Checks the settings a trainer cannot run with (the command line sets any of them by name).
+        package func validate() throws {
             guard environmentCount > 0, stepsPerEnvironment > 0, minibatchSize > 0, epochs > 0 else {
                 throw AgentError.invalidConfiguration("environment count, steps, minibatch size and epochs must be positive")
             }
-            guard minibatchSize <= environmentCount * stepsPerEnvironment else {
-                throw AgentError.invalidConfiguration("minibatch size \(minibatchSize) exceeds the rollout size \(environmentCount * stepsPerEnvironment)")
+            let (rolloutSize, overflow) = environmentCount.multipliedReportingOverflow(by: stepsPerEnvironment)
+            guard !overflow else {
+                throw AgentError.invalidConfiguration("a rollout of \(environmentCount) copies × \(stepsPerEnvironment) steps is too large to hold")
+            }
+            guard minibatchSize <= rolloutSize else {
+                throw AgentError.invalidConfiguration("minibatch size \(minibatchSize) exceeds the rollout size \(rolloutSize)")
+            }
+            guard hiddenSizes.allSatisfy({ $0 > 0 }) else {
+                throw AgentError.invalidConfiguration("hidden layer sizes \(hiddenSizes) must be positive, e.g. hiddenSizes=[64,64]")
             }
         }
     }

@@ -49,9 +49,13 @@ public final class SAC: Trainer {
             return c
         }
 
-        func validate() throws {
+        /// Checks the settings a trainer cannot run with (the command line sets any of them by name).
+        package func validate() throws {
             guard bufferSize > 0, batchSize > 0, trainFrequency > 0, gradientSteps >= 0, learningStarts >= 0 else {
                 throw AgentError.invalidConfiguration("buffer size, batch size and train frequency must be positive")
+            }
+            guard hiddenSizes.allSatisfy({ $0 > 0 }) else {
+                throw AgentError.invalidConfiguration("hidden layer sizes \(hiddenSizes) must be positive, e.g. hiddenSizes=[256,256]")
             }
         }
     }

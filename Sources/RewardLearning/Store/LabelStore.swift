@@ -328,13 +328,7 @@ extension LabelStore {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
             throw LabelStoreError.cannotOpen(url.path, reason: "cannot read the file")
         }
-        let decoder = JSONDecoder()
-        var lines: [ExportedQuery] = []
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
-            do { lines.append(try decoder.decode(ExportedQuery.self, from: Data(line.utf8))) } catch let error as DecodingError {
-                throw LabelStoreError.malformedImport(line: number + 1, reason: describeDecoding(error))
-            }
-        }
+        let lines = try Self.decodeImport(text)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return try dbTransaction {
@@ -355,6 +349,32 @@ extension LabelStore {
             }
             return lines.count
         }
+    }
+
+    /// Decodes and checks the lines of a JSON Lines export (empty lines are skipped): each line's
+    /// fields, its episode records' format, and that every segment lies within its episode, so that an
+    /// import stores no query that cannot be shown or fitted.
+    ///
+    /// - Throws: `LabelStoreError.malformedImport` naming the line and what is wrong with it.
+    public static func decodeImport(_ text: String) throws -> [ExportedQuery] {
+        let decoder = JSONDecoder()
+        var lines: [ExportedQuery] = []
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
+            let query: ExportedQuery
+            do { query = try decoder.decode(ExportedQuery.self, from: Data(line.utf8)) } catch let error as DecodingError {
+                throw LabelStoreError.malformedImport(line: number + 1, reason: describeDecoding(error))
+            }
+            for (name, segment) in [("first", query.first), ("second", query.second)] + (query.reference.map { [("reference", $0)] } ?? []) {
+                guard segment.episode.format <= EpisodeRecord.formatVersion else {
+                    throw LabelStoreError.malformedImport(line: number + 1, reason: "the \(name) segment's episode has format \(segment.episode.format), newer than this build reads (\(EpisodeRecord.formatVersion)); update sandbox")
+                }
+                do { try Rollout.checkSegment(start: segment.start, length: segment.length, of: segment.episode) } catch let error as RecordError {
+                    throw LabelStoreError.malformedImport(line: number + 1, reason: "the \(name) \(error.description)")
+                }
+            }
+            lines.append(query)
+        }
+        return lines
     }
 
     func dbTransaction<T>(_ body: () throws -> T) throws -> T { try database.transaction(body) }

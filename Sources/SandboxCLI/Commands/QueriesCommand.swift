@@ -138,10 +138,7 @@ enum FitRewardCommand {
         let ensemble = try arguments.int("ensemble", default: 3, minimum: 1)!
         let epochs = try arguments.int("epochs", default: 50, minimum: 1)!
         let seed = try arguments.seed()
-        let hidden = try (arguments.string("hidden") ?? "256,256,256").split(separator: ",").map { text -> Int in
-            guard let n = Int(text), n > 0 else { throw UsageError("--hidden takes sizes like 256,256,256") }
-            return n
-        }
+        let hidden = try arguments.hiddenSizes(default: [256, 256, 256])
         let observationOnly = arguments.flag("observation-only")
         let endings = try arguments.endings()
         let nonPositive = try arguments.nonPositiveReward(endings: endings)

@@ -63,9 +63,10 @@ public enum Rollout {
         public var mismatches: [String]
     }
 
-    /// Replays `record` in a fresh instance of its task from `tasks` and compares everything it produced.
-    public static func replay(_ record: EpisodeRecord, in tasks: TaskRegistry, path: String = "record", renderSize: RenderSize? = nil,
-                              keepObservations: Bool = false) throws -> ReplayResult {
+    /// A fresh instance of `record`'s task from `tasks`, with its options, after checking that the record
+    /// fits it (the task and version exist, every action has the task's width): everything a replay
+    /// checks before its first step. `path` names the record in errors.
+    public static func environment(replaying record: EpisodeRecord, in tasks: TaskRegistry, path: String = "record") throws -> any Environment {
         let spec = try tasks.spec(for: record.task)
         guard spec.version == record.version else {
             throw RecordError.versionMismatch(path: path, recorded: record.taskID, available: spec.id)
@@ -73,7 +74,13 @@ public enum Rollout {
         for (i, action) in record.actions.enumerated() where action.count != spec.actionSpace.count {
             throw RecordError.actionCount(path: path, step: i, expected: spec.actionSpace.count, got: action.count)
         }
-        let environment = try tasks.make(record.taskID, options: record.options)
+        return try tasks.make(record.taskID, options: record.options)
+    }
+
+    /// Replays `record` in a fresh instance of its task from `tasks` and compares everything it produced.
+    public static func replay(_ record: EpisodeRecord, in tasks: TaskRegistry, path: String = "record", renderSize: RenderSize? = nil,
+                              keepObservations: Bool = false) throws -> ReplayResult {
+        let environment = try Rollout.environment(replaying: record, in: tasks, path: path)
         let player = ActionSequence(record.actions)
         let episode = try run(environment, controller: player, seed: record.seed, maxSteps: record.actions.count, renderSize: renderSize,
                               keepObservations: keepObservations)
