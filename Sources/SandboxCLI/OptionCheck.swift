@@ -84,7 +84,9 @@ extension SandboxCLI {
                 } catch { errors.append("\(error)") }
             }
         }
-        read { _ = try $0.algorithm(for: command) }
+        read { arguments in
+            if !arguments.strings("algo").isEmpty { _ = try arguments.algorithm(for: command) }
+        }
         // Paths and names, taken as they are typed.
         for name in ["out", "store", "policy", "clip", "record", "sheet", "screenshot", "trace", "reward-model", "resume", "run",
                      "annotator", "names", "title", "metric", "judge", "reward-offset"] {
