@@ -171,7 +171,7 @@ extension ArchiveBundle {
         guard !shape.dimensions.isEmpty else { throw BundleError.inconsistent("the archive has no dimensions; it needs one per measure") }
         guard shape.dimensions.count == shape.lowerBounds.count, shape.dimensions.count == shape.upperBounds.count,
               zip(shape.lowerBounds, shape.upperBounds).allSatisfy({ $0 < $1 && ($1 - $0).isFinite }) else {
-            throw BundleError.inconsistent("archive bounds do not match its dimensions or are not increasing")
+            throw BundleError.inconsistent("archive bounds do not match its dimensions, or are not finite and increasing")
         }
         if let bad = shape.dimensions.first(where: { $0 < 1 }) {
             throw BundleError.inconsistent("archive dimension \(bad) is not a positive number of cells")
