@@ -15,8 +15,9 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(episode-record safetensors label-import bundle-manifest hierarchy arguments)
 
+# lld: gold fails to link libFuzzer's runtime beside SwiftPM's `--defsym main=…` (an internal error in gold).
 swift build -c release --scratch-path .build/fuzz --product sandbox-fuzz \
-  -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING || exit 1
+  -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld || exit 1
 fuzzer=.build/fuzz/release/sandbox-fuzz
 mkdir -p .build/fuzz/logs
 
