@@ -4,7 +4,7 @@
 # Usage: scripts/fuzz.sh [seconds-per-target] [target ...]   (default 60 seconds, every target)
 # The build goes to its own scratch path (.build/fuzz), so the ordinary build keeps no sanitizer flags.
 # Each target starts from its seeds (fuzz/corpus/TARGET) and the inputs that once crashed it
-# (fuzz/regressions/TARGET); the inputs libFuzzer finds are kept in .build/fuzz/corpus/TARGET for the next
+# (fuzz/regressions/TARGET), with a dictionary of its format's tokens (fuzz/dictionaries/TARGET.dict); the inputs libFuzzer finds are kept in .build/fuzz/corpus/TARGET for the next
 # run. A crashing input is written to fuzz/crashes/TARGET/ — fix the parser, then move the input to
 # fuzz/regressions/TARGET/, where `make test` (FuzzTargetsTests) checks it is refused with a message.
 # Prints the inputs each target ran, and exits 1 when any target crashed.
@@ -33,6 +33,7 @@ for target in "${targets[@]}"; do
   # -rss_limit_mb: an input that makes a parser allocate gigabytes counts as a crash;
   # -timeout: one that makes it run for seconds counts as a hang.
   "$fuzzer" "$target" -max_total_time="$seconds" -print_final_stats=1 -rss_limit_mb=2048 -timeout=10 \
+    -dict="fuzz/dictionaries/$target.dict" \
     -artifact_prefix="fuzz/crashes/$target/" "$work" "${seeds[@]}" > "$log" 2>&1
   code=$?
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
