@@ -16,7 +16,7 @@ struct FuzzTargetTests {
         .appendingPathComponent("fuzz")
 
     /// Mutated inputs per target in `make test`.
-    static let mutationsPerTarget = 2000
+    static let mutationsPerTarget = 4000
 
     /// The files of `fuzz/<folder>/<target>/`, sorted by name (none when the folder is absent).
     static func inputs(_ folder: String, _ target: FuzzTarget) throws -> [(name: String, bytes: [UInt8])] {
@@ -50,6 +50,7 @@ struct FuzzTargetTests {
     @Test("inputs that once crashed a parser are refused with a message", arguments: FuzzTarget.allCases)
     func regressionsAreRefused(target: FuzzTarget) throws {
         for input in try Self.inputs("regressions", target) {
+            #expect(throws: (any Error).self, "\(target.rawValue) regression \(input.name) was accepted") { try target.run(Data(input.bytes)) }
             Self.check(target, input.bytes, input.name)
         }
     }

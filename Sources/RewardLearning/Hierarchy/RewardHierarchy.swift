@@ -67,7 +67,7 @@ public struct RewardHierarchy: Codable, Equatable, Sendable {
     public static func decode(_ data: Data, path: String, tasks: TaskRegistry) throws -> RewardHierarchy {
         let hierarchy: RewardHierarchy
         do { hierarchy = try JSONDecoder().decode(RewardHierarchy.self, from: data) } catch let error as DecodingError {
-            throw HierarchyError.malformed(path, reason: describeDecoding(error))
+            throw HierarchyError.malformed(path, reason: describe(error))
         }
         guard hierarchy.format <= formatVersion else { throw HierarchyError.malformed(path, reason: "format \(hierarchy.format) is newer than this build reads (\(formatVersion))") }
         try hierarchy.validate(against: try tasks.spec(for: hierarchy.task))

@@ -362,7 +362,7 @@ extension LabelStore {
         for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
             let query: ExportedQuery
             do { query = try decoder.decode(ExportedQuery.self, from: Data(line.utf8)) } catch let error as DecodingError {
-                throw LabelStoreError.malformedImport(line: number + 1, reason: describeDecoding(error))
+                throw LabelStoreError.malformedImport(line: number + 1, reason: describe(error))
             }
             for (name, segment) in [("first", query.first), ("second", query.second)] + (query.reference.map { [("reference", $0)] } ?? []) {
                 guard segment.episode.format <= EpisodeRecord.formatVersion else {
@@ -380,11 +380,3 @@ extension LabelStore {
     func dbTransaction<T>(_ body: () throws -> T) throws -> T { try database.transaction(body) }
 }
 
-func describeDecoding(_ error: DecodingError) -> String {
-    switch error {
-    case let .keyNotFound(key, _): return "missing field '\(key.stringValue)'"
-    case let .typeMismatch(_, context), let .valueNotFound(_, context): return "wrong value at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
-    case .dataCorrupted: return "not valid JSON"
-    @unknown default: return "\(error)"
-    }
-}
