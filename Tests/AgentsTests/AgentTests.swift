@@ -50,6 +50,15 @@ struct AgentTests {
         }
     }
 
+    @Test("hyperparameters a trainer cannot hold are refused before it is made (issue 23)")
+    func impossibleHyperparameters() throws {
+        let overflowing = try PPO.Configuration().setting(["environmentCount=9223372036854775807", "stepsPerEnvironment=2"])
+        #expect(throws: AgentError.self) { try overflowing.validate() }
+        #expect(throws: AgentError.self) { try PPO.Configuration().setting(["hiddenSizes=[64,0]"]).validate() }
+        #expect(throws: AgentError.self) { try SAC.Configuration().setting(["hiddenSizes=[-1]"]).validate() }
+        try AgentSettings.tuned(.sac, for: "LunarLanderContinuous").validate()
+    }
+
     static func tinyPPO(seed: UInt64) -> PPO.Configuration {
         var c = PPO.Configuration()
         c.environmentCount = 4; c.stepsPerEnvironment = 64; c.minibatchSize = 64; c.epochs = 4
