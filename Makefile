@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release/sandbox
 
-.PHONY: demo test bench build deps clean
+.PHONY: demo test bench fuzz build deps clean
 
 deps:
 	@scripts/install-deps.sh build
@@ -27,6 +27,13 @@ bench:
 	@scripts/install-deps.sh bench
 	$(SWIFT) build -c release --product sandbox
 	bench/run.sh
+
+# Fuzzes every parser of outside data with libFuzzer (issue 23) for FUZZ_SECONDS each and prints the
+# inputs each ran; a crashing input lands in fuzz/crashes/. (`make test` runs the same targets briefly.)
+FUZZ_SECONDS ?= 60
+fuzz:
+	@scripts/install-deps.sh build
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf .build runs bench/out

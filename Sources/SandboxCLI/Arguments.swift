@@ -113,6 +113,15 @@ struct Arguments {
         }
     }
 
+    /// `--hidden N,N,...`: hidden layer sizes, each a positive whole number.
+    mutating func hiddenSizes(default fallback: [Int]) throws -> [Int] {
+        guard let text = string("hidden") else { return fallback }
+        return try text.split(separator: ",").map { item -> Int in
+            guard let n = Int(item), n > 0 else { throw UsageError("--hidden takes sizes like 256,256,256") }
+            return n
+        }
+    }
+
     /// Task options from repeated `--option KEY=VALUE`.
     mutating func taskOptions() throws -> [String: Double] {
         var options: [String: Double] = [:]

@@ -63,7 +63,8 @@ public final class SAC: Trainer {
             check.layers("hiddenSizes", hiddenSizes)
             check.number("initialTemperature", Double(initialTemperature), above: 0)
             try check.result()
-        }    }
+        }
+    }
 
     public let algorithm = Algorithm.sac
     public let configuration: Configuration

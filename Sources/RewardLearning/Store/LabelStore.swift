@@ -34,7 +34,7 @@ public struct SegmentReference: Codable, Equatable, Sendable {
     /// and ends by its end, unless the episode terminated — then the steps past the end are absorbing
     /// steps (what `segmentStarts` cuts and `Segment.cut` pads).
     public func fits(episodeLength: Int, terminated: Bool) -> Bool {
-        start >= 0 && length >= 1 && start < episodeLength && (length <= episodeLength - start || terminated)
+        start >= 0 && length >= 1 && length <= 1_000_000 && start < episodeLength && (length <= episodeLength - start || terminated)
     }
 
     /// Its per-step reward terms in an episode's term trace (one row per step), absorbing steps

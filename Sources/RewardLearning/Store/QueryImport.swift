@@ -17,7 +17,7 @@ public struct QueryImport {
     public static func read(from url: URL) throws -> QueryImport {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw LabelStoreError.cannotOpen(url.path, reason: "cannot read the file: \((error as NSError).localizedDescription)")
+            throw LabelStoreError.cannotOpen(url.path, reason: "cannot read the file: \(describeFileError(error))")
         }
         return try QueryImport(file: url.path, data: data)
     }

@@ -46,12 +46,17 @@ public struct EpisodeRecord: Codable, Equatable, Sendable {
         do { data = try Data(contentsOf: url) } catch {
             throw RecordError.unreadable(url.path, reason: describeFileError(error))
         }
+        return try decode(data, path: url.path)
+    }
+
+    /// Decodes a record from the bytes of a record file; `path` names the file in errors.
+    public static func decode(_ data: Data, path: String = "record") throws -> EpisodeRecord {
         let record: EpisodeRecord
         do { record = try decodeJSONFile(EpisodeRecord.self, from: data) } catch {
-            throw RecordError.malformed(url.path, reason: error.description)
+            throw RecordError.malformed(path, reason: error.description)
         }
         guard record.format <= formatVersion else {
-            throw RecordError.newerFormat(url.path, found: record.format, supported: formatVersion)
+            throw RecordError.newerFormat(path, found: record.format, supported: formatVersion)
         }
         return record
     }
@@ -79,7 +84,7 @@ public enum RecordError: Error, CustomStringConvertible {
         case let .invalidTask(path, reason):
             return "episode record \(path) cannot be replayed here: \(reason)"
         case let .segmentOutOfRange(start, length, episodeLength):
-            return "segment of \(length) steps from step \(start) does not fit an episode of \(episodeLength) steps (only a terminated episode's segments may run past its end)"
+            return "segment of \(length) steps from step \(start) does not fit an episode of \(episodeLength) steps (a segment starts within its episode and has 1 to \(Rollout.maximumSegmentLength) steps; only a terminated episode's segments may run past its end)"
         }
     }
 }
