@@ -26,6 +26,9 @@ public struct QueryImport {
     public init(file: String, data: Data, tasks: TaskRegistry? = nil) throws {
         self.file = file
         func problem(_ line: Int, _ text: String) -> LabelStoreError { .badImportLine(file: file, line: line, problem: text) }
+        if data.starts(with: Data("SQLite format 3\0".utf8)) {
+            throw problem(1, "an SQLite database, not JSON Lines; the store goes after --store: `sandbox queries import --store STORE.db FILE.jsonl`")
+        }
         guard let text = String(data: data, encoding: .utf8) else { throw problem(1, "not UTF-8 text") }
         let decoder = JSONDecoder()
         var lines: [(Int, ExportedQuery)] = []
