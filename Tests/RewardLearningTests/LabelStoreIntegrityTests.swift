@@ -218,6 +218,7 @@ struct LabelStoreIntegrityTests {
     @Test("a bad import line is FILE:LINE: problem, naming the field, and imports nothing")
     func badImportLines() throws {
         let source = try Fixtures.filledStore(Fixtures.temporaryPath("lines.db"))
+        try source.add(answer: .first, to: 2, annotator: "ada", responseTime: 0)
         let file = URL(fileURLWithPath: Fixtures.temporaryPath("good.jsonl"))
         try source.export(to: file)
         let good = try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map(String.init)
@@ -226,8 +227,9 @@ struct LabelStoreIntegrityTests {
             // A blank line is counted: the bad line is line 3.
             try ([good[0], "", bad, good[1]].joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
             let store = try LabelStore(path: Fixtures.temporaryPath("target.db"))
-            expectError("\(path):3: ", sourceLocation: sourceLocation) { try store.importQueries(from: URL(fileURLWithPath: path)) }
-            expectError(fragment, sourceLocation: sourceLocation) { try store.importQueries(from: URL(fileURLWithPath: path)) }
+            let url = URL(fileURLWithPath: path)
+            expectError("\(path):3: ", sourceLocation: sourceLocation) { try store.importQueries(try QueryImport.read(from: url, tasks: Fixtures.tasks)) }
+            expectError(fragment, sourceLocation: sourceLocation) { try store.importQueries(try QueryImport.read(from: url, tasks: Fixtures.tasks)) }
             #expect(try store.counts.queries == 0 && store.counts.episodes == 0, sourceLocation: sourceLocation)
         }
         // A segment past the end of an episode that was cut short (60 steps, not terminated).
@@ -239,5 +241,7 @@ struct LabelStoreIntegrityTests {
         try expectRefused(good[1].replacingOccurrences(of: "\"kind\":\"pair\"", with: "\"kind\":\"triplet\""), "reference: a triplet query needs")
         try expectRefused(good[1].replacingOccurrences(of: "\"task\":\"LunarLanderContinuous-v1\"", with: "\"task\":\"BipedalWalker-v1\""),
                           "first.episode: a LunarLanderContinuous-v1 episode in a BipedalWalker-v1 query")
+        try expectRefused(good[1].replacingOccurrences(of: "LunarLanderContinuous", with: "Nowhere"), "task: unknown task 'Nowhere-v1'")
+        try expectRefused(good[1].replacingOccurrences(of: "\"response_time\":0", with: "\"response_time\":-1"), "answers[0].response_time: -1.0")
     }
 }

@@ -101,6 +101,8 @@ struct LabelStoreCommandTests {
         let second = try CommandLine.run(["queries", "import", "--store", store, file])
         #expect(second.standardOutput == "imported 0 new queries, 3 already in the store; 0 answers added to \(store)\n")
         #expect(try CommandLine.run(["queries", "show", "--store", store]).standardOutput.contains("2 episodes, 3 queries, 1 answers"))
+        // The store and the file swapped.
+        expectError(try CommandLine.run(["queries", "import", "--store", file, store]), status: 1, "\(store):1: an SQLite database, not JSON Lines")
 
         // A segment outside its episode (60 steps, cut short) on line 2: refused, naming file, line and field.
         var lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)

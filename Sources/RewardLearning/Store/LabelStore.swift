@@ -263,7 +263,8 @@ public final class LabelStore {
         }
     }
 
-    /// Withdraws `annotator`'s most recent answer (kept, marked undone) and returns its query's id.
+    /// Withdraws `annotator`'s most recent standing answer (kept, marked undone) and returns its query's
+    /// id; the query is then pending for them again (an answer it had revised stays replaced).
     @discardableResult
     public func undoLastAnswer(annotator: String) throws -> Int64? {
         try db.transaction {

@@ -4,7 +4,7 @@ import SandboxCore
 /// A JSON Lines export, read and checked line by line before anything is written: each line decodes
 /// as an `ExportedQuery`, its kind and reference agree, its segments lie in their episodes (as
 /// `fit-reward` and the teachers need), its episodes are of its task and every line is of one task,
-/// and its answers have finite times. A problem is `LabelStoreError.badImportLine` (`FILE:LINE:
+/// its answers have finite times, and (given a task registry) its task is one this build has. A problem is `LabelStoreError.badImportLine` (`FILE:LINE:
 /// problem`, a bad field named by its path); blank lines are allowed and counted.
 public struct QueryImport {
     /// The file's path, as given.
@@ -14,18 +14,21 @@ public struct QueryImport {
     /// The task of every line; nil for a file without queries.
     public var task: String? { lines.first?.query.task }
 
-    public static func read(from url: URL) throws -> QueryImport {
+    public static func read(from url: URL, tasks: TaskRegistry? = nil) throws -> QueryImport {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw LabelStoreError.cannotOpen(url.path, reason: "cannot read the file: \(describeFileError(error))")
         }
-        return try QueryImport(file: url.path, data: data)
+        return try QueryImport(file: url.path, data: data, tasks: tasks)
     }
 
-    /// Checks the JSON Lines in `data`, read from `file`.
-    public init(file: String, data: Data) throws {
+    /// Checks the JSON Lines in `data`, read from `file`; with `tasks`, each line's task must be one of them.
+    public init(file: String, data: Data, tasks: TaskRegistry? = nil) throws {
         self.file = file
         func problem(_ line: Int, _ text: String) -> LabelStoreError { .badImportLine(file: file, line: line, problem: text) }
+        if data.starts(with: Data("SQLite format 3\0".utf8)) {
+            throw problem(1, "an SQLite database, not JSON Lines; the store goes after --store: `sandbox queries import --store STORE.db FILE.jsonl`")
+        }
         guard let text = String(data: data, encoding: .utf8) else { throw problem(1, "not UTF-8 text") }
         let decoder = JSONDecoder()
         var lines: [(Int, ExportedQuery)] = []
@@ -39,6 +42,7 @@ public struct QueryImport {
                 throw problem(number, describe(error))
             }
             if let issue = Self.check(query) { throw problem(number, issue) }
+            do { _ = try tasks?.spec(for: query.task) } catch { throw problem(number, "task: \(error)") }
             if let first = lines.first?.1, first.task != query.task {
                 throw problem(number, "task \(query.task), but line \(lines[0].0) is \(first.task); a label store holds one task")
             }

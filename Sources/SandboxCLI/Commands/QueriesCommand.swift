@@ -48,7 +48,7 @@ enum QueriesCommand {
             } else {
                 guard FileManager.default.fileExists(atPath: file.path) else { throw UsageError("no file \(file.path) to import") }
                 // Every line is checked before the store is opened (or made).
-                let batch = try QueryImport.read(from: file)
+                let batch = try QueryImport.read(from: file, tasks: SandboxCLI.tasks)
                 let summary = try openOrMakeStore(storePath).importQueries(batch)
                 let answers = summary.answersToNewQueries + summary.answersToExistingQueries
                 print("imported \(summary.newQueries) new queries, \(summary.existingQueries) already in the store; \(answers) answers added to \(storePath)")
