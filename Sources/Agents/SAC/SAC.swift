@@ -303,7 +303,8 @@ public final class SAC: Trainer {
         var sums: [String: Double] = [:]
         var updates = 0
         var updateSeconds = 0.0
-        for _ in 0..<stepsPerIteration {
+        // The last iteration stops at the budget: SAC takes exactly the steps asked for.
+        for _ in 0..<Swift.max(1, Swift.min(stepsPerIteration, totalSteps - globalStep)) {
             try collectStep()
             if globalStep >= configuration.learningStarts && globalStep % configuration.trainFrequency == 0 {
                 if configuration.annealLearningRate {

@@ -52,8 +52,10 @@ enum FitRewardCommand {
         }
         progress.finish()
         try model.save(to: URL(fileURLWithPath: out))
-        print(String(format: "fitted %d members on %d pairs (%d held out): held-out accuracy %.3f, final loss %.4f, %.0f pair-updates/s",
-                     ensemble, report.trainingPairs, report.heldOutPairs, report.heldOutAccuracy, report.trainingLoss, report.pairUpdatesPerSecond))
+        let accuracy = report.heldOutPairs > 0 ? String(format: "held-out accuracy %.3f", report.heldOutAccuracy)
+            : "no held-out accuracy (fewer than 5 pairs, so none were held out)"
+        print(String(format: "fitted %d members on %d pairs (%d held out): %@, final loss %.4f, %.0f pair-updates/s",
+                     ensemble, report.trainingPairs, report.heldOutPairs, accuracy, report.trainingLoss, report.pairUpdatesPerSecond))
         print("model \(out)")
         return 0
     }

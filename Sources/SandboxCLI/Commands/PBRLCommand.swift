@@ -130,8 +130,10 @@ enum PBRLCommand {
         let (store, preference) = try run.removingIfUnstarted {
             let store = try givenStore ?? LabelStore(path: run.url.appendingPathComponent("labels.db").path)
             try run.write(configuration)
+            // The run's own store is recorded by its name, so that a copied or moved run folder still resumes.
+            let recorded = givenStore == nil ? "labels.db" : store.path
             try PreferenceRunSettings(teacher: teacher, endings: endings, nonPositiveReward: nonPositive, ensembleSize: ensembleSize,
-                                      store: store.path, loop: loop)
+                                      store: recorded, loop: loop)
                 .write(to: run.url)
             let preference = try PreferenceLoop(trainer: trainer, model: model, store: store, answerer: answerer,
                                                 configuration: loop, totalSteps: total, seed: seed, tasks: SandboxCLI.tasks)
@@ -175,10 +177,12 @@ enum PBRLCommand {
         }
         let trainer = try configuration.makeTrainer(tasks: SandboxCLI.tasks, reward: .model(model))
         try trainer.loadState(from: run.latestCheckpoint)
-        guard FileManager.default.fileExists(atPath: settings.store) else {
-            throw UsageError("the run's label store \(settings.store) is missing; restore it to resume (the run's answers are there)")
+        // A relative store path is the run's own (`labels.db`), inside the run folder.
+        let storePath = settings.store.hasPrefix("/") ? settings.store : run.url.appendingPathComponent(settings.store).path
+        guard FileManager.default.fileExists(atPath: storePath) else {
+            throw UsageError("the run's label store \(storePath) is missing; restore it to resume (the run's answers are there)")
         }
-        let store = try LabelStore(path: settings.store)
+        let store = try LabelStore(path: storePath)
         let answerer = try settings.teacher.makeAnswerer(seed: configuration.seed, endings: settings.endings)
         let preference = try PreferenceLoop(trainer: trainer, model: model, store: store, answerer: answerer,
                                             configuration: settings.loop, totalSteps: configuration.totalSteps,
