@@ -63,6 +63,10 @@ let package = Package(
         .target(name: "SandboxCLI", dependencies: ["SandboxCore", "Rendering", "PhysicsEnvs", "GridWorlds", "Agents", "RewardLearning", "QDHF", "Labelling", "VisualRewards"]),
         .executableTarget(name: "sandbox", dependencies: ["SandboxCLI"]),
         // Benchmarks run by `make bench` (bench/run.sh); not part of the product.
+        // The parsers of outside data as fuzz entry points (issue 23), and the fuzzer that runs them (`make fuzz`
+        // builds it with libFuzzer; an ordinary build runs it on given files).
+        .target(name: "FuzzTargets", dependencies: ["SandboxCore", "NeuralNets", "RewardLearning", "QDHF", "SandboxCLI"]),
+        .executableTarget(name: "sandbox-fuzz", dependencies: ["FuzzTargets"], path: "fuzz/swift"),
         .executableTarget(name: "sandbox-bench", dependencies: ["SandboxCore", "PhysicsEnvs", "NeuralNets", "Agents", "QDHF"], path: "bench/swift"),
 
         // Test support: the finite-difference gradient check, the point task and seeded fixtures.
@@ -76,6 +80,7 @@ let package = Package(
         .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "Agents", "SandboxCore", "NeuralNets", "TestSupport", "PhysicsEnvs"]),
         .testTarget(name: "LabellingTests", dependencies: ["Labelling", "RewardLearning", "SandboxCore", "Rendering", "TestSupport", "PhysicsEnvs"]),
         .testTarget(name: "VisualRewardsTests", dependencies: ["VisualRewards", "NeuralNets", "Agents", "RewardLearning", "SandboxCore", "TestSupport", "PhysicsEnvs"]),
+        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "SandboxCore", "RewardLearning", "TestSupport"]),
         .testTarget(name: "QDHFTests", dependencies: ["QDHF", "PhysicsEnvs", "SandboxCore", "NeuralNets", "TestSupport"]),
         // In-process tests of the commands, plus subprocess tests of the built `sandbox` for exit codes and
         // signals (it depends on the executable only so that the executable is built).

@@ -63,4 +63,22 @@ text += "\nPer-seed true returns: " + "; ".join(
     f"{name}: " + ", ".join(f"{r[3]['mean']:.0f}" for r in results if r[0] == name) for name in configs) + ".\n\n"
 curves = [str(r[2]) for r in results if r[1] == 1]
 subprocess.run([binary, "plot"] + curves + ["--out", str(out / "curves.png"), "--metric", "charts/true_return"], check=False, capture_output=True)
+if task == "LunarLanderContinuous":
+    text += """Reading (measured 2026-12-05, PPO with the Zoo's lander settings, 1M steps): HERON does not match the true reward on the
+lander. With the authors' per-transition comparisons its agents fall and crash within ~70 steps on every seed. The ranking's
+top level (landing+crash) decides only about 2% of pairs — single transitions rarely hold a touchdown — while distance, the
+next level, decides about 47%; a Bradley–Terry model of single transitions cannot make one crash cost more than a few
+standard deviations of the per-step reward, so approaching the pad fast pays and the crash that ends it costs little
+(mean 0 over the buffer after standardisation). The ranking still steers what it can: tilt first makes the agents fly more
+upright (tilt −3.3 against −7.9 with the default ranking, −13.5 with fuel first); fuel first cannot lower fuel use
+because no HERON agent fires its main engine (0.0 to −0.1 against −45.8 for the true reward).
+Variants measured on seed 1 only (`sandbox heron --seed 1 …`, 10 evaluation episodes): the observation and the term
+values as the model's input, −65.9 ± 13.9 (still crashing, but later); 25-step segments, −260.0 ± 84.1; 25-step
+segments that run past terminations with a learned ended-state value (`--unit segment`, default endings learned),
+−419.9 ± 106.3: the learned value of ending is so negative that the agent stops crashing (1 crash in 10) but hovers
+and drifts off for the whole 1,000 steps (distance −171.5, main engine −174.0). This is the reward-offset problem
+PEBBLE has on the lander (above), seen from the other side: a learned reward that is only defined up to ordering leaves
+what ending is worth to the agent free.
+
+"""
 write_section(f"heron-{task}", text)

@@ -70,6 +70,12 @@ case "${BENCH_PBRL:-sac}" in
 esac
 echo "bench: the regret study on the delivery board (about a minute)"
 python3 bench/regret_study.py 10 .build/release/sandbox
+echo "bench: sweeps and distributed QDHF on MPI, 1 to 8 ranks (minutes)"
+python3 bench/mpi_bench.py
+if [ "${BENCH_HERON:-1}" = 1 ]; then
+  echo "bench: HERON on the lander, 5 seeds of 4 rewards (about 20 minutes); BENCH_HERON=0 skips it"
+  python3 bench/heron_bench.py 5
+fi
 echo "bench: RAPL on the lander (speed against torch, correlations over 5 seeds at 150 and 300 triplets, PPO agents; about 25 minutes)"
 swift build -c release --product sandbox >/dev/null
 python3 bench/rapl_bench.py --seeds 5 --agent-steps 500000 --agent-seeds 2

@@ -49,7 +49,7 @@ public enum SandboxCLI {
         }
         do {
             // Switches that take no value; `heron --ranking` takes one (a ranking), `label --ranking` does not.
-            var switches: Set<String> = ["json", "help", "stochastic", "distributed", "ties-equal", "raw-output", "observation-only", "terminal", "ranking", "nonpositive-reward", "log-x", "no-equal", "any-task"]
+            var switches = Self.switches
             if name == "heron" { switches.remove("ranking") }
             var arguments = try Arguments(Array(argv.dropFirst()), command: name, flags: switches)
             // Commands that read files or actions from bare arguments; the others take options only, and a
@@ -93,6 +93,10 @@ public enum SandboxCLI {
         let reason = describeFileError(error)
         return failedPath(of: error).map { "\($0): \(reason)" } ?? reason
     }
+
+    /// The options that take no value, for every command (`heron` reads `--ranking` as an option with a value).
+    static let switches: Set<String> = ["json", "help", "stochastic", "distributed", "summary", "ties-equal", "raw-output", "observation-only",
+                                        "terminal", "ranking", "nonpositive-reward", "log-x", "verbose", "no-equal", "any-task"]
 
     private static func fail(_ message: String, status: Int32) -> Int32 {
         Console.current.writeError("sandbox: error: \(message)\n")

@@ -22,9 +22,12 @@ struct RAPLCommandTests {
         let queries = try CommandLine.run(["queries", "show", "--store", store])
         #expect(queries.standardOutput.contains("8 queries, 8 answers"), "\(queries.standardOutput)")
         let evaluate = try CommandLine.run(["rapl", "evaluate", "--task", "LunarLanderContinuous-v1", "--encoder", aligned, "--rollouts", "6",
-                                            "--max-steps", "40", "--demos", "2", "--json"])
+                                            "--max-steps", "40", "--demos", "2", "--json", "--out", "\(directory)/evaluation"])
         #expect(evaluate.status == 0, "\(evaluate.standardError)")
         for method in ["rapl", "rlhf", "ot", "goal", "true"] { #expect(evaluate.standardOutput.contains("\"method\":\"\(method)\""), "\(method)") }
+        for file in ["correlations.json", "reward_trace.png"] {
+            #expect(FileManager.default.fileExists(atPath: "\(directory)/evaluation/\(file)"), "\(file)")
+        }
     }
 
     @Test("wrong input is a one-line usage error with the fix")

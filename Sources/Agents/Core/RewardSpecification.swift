@@ -51,6 +51,12 @@ public enum RewardSpecification: Equatable, Sendable, CustomStringConvertible {
                 weights.append(TermWeight(term: String(parts[0]), weight: w, text: String(parts[1])))
             }
             guard !weights.isEmpty else { throw AgentError.invalidReward("terms: needs at least one NAME=WEIGHT") }
+            if let twice = weights.map(\.term).first(where: { name in weights.filter { $0.term == name }.count > 1 }) {
+                throw AgentError.invalidReward("term '\(twice)' is weighted twice in '\(text)'; give each term once")
+            }
+            if let huge = weights.first(where: { abs($0.weight) > 1e6 }) {
+                throw AgentError.invalidReward("weight \(huge.text) of '\(huge.term)' is beyond ±1000000; rewards that large overflow training")
+            }
             self = .terms(weights)
         } else if text.hasPrefix("model:") {
             let path = String(text.dropFirst(6))

@@ -178,7 +178,7 @@ public final class HeronLoop {
                 for i in 0..<batch.count { for j in 0..<i { indexPairs.append((i, j)) } }
             case .random:
                 for i in 0..<batch.count {
-                    var j = generator.integer(0, batch.count - 2)
+                    var j = generator.integer(0, batch.count - 1)
                     if j >= i { j += 1 }
                     indexPairs.append((i, j))
                 }
@@ -223,8 +223,8 @@ public final class HeronLoop {
         let usable = streams.indices.filter { streams[$0].count >= (absorbing ? 1 : length) }
         guard !usable.isEmpty else { return nil }
         for _ in 0..<20 {
-            let stream = streams[usable[generator.integer(0, usable.count - 1)]]
-            let start = generator.integer(0, max(stream.count - (absorbing ? 1 : length), 0))
+            let stream = streams[usable[generator.integer(0, usable.count)]]
+            let start = generator.integer(0, max(stream.count - (absorbing ? 1 : length), 0) + 1)
             var window = Array(stream[start..<min(start + length, stream.count)])
             // A window stops at its episode's end: past a termination its steps are absorbing (when
             // endings are learned); past the time limit, or anywhere else, it is drawn again.

@@ -125,11 +125,17 @@ public struct RewardHierarchy: Codable, Equatable, Sendable {
     /// Reads a hierarchy and checks its terms against its task in `tasks`.
     public static func read(from url: URL, tasks: TaskRegistry) throws -> RewardHierarchy {
         guard let data = try? Data(contentsOf: url) else { throw HierarchyError.unreadable(url.path) }
+        return try decode(data, path: url.path, tasks: tasks)
+    }
+
+    /// Decodes a hierarchy file's bytes and checks its terms against its task in `tasks`; `path` names
+    /// the file in errors.
+    public static func decode(_ data: Data, path: String, tasks: TaskRegistry) throws -> RewardHierarchy {
         let hierarchy: RewardHierarchy
         do { hierarchy = try JSONDecoder().decode(RewardHierarchy.self, from: data) } catch let error as DecodingError {
-            throw HierarchyError.malformed(url.path, reason: describe(error))
+            throw HierarchyError.malformed(path, reason: describe(error))
         }
-        guard hierarchy.format <= formatVersion else { throw HierarchyError.malformed(url.path, reason: "format \(hierarchy.format) is newer than this build reads (\(formatVersion))") }
+        guard hierarchy.format <= formatVersion else { throw HierarchyError.malformed(path, reason: "format \(hierarchy.format) is newer than this build reads (\(formatVersion))") }
         try hierarchy.validate(against: try tasks.spec(for: hierarchy.task))
         return hierarchy
     }

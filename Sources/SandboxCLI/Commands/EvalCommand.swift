@@ -35,7 +35,7 @@ enum EvalCommand {
 
     static func run(_ arguments: inout Arguments) throws -> Int32 {
         guard let path = arguments.string("policy") else { throw UsageError("eval needs --policy PATH (a policy file or run folder)") }
-        let episodes = try arguments.int("episodes", default: 10, minimum: 1)!
+        let episodes = try arguments.int("episodes", default: 10, minimum: 1, maximum: 100_000)!
         let seed = try arguments.seed()
         let clip = arguments.string("clip")
         let record = arguments.string("record")
@@ -48,7 +48,10 @@ enum EvalCommand {
         if tracePath != nil && rewardModelPath == nil {
             throw UsageError("--trace compares the true reward with a learned one; add --reward-model MODEL")
         }
-        if let tracePath { try prepareOutput(tracePath) }
+        if let tracePath {
+            guard tracePath.lowercased().hasSuffix(".csv") else { throw UsageError("--trace writes CSV (and a PNG beside it); name it with .csv, e.g. trace.csv") }
+            try prepareOutput(tracePath)
+        }
         var trace = ""
         var firstEpisodeRewards: (truth: [Double], learned: [Double]) = ([], [])
 

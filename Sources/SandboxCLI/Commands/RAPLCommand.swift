@@ -1,5 +1,6 @@
 import Agents
 import Foundation
+import Rendering
 import RewardLearning
 import SandboxCore
 import VisualRewards
@@ -14,7 +15,7 @@ enum RAPLCommand {
                               [--eval-episodes N] [--cost TERM+TERM] [--seed S] [--out DIR] [--option KEY=VALUE ...]
                               [--hyperparameter KEY=VALUE ...]
            sandbox rapl evaluate --task ID --encoder ENCODER [--rollouts N] [--demos K] [--methods rapl,rlhf,ot,goal,true]
-                                 [--cost TERM+TERM] [--max-steps N] [--seed S] [--option KEY=VALUE ...] [--json]
+                                 [--cost TERM+TERM] [--max-steps N] [--seed S] [--option KEY=VALUE ...] [--json] [--out DIR]
 
     RAPL (Tian et al., arXiv 2412.04835): a visual reward aligned to a person from a few preference triplets.
     align     renders a pool of rollouts (--pool, default 90: the task's heuristic, the heuristic with noise,
@@ -41,7 +42,8 @@ enum RAPLCommand {
               --eval-episodes (default 20) deterministic episodes.
     evaluate  Spearman ρ between each method's per-frame reward and the privileged ground truth on N
               held-out rollouts (default 50): within each trajectory every 4th step, averaged (as the
-              released compute_corr.py), and across episodes (learned return against −final cost).
+              released compute_corr.py), and across episodes (learned return against −final cost). --out DIR
+              writes correlations.json and reward_trace.png (each reward along one held-out expert rollout).
     """
 
     static func run(_ arguments: inout Arguments) throws -> Int32 {
@@ -152,20 +154,31 @@ enum RAPLCommand {
         pool.options = try arguments.taskOptions()
         let json = arguments.flag("json")
         let anyTask = arguments.flag("any-task")
+        let out = arguments.string("out")
         try arguments.checkAllUsed()
         let spec = try SandboxCLI.tasks.spec(for: taskID)
         let cost = try PrivilegedCost.resolve(costText, spec: spec)
         let (encoder, encoderFile) = try loadEncoder(encoderPath, spec: spec, anyTask: anyTask, required: true)
+        if let out { try prepareOutput(URL(fileURLWithPath: out).appendingPathComponent("correlations.json").path) }
         let bar = ProgressBar("held-out \(spec.id)", total: pool.episodes)
         let heldOut = try RAPLPipeline.pool(encoder: encoder, taskID: taskID, tasks: SandboxCLI.tasks, cost: cost, settings: pool, progress: bar)
         bar.finish()
         let demonstrations = try RAPLPipeline.demonstrations(encoder: encoder, taskID: taskID, tasks: SandboxCLI.tasks, count: demos,
                                                              seed: seed &* 1000 &+ 9_000_000, maxSteps: pool.maxSteps, options: pool.options)
         let results = RAPLPipeline.evaluate(encoder: encoder, heldOut: heldOut, demonstrations: demonstrations, methods: methods)
+        let encoderJSON = JSONEncoder()
+        encoderJSON.outputFormatting = [.sortedKeys]
+        let resultsJSON = try encoderJSON.encode(results.map { JSONCorrelation($0) })
+        if let out {
+            let folder = URL(fileURLWithPath: out)
+            try writeAtomically(resultsJSON, to: folder.appendingPathComponent("correlations.json"))
+            let shown = heldOut.episodes.first { $0.policy == .expert } ?? heldOut.episodes[0]
+            try RewardTracePlot.plot(encoder: encoder, episode: shown, demonstrations: demonstrations, methods: methods,
+                                     title: "\(spec.id): rewards along a held-out \(shown.policy.rawValue) rollout (\(shown.outcome))")
+                .writePNG(to: folder.appendingPathComponent("reward_trace.png").path)
+        }
         if json {
-            let encoderJSON = JSONEncoder()
-            encoderJSON.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoderJSON.encode(results.map { JSONCorrelation($0) }), as: UTF8.self))
+            print(String(decoding: resultsJSON, as: UTF8.self))
         } else {
             print("Spearman ρ with the privileged ground truth (−c_t, c = −Σ \(cost)) on \(heldOut.episodes.count) held-out rollouts of \(spec.id), \(demos) demonstrations, encoder \(encoderFile):")
             print("method  within-trajectory ρ (mean ± std)  across-episode ρ")

@@ -38,13 +38,16 @@ enum RolloutCommand {
             throw UsageError("the policy was trained on \(trained.configuration.taskID), not \(task); drop --task or pick its task")
         }
         let seed = try arguments.seed()
-        let episodes = try arguments.int("episodes", default: 1, minimum: 1)!
-        let maxSteps = try arguments.int("max-steps", minimum: 1)
+        let episodes = try arguments.int("episodes", default: 1, minimum: 1, maximum: 100_000)!
+        let maxSteps = try arguments.int("max-steps", minimum: 1, maximum: 10_000_000)
         let clip = arguments.string("clip")
         let record = arguments.string("record")
         let sheet = arguments.string("sheet")
         let sizeText = arguments.string("size")
         let options = try arguments.taskOptions()
+        if trainedPolicyGiven(arguments), !options.isEmpty {
+            throw UsageError("a trained policy runs its task with the options it was trained with; drop --option (or train with them)")
+        }
         try arguments.checkAllUsed()
 
         let environment = try trained.map { try $0.makeEnvironment(in: SandboxCLI.tasks) } ?? SandboxCLI.tasks.make(task, options: options)
@@ -104,4 +107,10 @@ enum RolloutCommand {
         }
         return 0
     }
+}
+
+/// Whether `--policy` names a trained policy (not `random` or `heuristic`).
+private func trainedPolicyGiven(_ arguments: Arguments) -> Bool {
+    guard let policy = arguments.peek("policy") else { return false }
+    return policy != "random" && policy != "heuristic"
 }

@@ -16,7 +16,7 @@ struct ReportScanner {
 
     func sections() throws -> [ReportPage.Section] {
         var sections: [ReportPage.Section] = []
-        if let summary = demoSummary() { sections.append(summary) }
+        if let summary = try summarySection() { sections.append(summary) }
         var loose: [(URL, caption: String)] = []
         for directory in try folders(under: root, depth: 4) {
             let files = Set((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
@@ -65,13 +65,66 @@ struct ReportScanner {
         return result
     }
 
-    /// `demo-summary.json` at the root (written by `make demo`): the table of methods.
-    func demoSummary() -> ReportPage.Section? {
-        guard let data = try? Data(contentsOf: root.appendingPathComponent("demo-summary.json")),
-              let rows = try? JSONSerialization.jsonObject(with: data) as? [[String: String]], !rows.isEmpty else { return nil }
-        let columns = ["method", "what it learned", "files"]
-        return .init(title: "Summary", source: root.appendingPathComponent("demo-summary.json").path,
-                     blocks: [.table(columns, rows.map { row in columns.map { row[$0] ?? "" } })])
+    /// One line per method found under the root: what it learned, and where its files are.
+    func summaryRows() throws -> [[String]] {
+        var rows: [[String]] = []
+        func relative(_ url: URL) -> String {
+            let path = url.standardizedFileURL.path, base = root.standardizedFileURL.path
+            return path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : path
+        }
+        for directory in try folders(under: root, depth: 4) {
+            let files = Set((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
+            if files.contains("config.json") && files.contains("metrics.jsonl"), let configuration = try? RunDirectory(url: directory).readConfiguration() {
+                var last: [String: Double] = [:]
+                for line in RunDirectory(url: directory).readMetrics() { for (key, value) in line { last[key] = value } }
+                let method: String
+                switch configuration.reward {
+                case .preferenceLoop(let teacher, let labels):
+                    method = "\(configuration.algorithm == .sac ? "PEBBLE" : "PrefPPO") (Bradley–Terry, \(labels) labels from \(teacher))"
+                case .hierarchy: method = "HERON (\(configuration.algorithm.displayName), ranked reward terms)"
+                case .environment: method = "\(configuration.algorithm.displayName) on the true reward"
+                default: method = "\(configuration.algorithm.displayName), reward \(configuration.reward)"
+                }
+                var learned: [String] = []
+                if let value = last["eval/return"] { learned.append(String(format: "true return %.1f (evaluation episode)", value)) }
+                if let value = last["pbrl/label_accuracy"] { learned.append(String(format: "label accuracy %.2f", value)) }
+                if let value = last["pbrl/spearman"] { learned.append(String(format: "ρ %.2f", value)) }
+                rows.append([method, learned.joined(separator: ", "), relative(directory)])
+            } else if files.contains("summary.json") && files.contains("heatmap_archive.png"),
+                      let data = try? Data(contentsOf: directory.appendingPathComponent("summary.json")),
+                      let summary = try? JSONSerialization.jsonObject(with: data) as? [String: Double] {
+                rows.append(["QDHF (\(directory.lastPathComponent))",
+                             String(format: "QD score %.1f, coverage %.3f", summary["qd/archive_qd_score"] ?? .nan, summary["qd/archive_coverage"] ?? .nan),
+                             relative(directory)])
+            } else if files.contains("manifest.json") && files.contains("policies.safetensors") && files.contains("contact_sheet.png"),
+                      let bundle = try? ArchiveBundleSummary(directory) {
+                rows.append(["policy archive export", "\(bundle.row[2]) elites of \(bundle.row[0]) (\(bundle.row[1])), heatmap, contact sheet, clips", relative(directory)])
+            } else if files.contains("study.jsonl") {
+                let cells = ((try? String(contentsOf: directory.appendingPathComponent("study.jsonl"), encoding: .utf8)) ?? "").split(separator: "\n")
+                    .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+                let largest = cells.compactMap { $0["preferences"] as? Int }.max() ?? 0
+                func share(_ teacher: String, _ learner: String) -> String {
+                    guard let cell = cells.first(where: { $0["teacher"] as? String == teacher && $0["learner"] as? String == learner && $0["preferences"] as? Int == largest }),
+                          let scores = cell["scaledReturns"] as? [Double], !scores.isEmpty else { return "?" }
+                    return "\(scores.filter { $0 > 0.9 }.count)/\(scores.count)"
+                }
+                rows.append(["regret study (Knox et al.)",
+                             "with regret labels at \(largest) preferences, near-optimal: regret learner \(share("regret", "regret")), partial-return learner \(share("regret", "partial-return"))",
+                             relative(directory)])
+            } else if files.contains("rapl_evaluation.json"),
+                      let data = try? Data(contentsOf: directory.appendingPathComponent("rapl_evaluation.json")),
+                      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+                let parts = ((object["spearman"] as? [String: Double]) ?? [:]).sorted { $0.key < $1.key }.map { String(format: "%@ ρ %.2f", $0.key, $0.value) }
+                rows.append(["RAPL (visual reward, optimal transport)", parts.joined(separator: ", "), relative(directory)])
+            }
+        }
+        return rows
+    }
+
+    func summarySection() throws -> ReportPage.Section? {
+        let rows = try summaryRows()
+        guard !rows.isEmpty else { return nil }
+        return .init(title: "Summary", source: root.path, blocks: [.table(["method", "what it learned", "files"], rows)])
     }
 
     func runSection(_ directory: URL) -> ReportPage.Section {
