@@ -128,7 +128,10 @@ def agent_table(results):
 def section(results, command):
     task = results["task"]
     lines = [f"## RAPL on {task} (issue 27; the stand-in for the tabletop tasks)", "",
-             f"Measured {time.strftime('%Y-%m-%d')} on x86_64 (2 shared cores). Command: `{command}`.", ""]
+             f"Measured {time.strftime('%Y-%m-%d')} on x86_64 (2 shared cores). Commands: `make bench` runs "
+             "`python3 bench/rapl_bench.py --seeds 5 --agent-steps 500000 --agent-seeds 2` (speed, correlations, agents); "
+             "the other persons come from `python3 bench/rapl_bench.py --parts persons --seeds 5`. Each part rewrites "
+             f"bench/out/rapl_{task}.json and this section (the last call here: `{command}`).", ""]
     if "speed" in results:
         sp = results["speed"]
         lines += ["**Frame-encoding speed** (the Nature-CNN backbone + the 512 → 32 head, batches of 256 64×64 frames, "
