@@ -161,7 +161,7 @@ public enum VisualRewardError: Error, CustomStringConvertible, UsageErrorClassif
 
     public var isUsageError: Bool {
         switch self {
-        case .noPrivilegedCost, .unknownTerm, .encoderTask: return true
+        case .noPrivilegedCost, .unknownTerm, .encoderTask, .tooFewTriplets: return true
         default: return false
         }
     }
