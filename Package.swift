@@ -55,10 +55,12 @@ let package = Package(
         .target(name: "Agents", dependencies: ["SandboxCore", "Rendering", "NeuralNets"]),
         .target(name: "RewardLearning", dependencies: ["SandboxCore", "Rendering", "GridWorlds", "NeuralNets", "Agents", "CSQLite"]),
         .target(name: "QDHF", dependencies: ["SandboxCore", "Rendering", "PhysicsEnvs", "NeuralNets"]),
+        // Rewards from pixels: RAPL's encoder, optimal-transport alignment and rewards, and their baselines.
+        .target(name: "VisualRewards", dependencies: ["SandboxCore", "Rendering", "NeuralNets", "Agents", "RewardLearning"]),
         // The labelling window (GLFW + OpenGL), its terminal fallback and the ranking editor.
         .target(name: "Labelling", dependencies: ["SandboxCore", "Rendering", "RewardLearning", "QDHF", "CGLFW"]),
         // The command-line tool as a library (argument parsing and the commands), and its thin executable.
-        .target(name: "SandboxCLI", dependencies: ["SandboxCore", "Rendering", "PhysicsEnvs", "GridWorlds", "Agents", "RewardLearning", "QDHF", "Labelling"]),
+        .target(name: "SandboxCLI", dependencies: ["SandboxCore", "Rendering", "PhysicsEnvs", "GridWorlds", "Agents", "RewardLearning", "QDHF", "Labelling", "VisualRewards"]),
         .executableTarget(name: "sandbox", dependencies: ["SandboxCLI"]),
         // Benchmarks run by `make bench` (bench/run.sh); not part of the product.
         // The parsers of outside data as fuzz entry points (issue 23), and the fuzzer that runs them (`make fuzz`
@@ -77,6 +79,7 @@ let package = Package(
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "NeuralNets", "SandboxCore", "TestSupport", "PhysicsEnvs"]),
         .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "Agents", "SandboxCore", "NeuralNets", "TestSupport", "PhysicsEnvs"]),
         .testTarget(name: "LabellingTests", dependencies: ["Labelling", "RewardLearning", "SandboxCore", "Rendering", "TestSupport", "PhysicsEnvs"]),
+        .testTarget(name: "VisualRewardsTests", dependencies: ["VisualRewards", "NeuralNets", "Agents", "RewardLearning", "SandboxCore", "TestSupport", "PhysicsEnvs"]),
         .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "SandboxCore", "RewardLearning", "TestSupport"]),
         .testTarget(name: "QDHFTests", dependencies: ["QDHF", "PhysicsEnvs", "SandboxCore", "NeuralNets", "TestSupport"]),
         // In-process tests of the commands, plus subprocess tests of the built `sandbox` for exit codes and

@@ -54,7 +54,7 @@ public enum SandboxCLI {
             var arguments = try Arguments(Array(argv.dropFirst()), command: name, flags: switches)
             // Commands that read files or actions from bare arguments; the others take options only, and a
             // bare word there is a slip (a value given twice, a missing --) that must not pass unnoticed.
-            let takesBareArguments: Set = ["replay", "pair", "plot", "queries", "archive", "labels", "regret", "sweep", "report"]
+            let takesBareArguments: Set = ["replay", "pair", "plot", "queries", "archive", "labels", "regret", "sweep", "report", "encoder", "rapl"]
             if !takesBareArguments.contains(name), let stray = arguments.positional.first {
                 throw UsageError("`sandbox \(name)` takes options only, not '\(stray)' (options start with --; see `sandbox \(name) --help`)")
             }
@@ -96,7 +96,7 @@ public enum SandboxCLI {
 
     /// The options that take no value, for every command (`heron` reads `--ranking` as an option with a value).
     static let switches: Set<String> = ["json", "help", "stochastic", "distributed", "summary", "ties-equal", "raw-output", "observation-only",
-                                        "terminal", "ranking", "nonpositive-reward", "log-x", "verbose"]
+                                        "terminal", "ranking", "nonpositive-reward", "log-x", "verbose", "no-equal", "any-task"]
 
     private static func fail(_ message: String, status: Int32) -> Int32 {
         Console.current.writeError("sandbox: error: \(message)\n")
@@ -136,6 +136,8 @@ commands:
   regret study|fit-labels                 partial return or regret? Knox et al.'s delivery study; which model fits a person
   sweep SPEC.json [--jobs K]              a grid of option values × seeds, runs merged into one table (MPI: sandbox-mpi)
   report DIR                              one self-contained HTML page of a run, bundle, sweep or the whole demo
+  encoder pretrain --task ID --out F      pretrain a visual encoder on the task's own frames (time-contrastive)
+  rapl align|train|evaluate --task ID     RAPL: a visual reward aligned by preference triplets, optimal transport
 
 Run `sandbox <command> --help` for a command's options.
 """
@@ -159,17 +161,20 @@ private let commands: [String: (inout Arguments) throws -> Int32] = [
     "heron": HeronCommand.run,
     "sweep": SweepCommand.run,
     "report": ReportCommand.run,
+    "encoder": EncoderCommand.run,
+    "rapl": RAPLCommand.run,
 ]
 private let helpTexts: [String: String] = [
     "tasks": TasksCommand.help, "rollout": RolloutCommand.help, "replay": ReplayCommand.help, "pair": PairCommand.help,
     "train": TrainCommand.help, "eval": EvalCommand.help, "plot": PlotCommand.help,
     "queries": QueriesCommand.help, "fit-reward": FitRewardCommand.help, "pbrl": PBRLCommand.help, "qdhf": QDHFCommand.help,
     "archive": ArchiveCommand.help, "label": LabelCommand.help, "labels": LabelsCommand.help, "regret": RegretCommand.help, "heron": HeronCommand.help, "sweep": SweepCommand.help, "report": ReportCommand.help,
+    "encoder": EncoderCommand.help, "rapl": RAPLCommand.help,
 ]
 
 /// The commands in the order `sandbox --help` lists them.
 let commandOrder = ["tasks", "rollout", "replay", "pair", "train", "eval", "plot", "queries", "fit-reward", "pbrl", "qdhf",
-                    "archive", "label", "labels", "heron", "regret", "sweep", "report"]
+                    "archive", "label", "labels", "heron", "regret", "sweep", "report", "encoder", "rapl"]
 
 /// The README's command reference, made from the tool's own help texts (`sandbox help --markdown`), so
 /// that it cannot drift from them: a test compares the README with it.

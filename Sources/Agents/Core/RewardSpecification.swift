@@ -5,7 +5,8 @@ import SandboxCore
 /// - `terms:NAME=W,NAME=W`: a weighted sum of the task's named reward terms;
 /// - `model:PATH`: a reward model saved by `sandbox fit-reward` or `sandbox pbrl`;
 /// - `pbrl:TEACHER:LABELS`: a reward learned during the run by a preference loop (written by
-///   `sandbox pbrl`; it cannot be given to `train`).
+///   `sandbox pbrl`; it cannot be given to `train`);
+/// - `visual:METHOD:ENCODER`: a reward from frames (RAPL and its baselines), written by `sandbox rapl train`.
 ///
 /// It encodes as that text, so config.json files read and write as before.
 public enum RewardSpecification: Equatable, Sendable, CustomStringConvertible {
@@ -15,6 +16,8 @@ public enum RewardSpecification: Equatable, Sendable, CustomStringConvertible {
     case preferenceLoop(teacher: String, labels: Int)
     /// A reward learned by HERON from a ranking of the task's terms (`heron:RANKING`, written by `sandbox heron`).
     case hierarchy(ranking: String)
+    /// A reward from frames by an encoder (`visual:METHOD:ENCODER`, written by `sandbox rapl train`).
+    case visual(method: String, encoder: String)
 
     /// One term of a `terms:` reward.
     public struct TermWeight: Equatable, Sendable {
@@ -70,6 +73,12 @@ public enum RewardSpecification: Equatable, Sendable, CustomStringConvertible {
             let ranking = String(text.dropFirst(6))
             guard !ranking.isEmpty else { throw AgentError.invalidReward("'\(text)' is not heron:RANKING (written by sandbox heron)") }
             self = .hierarchy(ranking: ranking)
+        } else if text.hasPrefix("visual:") {
+            let parts = text.dropFirst(7).split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw AgentError.invalidReward("'\(text)' is not visual:METHOD:ENCODER (written by sandbox rapl train, e.g. visual:rapl:enc.safetensors)")
+            }
+            self = .visual(method: String(parts[0]), encoder: String(parts[1]))
         } else {
             throw AgentError.invalidReward("unknown reward '\(text)'; use true, terms:NAME=W,... or model:PATH")
         }
@@ -83,6 +92,7 @@ public enum RewardSpecification: Equatable, Sendable, CustomStringConvertible {
         case .model(let path): return "model:\(path)"
         case let .preferenceLoop(teacher, labels): return "pbrl:\(teacher):\(labels)"
         case .hierarchy(let ranking): return "heron:\(ranking)"
+        case let .visual(method, encoder): return "visual:\(method):\(encoder)"
         }
     }
 
@@ -119,6 +129,8 @@ extension RewardSource {
             throw AgentError.invalidReward("'\(specification)' was learned inside a preference loop; train on its saved model with --reward model:RUN/reward_model.safetensors")
         case .hierarchy:
             throw AgentError.invalidReward("'\(specification)' was learned inside a HERON run; continue it with sandbox heron, or train on its saved model with --reward model:RUN/heron_model.safetensors")
+        case .visual:
+            throw AgentError.invalidReward("'\(specification)' is a reward from frames; train on it with sandbox rapl train --encoder ENCODER --reward METHOD")
         }
     }
 }
