@@ -58,15 +58,18 @@ def encoder_path(task):
     return os.path.join(ROOT, "assets", f"encoder-{task.split('-v')[0]}.safetensors")
 
 
-def correlation(task, seeds, triplet_counts, jobs):
+def correlation(task, seeds, triplet_counts, jobs, cost=None):
     def one(seed, count):
-        aligned = os.path.join(OUT, f"{task}_t{count}_s{seed}.safetensors")
+        suffix = f"_{cost.replace('+', '-')}" if cost else ""
+        aligned = os.path.join(OUT, f"{task}_t{count}_s{seed}{suffix}.safetensors")
+        cost_arguments = ["--cost", cost] if cost else []
         started = time.time()
         run([SANDBOX, "rapl", "align", "--task", task, "--encoder", encoder_path(task), "--triplets", str(count),
-             "--seed", str(seed), "--out", aligned])
+             "--seed", str(seed), "--out", aligned] + cost_arguments)
         align_seconds = time.time() - started
-        rows = json.loads(run([SANDBOX, "rapl", "evaluate", "--task", task, "--encoder", aligned, "--seed", str(seed), "--json"]))
-        return {"seed": seed, "triplets": count, "encoder": aligned, "align_seconds": align_seconds, "rows": rows}
+        rows = json.loads(run([SANDBOX, "rapl", "evaluate", "--task", task, "--encoder", aligned, "--seed", str(seed), "--json"]
+                              + cost_arguments))
+        return {"seed": seed, "triplets": count, "encoder": aligned, "align_seconds": align_seconds, "rows": rows, "cost": cost}
 
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
         futures = [pool.submit(one, s, n) for n in triplet_counts for s in range(1, seeds + 1)]
@@ -140,6 +143,18 @@ def section(results, command):
                   "and 6 demonstrations). *Within*: per step inside each rollout, every 4th step, averaged (the released "
                   "compute_corr.py); *across*: each rollout's learned return against −c_T.", "",
                   correlation_table(results["correlation"], results["correlation_triplets"]), ""]
+    if "persons" in results:
+        lines += ["**Other persons** (what the simulated person cares about, `--cost`; "
+                  f"{results['correlation_triplets'][0]} triplets, same seeds):", "",
+                  "| method | " + " | ".join(f"within ρ, {c} | across ρ, {c}" for c in results["persons"]) + " |",
+                  "|---|" + "---:|---:|" * len(results["persons"])]
+        for method in METHODS:
+            cells = []
+            for cost, res in results["persons"].items():
+                rows = [r for x in res for r in x["rows"] if r["method"] == method]
+                cells += [fmt([r["within_mean"] for r in rows]), fmt([r["across"] for r in rows])]
+            lines.append(f"| {method} | " + " | ".join(cells) + " |")
+        lines.append("")
     if "agents" in results:
         seeds = len({r["seed"] for r in results["agents"]})
         lines += [f"**Agents** (PPO observing state, {results['agent_steps']:,} steps, the reward from 64×64 frames; "
@@ -158,6 +173,7 @@ def main():
     parser.add_argument("--agent-steps", type=int, default=100_000)
     parser.add_argument("--agent-seeds", type=int, default=2)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--costs", default="tilt,distance+speed+tilt", help="other privileged costs for the persons part")
     args = parser.parse_args()
     os.makedirs(OUT, exist_ok=True)
     parts = args.parts.split(",")
@@ -172,6 +188,11 @@ def main():
         print(f"rapl_bench: correlations, {args.seeds} seeds × triplets {counts}", flush=True)
         results["correlation"] = correlation(args.task, args.seeds, counts, args.jobs)
         results["correlation_triplets"] = counts
+    if "persons" in parts:
+        results["persons"] = {}
+        for cost in args.costs.split(","):
+            print(f"rapl_bench: correlations for a person who cares about {cost}, {args.seeds} seeds × {counts[0]} triplets", flush=True)
+            results["persons"][cost] = correlation(args.task, args.seeds, counts[:1], args.jobs, cost)
     if "agents" in parts:
         print(f"rapl_bench: PPO agents, {args.agent_seeds} seeds × {len(AGENT_METHODS)} rewards × {args.agent_steps} steps", flush=True)
         encoder_of = lambda seed: os.path.join(OUT, f"{args.task}_t{counts[0]}_s{seed}.safetensors")

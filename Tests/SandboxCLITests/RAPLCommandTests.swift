@@ -8,12 +8,12 @@ struct RAPLCommandTests {
     func endToEnd() throws {
         let directory = try CommandLine.temporaryDirectory()
         let encoder = "\(directory)/encoder.safetensors", aligned = "\(directory)/aligned.safetensors", store = "\(directory)/labels.db"
-        let pretrain = try CommandLine.run(["encoder", "pretrain", "--task", "LunarLanderContinuous-v1", "--episodes", "4", "--max-steps", "40",
+        let pretrain = try CommandLine.run(["encoder", "pretrain", "--task", "LunarLanderContinuous-v1", "--episodes", "4", "--max-steps", "25",
                                             "--steps", "3", "--out", encoder])
         #expect(pretrain.status == 0, "\(pretrain.standardError)")
         #expect(pretrain.standardOutput.contains("final InfoNCE loss"))
         let align = try CommandLine.run(["rapl", "align", "--task", "LunarLanderContinuous-v1", "--encoder", encoder, "--triplets", "8",
-                                         "--pool", "18", "--max-steps", "40", "--epochs", "4", "--store", store, "--out", aligned])
+                                         "--pool", "15", "--max-steps", "25", "--epochs", "3", "--store", store, "--out", aligned])
         #expect(align.status == 0, "\(align.standardError)")
         #expect(align.standardOutput.contains("8 triplets") && align.standardOutput.contains("RAPL head: best validation loss"), "\(align.standardOutput)")
         let show = try CommandLine.run(["encoder", "show", aligned])
@@ -21,8 +21,8 @@ struct RAPLCommandTests {
                 "\(show.standardOutput)")
         let queries = try CommandLine.run(["queries", "show", "--store", store])
         #expect(queries.standardOutput.contains("8 queries, 8 answers"), "\(queries.standardOutput)")
-        let evaluate = try CommandLine.run(["rapl", "evaluate", "--task", "LunarLanderContinuous-v1", "--encoder", aligned, "--rollouts", "6",
-                                            "--max-steps", "40", "--demos", "2", "--json", "--out", "\(directory)/evaluation"])
+        let evaluate = try CommandLine.run(["rapl", "evaluate", "--task", "LunarLanderContinuous-v1", "--encoder", aligned, "--rollouts", "4",
+                                            "--max-steps", "25", "--demos", "2", "--json", "--out", "\(directory)/evaluation"])
         #expect(evaluate.status == 0, "\(evaluate.standardError)")
         for method in ["rapl", "rlhf", "ot", "goal", "true"] { #expect(evaluate.standardOutput.contains("\"method\":\"\(method)\""), "\(method)") }
         for file in ["correlations.json", "reward_trace.png"] {

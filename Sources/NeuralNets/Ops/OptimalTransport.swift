@@ -32,22 +32,32 @@ public struct Sinkhorn: Sendable, Equatable, Codable {
         var u = [Double](repeating: 1, count: n), v = [Double](repeating: 1, count: m)
         var columnSums = [Double](repeating: 0, count: m)
         var iterations = 0
-        while iterations < maxIterations {
-            iterations += 1
-            for i in 0..<n {  // rows: u = a / (K v)
-                var s = 0.0
-                for j in 0..<m { s += k[i * m + j] * v[j] }
-                u[i] = a / Swift.max(s, .leastNormalMagnitude)
+        k.withUnsafeBufferPointer { k in
+            u.withUnsafeMutableBufferPointer { u in
+                v.withUnsafeMutableBufferPointer { v in
+                    columnSums.withUnsafeMutableBufferPointer { columnSums in
+                        while iterations < maxIterations {
+                            iterations += 1
+                            for i in 0..<n {  // rows: u = a / (K v)
+                                var s = 0.0
+                                let row = k.baseAddress! + i * m
+                                for j in 0..<m { s += row[j] * v[j] }
+                                u[i] = a / Swift.max(s, .leastNormalMagnitude)
+                            }
+                            for j in 0..<m { columnSums[j] = 0 }  // columns of diag(u) K: Kᵀ u
+                            for i in 0..<n {
+                                let ui = u[i]
+                                let row = k.baseAddress! + i * m
+                                for j in 0..<m { columnSums[j] += ui * row[j] }
+                            }
+                            var worst = 0.0
+                            for j in 0..<m { worst = Swift.max(worst, Swift.abs(columnSums[j] * v[j] - b)) }
+                            if worst <= tolerance { break }
+                            for j in 0..<m { v[j] = b / Swift.max(columnSums[j], .leastNormalMagnitude) }
+                        }
+                    }
+                }
             }
-            for j in 0..<m { columnSums[j] = 0 }  // columns of diag(u) K: Kᵀ u
-            for i in 0..<n {
-                let ui = u[i]
-                for j in 0..<m { columnSums[j] += ui * k[i * m + j] }
-            }
-            var worst = 0.0
-            for j in 0..<m { worst = Swift.max(worst, Swift.abs(columnSums[j] * v[j] - b)) }
-            if worst <= tolerance { break }
-            for j in 0..<m { v[j] = b / Swift.max(columnSums[j], .leastNormalMagnitude) }
         }
         var plan = k
         for i in 0..<n { for j in 0..<m { plan[i * m + j] *= u[i] * v[j] } }

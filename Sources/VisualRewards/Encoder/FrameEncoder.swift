@@ -77,11 +77,13 @@ public final class FrameEncoder: ParameterContainer {
     /// The RLHF baseline's head: backbone features → one reward per frame.
     public let rewardHead: Linear
 
-    public init(configuration: FrameEncoderConfiguration, seed: UInt64) {
+    /// A new encoder with the Nature-CNN's orthogonal initialisation (`forLoading`: a cheap one, for
+    /// weights about to be overwritten).
+    public init(configuration: FrameEncoderConfiguration, seed: UInt64, forLoading: Bool = false) {
         self.configuration = configuration
         var generator = SeededGenerator(seed: seed)
         backbone = NatureCNN(inputHeight: configuration.frameSize, inputWidth: configuration.frameSize, inputChannels: 3,
-                             featureSize: configuration.featureSize, using: &generator)
+                             featureSize: configuration.featureSize, initializer: forLoading ? .pytorchDefault : nil, using: &generator)
         head = Linear(configuration.featureSize, configuration.embeddingSize, using: &generator)
         rewardHead = Linear(configuration.featureSize, 1, using: &generator)
     }
@@ -98,11 +100,18 @@ public final class FrameEncoder: ParameterContainer {
     /// Frames as a [N, S, S, 3] tensor in [0, 1]; every frame must be S × S (`frameSize`).
     public func tensor(_ frames: ArraySlice<Frame>) throws -> Tensor {
         let s = configuration.frameSize
-        var data = [Float](repeating: 0, count: frames.count * s * s * 3)
-        for (i, frame) in frames.enumerated() {
-            guard frame.width == s, frame.height == s else { throw VisualRewardError.frameSize(width: frame.width, height: frame.height, expected: s) }
-            let base = i * s * s * 3
-            for k in 0..<(s * s * 3) { data[base + k] = Float(frame.pixels[k]) * (1 / 255) }
+        let size = s * s * 3
+        for frame in frames where frame.width != s || frame.height != s {
+            throw VisualRewardError.frameSize(width: frame.width, height: frame.height, expected: s)
+        }
+        let data = [Float](unsafeUninitializedCapacity: frames.count * size) { out, initialized in
+            for (i, frame) in frames.enumerated() {
+                frame.pixels.withUnsafeBufferPointer { pixels in
+                    let target = out.baseAddress! + i * size
+                    for k in 0..<size { target[k] = Float(pixels[k]) * (1 / 255) }
+                }
+            }
+            initialized = frames.count * size
         }
         return Tensor(shape: [frames.count, s, s, 3], data: data)
     }
@@ -135,7 +144,7 @@ public final class FrameEncoder: ParameterContainer {
 
     public static func load(from url: URL) throws -> FrameEncoder {
         let (configuration, file) = try Checkpoint.read(url, kind: checkpointKind, configuration: FrameEncoderConfiguration.self)
-        let encoder = FrameEncoder(configuration: configuration, seed: 0)
+        let encoder = FrameEncoder(configuration: configuration, seed: 0, forLoading: true)
         try encoder.load(file, strict: true)
         return encoder
     }
