@@ -81,4 +81,13 @@ PEBBLE has on the lander (above), seen from the other side: a learned reward tha
 what ending is worth to the agent free.
 
 """
+if task == "BipedalWalker":
+    text += """Reading (measured 2026-12-05, PPO with the Zoo's walker settings but 500k steps, a tenth of the Zoo's budget, to fit
+the shared machine): neither reward has the agents walking yet. The true reward's agents stand and shuffle (forward 4.8,
+no falls, −32.2); HERON's push forward three to four times as far (forward 17.7) and one seed walks (+27), but four of
+five fall (fall −80 on average), for the reason measured on the lander: the fall that ends an episode is one transition
+among many, so a Bradley–Terry model of single transitions makes it cost little, while forward progress, the second
+level, decides most pairs. The full 5M-step comparison is `python3 bench/heron_bench.py 5 5000000 BipedalWalker`.
+
+"""
 write_section(f"heron-{task}", text)
