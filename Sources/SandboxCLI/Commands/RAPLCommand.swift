@@ -31,7 +31,8 @@ enum RAPLCommand {
               --teacher human: writes N triplet queries to --store (reference: an expert rollout; "which
               is more like it?") and waits for answers from `sandbox label --store F.db`.
               --cost: the reward terms whose running sum, negated, is the privileged cost (default per
-              task; the lander's distance). --encoder defaults to assets/encoder-TASK.safetensors.
+              task, the lander's distance; all the task's terms, i.e. its return, for a task without one).
+              --encoder defaults to assets/encoder-TASK.safetensors.
     train     trains an agent that observes state on a reward from its 64×64 frames: rapl (OT against
               the K best-matching expert demonstrations in the aligned embedding, default K = 6), rlhf,
               ot (un-aligned OT in the backbone's features), goal (distance to the demonstrations' mean

@@ -25,10 +25,12 @@ public struct PrivilegedCost: Codable, Sendable, Equatable, CustomStringConverti
         "BipedalWalkerHardcore": PrivilegedCost(terms: ["forward"]),
     ]
 
-    /// Parses `TERM+TERM` against `spec`'s reward terms, or gives the task's default for nil.
+    /// Parses `TERM+TERM` against `spec`'s reward terms, or gives the task's default for nil: its line in
+    /// `defaults`, or else all its reward terms (a person who wants the task's own return), so that any
+    /// registered task (the tabletop tasks before their line is added) works by id.
     public static func resolve(_ text: String?, spec: TaskSpec) throws -> PrivilegedCost {
         guard let text else {
-            guard let cost = defaults[spec.name] else { throw VisualRewardError.noPrivilegedCost(task: spec.id, terms: spec.rewardTerms) }
+            let cost = defaults[spec.name] ?? PrivilegedCost(terms: spec.rewardTerms)
             try cost.validate(against: spec)
             return cost
         }

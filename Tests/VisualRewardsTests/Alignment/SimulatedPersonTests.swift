@@ -40,6 +40,9 @@ struct SimulatedPersonTests {
         trace[0][d] = 2; trace[1][d] = -1; trace[2][s] = 5
         #expect(cost.costs(termTrace: trace, spec: spec) == [0, -2, -1, -1])
         #expect(try PrivilegedCost.resolve("distance+speed", spec: spec).costs(termTrace: trace, spec: spec) == [0, -2, -1, -6])
+        // A task without a line of its own: the person wants its return (all its terms).
+        let car = try Fixtures.tasks.spec(for: "CarRacing-v1")
+        #expect(try PrivilegedCost.resolve(nil, spec: car).terms == car.rewardTerms)
         #expect(throws: VisualRewardError.self) { try PrivilegedCost.resolve("fuel", spec: spec) }
         do { _ = try PrivilegedCost.resolve("fuel", spec: spec) } catch let error as VisualRewardError {
             #expect(error.isUsageError && error.description.contains("its terms are distance"))
