@@ -129,7 +129,7 @@ def section(results, command):
     task = results["task"]
     lines = [f"## RAPL on {task} (issue 27; the stand-in for the tabletop tasks)", "",
              f"Measured {time.strftime('%Y-%m-%d')} on x86_64 (2 shared cores). Commands: `make bench` runs "
-             "`python3 bench/rapl_bench.py --seeds 5 --agent-steps 500000 --agent-seeds 2` (speed, correlations, agents); "
+             "`python3 bench/rapl_bench.py --seeds 5 --triplets 20,50,150,300 --agent-steps 500000 --agent-seeds 2` (speed, correlations, agents); "
              "the other persons come from `python3 bench/rapl_bench.py --parts persons --seeds 5`. Each part rewrites "
              f"bench/out/rapl_{task}.json and this section (the last call here: `{command}`).", ""]
     if "speed" in results:
@@ -145,10 +145,10 @@ def section(results, command):
                   f"mean ± std over {seeds} seeds (each seed: its own pool of 90 rollouts, triplets, alignment, held-out rollouts "
                   "and 6 demonstrations). *Within*: per step inside each rollout, every 4th step, averaged (the released "
                   "compute_corr.py); *across*: each rollout's learned return against −c_T.", "",
-                  correlation_table(results["correlation"], results["correlation_triplets"]), ""]
+                  correlation_table(results["correlation"], sorted(results["correlation_triplets"])), ""]
     if "persons" in results:
         lines += ["**Other persons** (what the simulated person cares about, `--cost`; "
-                  f"{results['correlation_triplets'][0]} triplets, same seeds):", "",
+                  "150 triplets, same seeds):", "",
                   "| method | " + " | ".join(f"within ρ, {c} | across ρ, {c}" for c in results["persons"]) + " |",
                   "|---|" + "---:|---:|" * len(results["persons"])]
         for method in METHODS:
@@ -162,7 +162,7 @@ def section(results, command):
         seeds = len({r["seed"] for r in results["agents"]})
         lines += [f"**Agents** (PPO observing state, {results['agent_steps']:,} steps, the reward from 64×64 frames; "
                   f"20 deterministic evaluation episodes per run, mean ± std over {seeds} seeds; encoders aligned on "
-                  f"{results['correlation_triplets'][0]} triplets; success = landed; the final privileged cost is "
+                  f"{results.get('agent_triplets', 150)} triplets; success = landed; the final privileged cost is "
                   "100·(‖p_T‖ − ‖p_0‖), lower is nearer the pad):", "", agent_table(results["agents"]), ""]
     return "\n".join(lines) + "\n"
 
@@ -171,10 +171,11 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--task", default="LunarLanderContinuous-v1")
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--triplets", default="150,300")
+    parser.add_argument("--triplets", default="20,50,150,300")
     parser.add_argument("--parts", default="speed,correlation,agents")
     parser.add_argument("--agent-steps", type=int, default=100_000)
     parser.add_argument("--agent-seeds", type=int, default=2)
+    parser.add_argument("--agent-triplets", type=int, default=150, help="the agents' encoders: those aligned on this many triplets")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--costs", default="tilt,distance+speed+tilt", help="other privileged costs for the persons part")
     args = parser.parse_args()
@@ -195,12 +196,13 @@ def main():
         results["persons"] = {}
         for cost in args.costs.split(","):
             print(f"rapl_bench: correlations for a person who cares about {cost}, {args.seeds} seeds × {counts[0]} triplets", flush=True)
-            results["persons"][cost] = correlation(args.task, args.seeds, counts[:1], args.jobs, cost)
+            results["persons"][cost] = correlation(args.task, args.seeds, [150], args.jobs, cost)
     if "agents" in parts:
         print(f"rapl_bench: PPO agents, {args.agent_seeds} seeds × {len(AGENT_METHODS)} rewards × {args.agent_steps} steps", flush=True)
-        encoder_of = lambda seed: os.path.join(OUT, f"{args.task}_t{counts[0]}_s{seed}.safetensors")
+        encoder_of = lambda seed: os.path.join(OUT, f"{args.task}_t{args.agent_triplets}_s{seed}.safetensors")
         results["agents"] = agents(args.task, args.agent_seeds, args.agent_steps, args.jobs, encoder_of)
         results["agent_steps"] = args.agent_steps
+        results["agent_triplets"] = args.agent_triplets
     with open(path, "w") as f:
         json.dump(results, f, indent=1)
     os.chdir(ROOT)
@@ -210,7 +212,7 @@ def main():
     return
     print(json.dumps({k: v for k, v in results.items() if k == "speed"}, indent=1))
     if "correlation" in results:
-        print(correlation_table(results["correlation"], results["correlation_triplets"]))
+        print(correlation_table(results["correlation"], sorted(results["correlation_triplets"])))
     if "agents" in results:
         print(agent_table(results["agents"]))
 

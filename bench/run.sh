@@ -78,5 +78,5 @@ if [ "${BENCH_HERON:-1}" = 1 ]; then
 fi
 echo "bench: RAPL on the lander (speed against torch, correlations over 5 seeds at 150 and 300 triplets, PPO agents; about 25 minutes)"
 swift build -c release --product sandbox >/dev/null
-python3 bench/rapl_bench.py --seeds 5 --agent-steps 500000 --agent-seeds 2
+python3 bench/rapl_bench.py --seeds 5 --triplets 20,50,150,300 --agent-steps 500000 --agent-seeds 2
 echo "bench: wrote bench/RESULTS.md"
