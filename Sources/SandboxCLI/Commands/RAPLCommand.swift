@@ -9,7 +9,7 @@ enum RAPLCommand {
     static let help = """
     usage: sandbox rapl align --task ID --triplets N --out ENCODER [--encoder PRETRAINED] [--teacher simulated|human]
                               [--store F.db] [--pool N] [--max-steps N] [--cost TERM+TERM] [--no-equal] [--epochs N]
-                              [--seed S] [--option KEY=VALUE ...] [--any-task]
+                              [--fine-tune EPOCHS] [--seed S] [--option KEY=VALUE ...] [--any-task]
            sandbox rapl train --task ID --encoder ENCODER --algo ppo|sac --reward rapl|rlhf|ot|goal|true [--demos K]
                               [--demo-task ID] [--demo-option KEY=VALUE ...] [--scaling linear|squared] [--steps N]
                               [--eval-episodes N] [--cost TERM+TERM] [--seed S] [--out DIR] [--option KEY=VALUE ...]
@@ -32,7 +32,10 @@ enum RAPLCommand {
               is more like it?") and waits for answers from `sandbox label --store F.db`.
               --cost: the reward terms whose running sum, negated, is the privileged cost (default per
               task, the lander's distance; all the task's terms, i.e. its return, for a task without one).
-              --encoder defaults to assets/encoder-TASK.safetensors.
+              --encoder defaults to assets/encoder-TASK.safetensors. --fine-tune E then trains the whole
+              encoder (backbone and RAPL's head, Adam 1e-4) for E more epochs on the same triplets, keeping
+              the best validation epoch, before the RLHF head is trained on its features; every method,
+              un-aligned OT and goal distance included, then reads the fine-tuned backbone.
     train     trains an agent that observes state on a reward from its 64×64 frames: rapl (OT against
               the K best-matching expert demonstrations in the aligned embedding, default K = 6), rlhf,
               ot (un-aligned OT in the backbone's features), goal (distance to the demonstrations' mean
@@ -96,6 +99,7 @@ enum RAPLCommand {
         pool.seed = seed &* 1000 &+ 100_000
         pool.options = try arguments.taskOptions()
         let anyTask = arguments.flag("any-task")
+        let fineTuneEpochs = try arguments.int("fine-tune", minimum: 1, maximum: 100_000)
         try arguments.checkAllUsed()
         let spec = try SandboxCLI.tasks.spec(for: taskID)
         let cost = try PrivilegedCost.resolve(costText, spec: spec)
@@ -104,7 +108,8 @@ enum RAPLCommand {
         let store = try storePath.map { try LabelStore(path: $0) }
 
         let bar = ProgressBar("pool \(spec.id)", total: pool.episodes)
-        let rollouts = try RAPLPipeline.pool(encoder: encoder, taskID: taskID, tasks: SandboxCLI.tasks, cost: cost, settings: pool, progress: bar)
+        let rollouts = try RAPLPipeline.pool(encoder: encoder, taskID: taskID, tasks: SandboxCLI.tasks, cost: cost, settings: pool,
+                                             keepFrames: fineTuneEpochs != nil, frameLimit: settings.videoFrames, progress: bar)
         bar.finish()
         let triplets: [Triplet]
         if teacher == "human" {
@@ -118,13 +123,23 @@ enum RAPLCommand {
         }
         let equal = triplets.filter(\.equal).count
         print("\(triplets.count) triplets (\(equal) equal) over \(rollouts.episodes.count) rollouts of \(spec.id); privileged cost −Σ \(cost)")
-        let alignBar = ProgressBar("aligning", total: settings.epochs + settings.rlhfEpochs)
-        let report = TripletAlignment(settings: settings).align(encoder, features: rollouts.episodes.map { $0.features! }, triplets: triplets, progress: alignBar)
+        let alignBar = ProgressBar("aligning", total: settings.epochs + settings.rlhfEpochs + (fineTuneEpochs ?? 0))
+        let alignment = TripletAlignment(settings: settings)
+        var generator = alignment.shuffling()
+        var features = rollouts.episodes.map { $0.features! }
+        var report = alignment.alignHead(encoder, features: features, triplets: triplets, generator: &generator, progress: alignBar)
+        if let fineTuneEpochs {
+            try alignment.fineTune(encoder, videos: rollouts.episodes.map(\.frames), triplets: triplets, epochs: fineTuneEpochs,
+                                   report: &report, generator: &generator, progress: alignBar)
+            features = try rollouts.episodes.map { try encoder.features($0.frames) }  // the fine-tuned backbone's, of the kept frames
+        }
+        alignment.alignRewardHead(encoder, features: features, triplets: triplets, report: &report, generator: &generator, progress: alignBar)
         alignBar.finish()
         encoder.record(alignment: AlignmentRecord(
             teacher: teacher, triplets: triplets.count, privilegedCost: cost.description,
             validationLoss: report.bestValidationLoss, bestEpoch: report.bestEpoch, validationAccuracy: finite(report.validationAccuracy),
-            rlhfValidationLoss: report.rlhfBestValidationLoss, rlhfValidationAccuracy: finite(report.rlhfValidationAccuracy), seed: seed))
+            rlhfValidationLoss: report.rlhfBestValidationLoss, rlhfValidationAccuracy: finite(report.rlhfValidationAccuracy), seed: seed,
+            fineTuningEpochs: fineTuneEpochs))
         try encoder.save(to: URL(fileURLWithPath: out))
         print(String(format: "RAPL head: best validation loss %.4f at epoch %d, validation accuracy %.2f (%d training, %d validation triplets)",
                      report.bestValidationLoss, report.bestEpoch, report.validationAccuracy, report.trainingTriplets, report.validationTriplets))
@@ -286,6 +301,7 @@ enum RAPLCommand {
             lines.append("command: \(p.command)")
         }
         if let a = c.alignment {
+            if let epochs = a.fineTuningEpochs { lines.append("fine-tuned: backbone and head, \(epochs) epochs after the head") }
             lines.append(String(format: "aligned: %d triplets (%@ teacher, cost −Σ %@), RAPL validation loss %.4f (epoch %d, accuracy %.2f); RLHF validation loss %.4f (accuracy %.2f)",
                                 a.triplets, a.teacher, a.privilegedCost, a.validationLoss, a.bestEpoch, a.validationAccuracy, a.rlhfValidationLoss, a.rlhfValidationAccuracy))
         } else {

@@ -20,7 +20,8 @@ public struct PoolEpisode {
     public var policy: PoolPolicy
     /// c_t after each step, T + 1 values (see `PrivilegedCost`).
     public var costs: [Double]
-    /// Frames at the encoder's size, T + 1 of them; empty unless kept.
+    /// Frames at the encoder's size, T + 1 of them (or an evenly spaced subset, first and last included,
+    /// when the pool was collected with a frame limit); empty unless kept.
     public var frames: [Frame]
     /// Backbone features [T + 1, featureSize]; nil when no encoder was given.
     public var features: Tensor?
@@ -55,9 +56,9 @@ public struct RolloutPool {
     public var episodes: [PoolEpisode]
 
     /// Runs `settings.episodes` rollouts of `taskID`; `encode` turns each episode's frames into backbone
-    /// features (nil keeps none); `keepFrames` keeps the frames as well.
+    /// features (nil keeps none); `keepFrames` keeps the frames as well (at most `frameLimit`, evenly spaced).
     public static func collect(taskID: String, tasks: TaskRegistry, cost: PrivilegedCost, settings: Settings,
-                               keepFrames: Bool = false, encode: (([Frame]) throws -> Tensor)?,
+                               keepFrames: Bool = false, frameLimit: Int = .max, encode: (([Frame]) throws -> Tensor)?,
                                progress: ProgressBar? = nil) throws -> RolloutPool {
         let environment = try tasks.make(taskID, options: settings.options)
         let size = try RenderSize(width: settings.frameSize, height: settings.frameSize)
@@ -76,7 +77,8 @@ public struct RolloutPool {
             let features = try encode?(episode.frames)
             episodes.append(PoolEpisode(record: episode.record, policy: policy,
                                         costs: cost.costs(termTrace: episode.termTrace, spec: environment.spec),
-                                        frames: keepFrames ? episode.frames : [], features: features,
+                                        frames: keepFrames ? TripletAlignment.subsample(episode.frames.count, limit: frameLimit).map { episode.frames[$0] } : [],
+                                        features: features,
                                         outcome: episode.outcome.description))
             progress?.advance()
         }

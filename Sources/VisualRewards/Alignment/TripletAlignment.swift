@@ -65,6 +65,18 @@ public struct TripletAlignment {
     /// Trains `encoder.head` and `encoder.rewardHead` on `triplets` over videos of backbone `features`
     /// (one [T + 1, featureSize] tensor per pool rollout), keeping each head's best validation weights.
     public func align(_ encoder: FrameEncoder, features: [Tensor], triplets: [Triplet], progress: ProgressBar? = nil) -> Report {
+        var generator = shuffling()
+        var report = alignHead(encoder, features: features, triplets: triplets, generator: &generator, progress: progress)
+        alignRewardHead(encoder, features: features, triplets: triplets, report: &report, generator: &generator, progress: progress)
+        return report
+    }
+
+    /// The generator that shuffles training batches; `align` threads one through both heads.
+    public func shuffling() -> SeededGenerator { SeededGenerator(seed: settings.seed &+ 1) }
+
+    /// Trains RAPL's head alone (the backbone frozen), keeping its best validation weights.
+    public func alignHead(_ encoder: FrameEncoder, features: [Tensor], triplets: [Triplet], generator: inout SeededGenerator,
+                          progress: ProgressBar? = nil) -> Report {
         let videos = features.map { f in f.rows(Self.subsample(f.shape[0], limit: settings.videoFrames)).detached() }
         let (train, validation) = split(triplets.count)
         var report = Report()
@@ -91,7 +103,6 @@ public struct TripletAlignment {
             return (total / Double(Swift.max(indices.count, 1)), counted > 0 ? Double(right) / Double(counted) : .nan)
         }
         var best = encoder.head.parameters.map(\.data)
-        var generator = SeededGenerator(seed: settings.seed &+ 1)
         for epoch in 0..<settings.epochs {
             var epochLoss = 0.0
             if epoch >= settings.evaluationOnlyEpochs {
@@ -120,8 +131,16 @@ public struct TripletAlignment {
             progress?.advance()
         }
         for (tensor, values) in zip(encoder.head.parameters, best) { tensor.assign(values) }
+        return report
+    }
 
-        // The RLHF baseline: Σ_t head(frame_t) per video, Bradley–Terry on the triplets read as pairs.
+    /// Trains the RLHF baseline's frame-reward head on the triplets read as pairs: Σ_t head(frame_t) per
+    /// video, Bradley–Terry, keeping its best validation weights.
+    public func alignRewardHead(_ encoder: FrameEncoder, features: [Tensor], triplets: [Triplet], report: inout Report,
+                                generator: inout SeededGenerator, progress: ProgressBar? = nil) {
+        let videos = features.map { f in f.rows(Self.subsample(f.shape[0], limit: settings.videoFrames)).detached() }
+        let (train, validation) = split(triplets.count)
+        let checkOn = validation.isEmpty ? train : validation
         func pairs(_ indices: [Int]) -> [(Int, Int, Bool)] {
             indices.flatMap { i -> [(Int, Int, Bool)] in
                 let t = triplets[i]
@@ -163,6 +182,69 @@ public struct TripletAlignment {
             progress?.advance()
         }
         for (tensor, values) in zip(encoder.rewardHead.parameters, rlhfBest) { tensor.assign(values) }
-        return report
+    }
+
+    /// Fine-tunes the whole encoder (backbone and RAPL's head) on the triplets, after `alignHead`:
+    /// the option the paper leaves open (the released ResNet path freezes the backbone). `videos` are each
+    /// rollout's frames, already subsampled to at most `videoFrames`. Adam at `learningRate` for both, batches
+    /// of `batchSize` triplets, the best validation weights (backbone and head) kept, starting from the
+    /// head-aligned encoder's.
+    public func fineTune(_ encoder: FrameEncoder, videos: [[Frame]], triplets: [Triplet], epochs: Int, learningRate: Float = 1e-4,
+                         report: inout Report, generator: inout SeededGenerator, progress: ProgressBar? = nil) throws {
+        let (train, validation) = split(triplets.count)
+        let checkOn = validation.isEmpty ? train : validation
+        let parameters = encoder.backbone.parameters + encoder.head.parameters
+        let adam = Adam(parameters: parameters, configuration: .init(learningRate: learningRate))
+        func validationLoss() throws -> (Double, Double) {
+            var cache: [Int: Tensor] = [:]
+            func embedding(_ v: Int) throws -> Tensor {
+                if let e = cache[v] { return e }
+                let e = encoder.embed(try encoder.features(videos[v])).detached()
+                cache[v] = e
+                return e
+            }
+            var total = 0.0, right = 0, counted = 0
+            for i in checkOn {
+                let t = triplets[i]
+                let p = try embedding(t.positive)
+                let near = VideoSimilarity.similarity(p, try embedding(t.neutral), sinkhorn: settings.sinkhorn).item
+                let far = VideoSimilarity.similarity(p, try embedding(t.negative), sinkhorn: settings.sinkhorn).item
+                total += Double(VideoSimilarity.preferenceLoss(preferred: Tensor(near), other: Tensor(far), equal: t.equal).item)
+                if !t.equal { counted += 1; if near > far { right += 1 } }
+            }
+            return (total / Double(Swift.max(checkOn.count, 1)), counted > 0 ? Double(right) / Double(counted) : .nan)
+        }
+        var best = parameters.map(\.data)
+        var bestLoss = try validationLoss().0
+        for epoch in 0..<epochs {
+            let order = train.shuffled(using: &generator)
+            for start in stride(from: 0, to: order.count, by: settings.batchSize) {
+                let batch = order[start..<Swift.min(start + settings.batchSize, order.count)].map { triplets[$0] }
+                // One forward pass over every frame of the batch's videos, then each video's rows.
+                var ids: [Int] = []
+                for t in batch { for v in [t.positive, t.neutral, t.negative] where !ids.contains(v) { ids.append(v) } }
+                var frames: [Frame] = [], ranges: [Int: Range<Int>] = [:]
+                for v in ids { ranges[v] = frames.count..<(frames.count + videos[v].count); frames += videos[v] }
+                adam.zeroGrad()
+                let embeddings = encoder.embed(encoder.backbone(try encoder.tensor(frames[...])))
+                func video(_ v: Int) -> Tensor { embeddings.rows(ranges[v]!) }
+                let total = batch.map { VideoSimilarity.tripletLoss(positive: video($0.positive), neutral: video($0.neutral), negative: video($0.negative),
+                                                                   equal: $0.equal, sinkhorn: settings.sinkhorn) }
+                    .reduce(Tensor(0)) { $0 + $1 } * (1 / Float(batch.count))
+                total.backward()
+                adam.step()
+            }
+            let (loss, accuracy) = try validationLoss()
+            if loss < bestLoss {
+                bestLoss = loss
+                best = parameters.map(\.data)
+                report.bestValidationLoss = loss
+                report.validationAccuracy = accuracy
+                report.bestEpoch = report.validationLosses.count + epoch
+            }
+            progress?.status = String(format: "fine-tuning: epoch %d validation loss %.4f", epoch, loss)
+            progress?.advance()
+        }
+        for (tensor, values) in zip(parameters, best) { tensor.assign(values) }
     }
 }

@@ -50,9 +50,12 @@ public struct AlignmentRecord: Codable, Sendable, Equatable {
     public var rlhfValidationLoss: Double
     public var rlhfValidationAccuracy: Double
     public var seed: UInt64
+    /// Epochs of fine-tuning the whole encoder after the head (nil: the backbone stayed frozen).
+    public var fineTuningEpochs: Int?
 
     public init(teacher: String, triplets: Int, privilegedCost: String, validationLoss: Double, bestEpoch: Int, validationAccuracy: Double,
-                rlhfValidationLoss: Double, rlhfValidationAccuracy: Double, seed: UInt64) {
+                rlhfValidationLoss: Double, rlhfValidationAccuracy: Double, seed: UInt64, fineTuningEpochs: Int? = nil) {
+        self.fineTuningEpochs = fineTuningEpochs
         self.teacher = teacher
         self.triplets = triplets
         self.privilegedCost = privilegedCost

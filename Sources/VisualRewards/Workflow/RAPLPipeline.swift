@@ -45,10 +45,11 @@ public enum RAPLPipeline {
 
     /// A pool of rollouts with their backbone features.
     public static func pool(encoder: FrameEncoder, taskID: String, tasks: TaskRegistry, cost: PrivilegedCost,
-                            settings: RolloutPool.Settings, keepFrames: Bool = false, progress: ProgressBar? = nil) throws -> RolloutPool {
+                            settings: RolloutPool.Settings, keepFrames: Bool = false, frameLimit: Int = .max,
+                            progress: ProgressBar? = nil) throws -> RolloutPool {
         var settings = settings
         settings.frameSize = encoder.configuration.frameSize
-        return try RolloutPool.collect(taskID: taskID, tasks: tasks, cost: cost, settings: settings, keepFrames: keepFrames,
+        return try RolloutPool.collect(taskID: taskID, tasks: tasks, cost: cost, settings: settings, keepFrames: keepFrames, frameLimit: frameLimit,
                                        encode: { try encoder.features($0) }, progress: progress)
     }
 

@@ -66,6 +66,32 @@ struct TripletAlignmentTests {
         #expect(heldOutAfter[0].across > heldOutBefore[0].across && heldOutAfter[0].across > 0.5, "\(heldOutBefore[0].across) → \(heldOutAfter[0].across)")
     }
 
+    @Test("fine-tuning the whole encoder keeps the best validation weights and changes the backbone")
+    func fineTuning() throws {
+        let encoder = FrameEncoder(configuration: FrameEncoderConfiguration(task: "LunarLanderContinuous-v1"), seed: 23)
+        var pool = RolloutPool.Settings()
+        pool.episodes = 12
+        pool.maxSteps = 20
+        let rollouts = try RAPLPipeline.pool(encoder: encoder, taskID: "LunarLanderContinuous-v1", tasks: Fixtures.tasks,
+                                             cost: PrivilegedCost(terms: ["distance"]), settings: pool, keepFrames: true, frameLimit: 6)
+        #expect(rollouts.episodes.allSatisfy { $0.frames.count == 6 })
+        let (triplets, _) = SimulatedPerson().triplets(count: 6, finalCosts: rollouts.episodes.map(\.finalCost), seed: 24)
+        var settings = TripletAlignment.Settings()
+        settings.epochs = 3
+        settings.videoFrames = 6
+        let alignment = TripletAlignment(settings: settings)
+        var generator = alignment.shuffling()
+        var report = alignment.alignHead(encoder, features: rollouts.episodes.map { $0.features! }, triplets: triplets, generator: &generator)
+        let headLoss = report.bestValidationLoss
+        let before = encoder.backbone.parameters.map(\.data)
+        try alignment.fineTune(encoder, videos: rollouts.episodes.map(\.frames), triplets: triplets, epochs: 2, learningRate: 1e-3,
+                               report: &report, generator: &generator)
+        #expect(report.bestValidationLoss <= headLoss)
+        let changed = zip(before, encoder.backbone.parameters.map(\.data)).contains { $0 != $1 }
+        // Either an epoch beat the head-aligned weights (and the backbone moved) or they were kept.
+        #expect(changed == (report.bestValidationLoss < headLoss))
+    }
+
     @Test("videos are subsampled evenly with both ends kept")
     func subsampling() {
         #expect(TripletAlignment.subsample(5, limit: 32) == [0, 1, 2, 3, 4])
