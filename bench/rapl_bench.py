@@ -58,14 +58,14 @@ def encoder_path(task):
     return os.path.join(ROOT, "assets", f"encoder-{task.split('-v')[0]}.safetensors")
 
 
-def correlation(task, seeds, triplet_counts, jobs, cost=None):
+def correlation(task, seeds, triplet_counts, jobs, cost=None, extra=(), tag=""):
     def one(seed, count):
-        suffix = f"_{cost.replace('+', '-')}" if cost else ""
+        suffix = (f"_{cost.replace('+', '-')}" if cost else "") + tag
         aligned = os.path.join(OUT, f"{task}_t{count}_s{seed}{suffix}.safetensors")
         cost_arguments = ["--cost", cost] if cost else []
         started = time.time()
         run([SANDBOX, "rapl", "align", "--task", task, "--encoder", encoder_path(task), "--triplets", str(count),
-             "--seed", str(seed), "--out", aligned] + cost_arguments)
+             "--seed", str(seed), "--out", aligned] + cost_arguments + list(extra))
         align_seconds = time.time() - started
         rows = json.loads(run([SANDBOX, "rapl", "evaluate", "--task", task, "--encoder", aligned, "--seed", str(seed), "--json"]
                               + cost_arguments))
@@ -158,6 +158,15 @@ def section(results, command):
                 cells += [fmt([r["within_mean"] for r in rows]), fmt([r["across"] for r in rows])]
             lines.append(f"| {method} | " + " | ".join(cells) + " |")
         lines.append("")
+    if "finetune" in results:
+        lines += ["**Fine-tuning the whole encoder** (`rapl align --fine-tune 10`: backbone and RAPL's head, Adam 1e-4, "
+                  "10 epochs after the head, best validation kept; the RLHF head then trains on the fine-tuned features, "
+                  "and every method reads them), 150 triplets, same seeds as above:", "",
+                  "| method | within ρ | across ρ |", "|---|---:|---:|"]
+        for method in METHODS:
+            rows = [r for x in results["finetune"] for r in x["rows"] if r["method"] == method]
+            lines.append(f"| {method} | {fmt([r['within_mean'] for r in rows])} | {fmt([r['across'] for r in rows])} |")
+        lines.append("")
     if "agents" in results:
         seeds = len({r["seed"] for r in results["agents"]})
         lines += [f"**Agents** (PPO observing state, {results['agent_steps']:,} steps, the reward from 64×64 frames; "
@@ -197,6 +206,9 @@ def main():
         for cost in args.costs.split(","):
             print(f"rapl_bench: correlations for a person who cares about {cost}, {args.seeds} seeds × {counts[0]} triplets", flush=True)
             results["persons"][cost] = correlation(args.task, args.seeds, [150], args.jobs, cost)
+    if "finetune" in parts:
+        print(f"rapl_bench: correlations with the whole encoder fine-tuned for 10 epochs, {args.seeds} seeds × 150 triplets", flush=True)
+        results["finetune"] = correlation(args.task, args.seeds, [150], args.jobs, extra=["--fine-tune", "10"], tag="_ft10")
     if "agents" in parts:
         print(f"rapl_bench: PPO agents, {args.agent_seeds} seeds × {len(AGENT_METHODS)} rewards × {args.agent_steps} steps", flush=True)
         encoder_of = lambda seed: os.path.join(OUT, f"{args.task}_t{args.agent_triplets}_s{seed}.safetensors")
