@@ -80,6 +80,7 @@ AGENT_METHODS = ["rapl", "rapl-squared", "rlhf", "ot", "goal", "true"]
 
 
 def agents(task, seeds, steps, jobs, encoder_of, demo_task=None, demo_options=(), tag="agents", methods=AGENT_METHODS):
+    """Runs every method for each seed in `seeds` (a list)."""
     def one(seed, name):
         method, _, scaling = name.partition("-")
         out = os.path.join(OUT, f"runs_{tag}")
@@ -98,7 +99,7 @@ def agents(task, seeds, steps, jobs, encoder_of, demo_task=None, demo_options=()
         return {"seed": seed, "method": name, "summary": summary}
 
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
-        futures = [pool.submit(one, s, m) for m in methods for s in range(1, seeds + 1)]
+        futures = [pool.submit(one, s, m) for m in methods for s in seeds]
         return [f.result() for f in futures]
 
 
@@ -184,6 +185,7 @@ def main():
     parser.add_argument("--parts", default="speed,correlation,agents")
     parser.add_argument("--agent-steps", type=int, default=100_000)
     parser.add_argument("--agent-seeds", type=int, default=2)
+    parser.add_argument("--agent-seed-list", default="", help="run these agent seeds only and merge them with the results file's")
     parser.add_argument("--agent-triplets", type=int, default=150, help="the agents' encoders: those aligned on this many triplets")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--costs", default="tilt,distance+speed+tilt", help="other privileged costs for the persons part")
@@ -212,7 +214,12 @@ def main():
     if "agents" in parts:
         print(f"rapl_bench: PPO agents, {args.agent_seeds} seeds × {len(AGENT_METHODS)} rewards × {args.agent_steps} steps", flush=True)
         encoder_of = lambda seed: os.path.join(OUT, f"{args.task}_t{args.agent_triplets}_s{seed}.safetensors")
-        results["agents"] = agents(args.task, args.agent_seeds, args.agent_steps, args.jobs, encoder_of)
+        if args.agent_seed_list:  # more seeds, merged with the runs already in the results file
+            seeds = [int(x) for x in args.agent_seed_list.split(",")]
+            kept = [r for r in results.get("agents", []) if r["seed"] not in seeds]
+            results["agents"] = kept + agents(args.task, seeds, args.agent_steps, args.jobs, encoder_of)
+        else:
+            results["agents"] = agents(args.task, list(range(1, args.agent_seeds + 1)), args.agent_steps, args.jobs, encoder_of)
         results["agent_steps"] = args.agent_steps
         results["agent_triplets"] = args.agent_triplets
     with open(path, "w") as f:
