@@ -130,8 +130,8 @@ def section(results, command):
     task = results["task"]
     lines = [f"## RAPL on {task} (issue 27; the stand-in for the tabletop tasks)", "",
              f"Measured {time.strftime('%Y-%m-%d')} on x86_64 (2 shared cores). Commands: `make bench` runs "
-             "`python3 bench/rapl_bench.py --seeds 5 --triplets 20,50,150,300 --agent-steps 500000 --agent-seeds 3` (speed, correlations, agents); "
-             "the other persons come from `python3 bench/rapl_bench.py --parts persons --seeds 5`. Each part rewrites "
+             "`python3 bench/rapl_bench.py --seeds 5 --triplets 20,50,150,300 --parts speed,correlation,persons,finetune,agents "
+             "--agent-steps 500000 --agent-seeds 3`. Each part rewrites "
              f"bench/out/rapl_{task}.json and this section (the last call here: `{command}`).", ""]
     if "speed" in results:
         sp = results["speed"]

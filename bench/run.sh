@@ -76,7 +76,7 @@ if [ "${BENCH_HERON:-1}" = 1 ]; then
   echo "bench: HERON on the lander, 5 seeds of 4 rewards (about 20 minutes); BENCH_HERON=0 skips it"
   python3 bench/heron_bench.py 5
 fi
-echo "bench: RAPL on the lander (speed against torch, correlations over 5 seeds at 150 and 300 triplets, PPO agents; about 40 minutes)"
+echo "bench: RAPL on the lander (speed against torch; correlations over 5 seeds at 20–300 triplets, other persons, fine-tuning; PPO agents on 3 seeds; about 45 minutes)"
 swift build -c release --product sandbox >/dev/null
-python3 bench/rapl_bench.py --seeds 5 --triplets 20,50,150,300 --agent-steps 500000 --agent-seeds 3
+python3 bench/rapl_bench.py --seeds 5 --triplets 20,50,150,300 --parts speed,correlation,persons,finetune,agents --agent-steps 500000 --agent-seeds 3
 echo "bench: wrote bench/RESULTS.md"
