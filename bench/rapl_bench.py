@@ -79,7 +79,7 @@ def correlation(task, seeds, triplet_counts, jobs, cost=None, extra=(), tag=""):
 AGENT_METHODS = ["rapl", "rapl-squared", "rlhf", "ot", "goal", "true"]
 
 
-def agents(task, seeds, steps, jobs, encoder_of, demo_task=None, demo_options=(), tag="agents", methods=AGENT_METHODS):
+def agents(task, seeds, steps, jobs, encoder_of, demo_task=None, demo_options=(), tag="agents", methods=AGENT_METHODS, extra=()):
     """Runs every method for each seed in `seeds` (a list)."""
     def one(seed, name):
         method, _, scaling = name.partition("-")
@@ -90,6 +90,7 @@ def agents(task, seeds, steps, jobs, encoder_of, demo_task=None, demo_options=()
             arguments += ["--encoder", encoder_of(seed)]
         if demo_task:
             arguments += ["--demo-task", demo_task]
+        arguments += list(extra)
         for option in demo_options:
             arguments += ["--demo-option", option]
         text = run(arguments)
@@ -168,6 +169,12 @@ def section(results, command):
             rows = [r for x in results["finetune"] for r in x["rows"] if r["method"] == method]
             lines.append(f"| {method} | {fmt([r['within_mean'] for r in rows])} | {fmt([r['across'] for r in rows])} |")
         lines.append("")
+    if "transfer" in results:
+        t = results["transfer"]
+        lines += [f"**Cross-embodiment** (encoders aligned on {t['source']}'s rollouts; PPO agents of {t['target']}, "
+                  f"{t['steps']:,} steps; demonstrations from the target's expert, or from the source's):", "",
+                  "*Target demonstrations:*", "", agent_table(t["target_demos"]), "",
+                  "*Source demonstrations:*", "", agent_table(t["source_demos"]), ""]
     if "agents" in results:
         seeds = len({r["seed"] for r in results["agents"]})
         lines += [f"**Agents** (PPO observing state, {results['agent_steps']:,} steps, the reward from 64×64 frames; "
@@ -185,6 +192,8 @@ def main():
     parser.add_argument("--parts", default="speed,correlation,agents")
     parser.add_argument("--agent-steps", type=int, default=100_000)
     parser.add_argument("--agent-seeds", type=int, default=2)
+    parser.add_argument("--transfer-source", default="SweepToTop-ShortStick-v1")
+    parser.add_argument("--transfer-target", default="SweepToTop-MediumStick-v1")
     parser.add_argument("--agent-seed-list", default="", help="run these agent seeds only and merge them with the results file's")
     parser.add_argument("--agent-triplets", type=int, default=150, help="the agents' encoders: those aligned on this many triplets")
     parser.add_argument("--jobs", type=int, default=2)
@@ -211,6 +220,26 @@ def main():
     if "finetune" in parts:
         print(f"rapl_bench: correlations with the whole encoder fine-tuned for 10 epochs, {args.seeds} seeds × 150 triplets", flush=True)
         results["finetune"] = correlation(args.task, args.seeds, [150], args.jobs, extra=["--fine-tune", "10"], tag="_ft10")
+    if "transfer" in parts:
+        # Cross-embodiment: encoders aligned on the source body's rollouts reward the target body's agent, with
+        # demonstrations from the target's expert or from the source's.
+        source, target = args.transfer_source, args.transfer_target
+        print(f"rapl_bench: transfer {source} → {target}, {args.agent_seeds} seeds", flush=True)
+        for seed in range(1, args.agent_seeds + 1):
+            aligned = os.path.join(OUT, f"{source}_t{args.agent_triplets}_s{seed}.safetensors")
+            if not os.path.exists(aligned):
+                run([SANDBOX, "rapl", "align", "--task", source, "--encoder", encoder_path(source), "--triplets",
+                     str(args.agent_triplets), "--seed", str(seed), "--out", aligned])
+        encoder_of = lambda seed: os.path.join(OUT, f"{source}_t{args.agent_triplets}_s{seed}.safetensors")
+        seeds = list(range(1, args.agent_seeds + 1))
+        methods = ["rapl", "rlhf", "ot", "true"]
+        results["transfer"] = {
+            "source": source, "target": target, "steps": args.agent_steps,
+            "target_demos": agents(target, seeds, args.agent_steps, args.jobs, encoder_of, tag="transfer_target",
+                                   methods=methods, extra=["--any-task"]),
+            "source_demos": agents(target, seeds, args.agent_steps, args.jobs, encoder_of, demo_task=source, tag="transfer_source",
+                                   methods=[m for m in methods if m in ("rapl", "ot")], extra=["--any-task"]),
+        }
     if "agents" in parts:
         print(f"rapl_bench: PPO agents, {args.agent_seeds} seeds × {len(AGENT_METHODS)} rewards × {args.agent_steps} steps", flush=True)
         encoder_of = lambda seed: os.path.join(OUT, f"{args.task}_t{args.agent_triplets}_s{seed}.safetensors")

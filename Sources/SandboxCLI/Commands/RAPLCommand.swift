@@ -13,9 +13,10 @@ enum RAPLCommand {
            sandbox rapl train --task ID --encoder ENCODER --algo ppo|sac --reward rapl|rlhf|ot|goal|true [--demos K]
                               [--demo-task ID] [--demo-option KEY=VALUE ...] [--scaling linear|squared] [--steps N]
                               [--eval-episodes N] [--cost TERM+TERM] [--seed S] [--out DIR] [--option KEY=VALUE ...]
-                              [--hyperparameter KEY=VALUE ...]
+                              [--hyperparameter KEY=VALUE ...] [--any-task]
            sandbox rapl evaluate --task ID --encoder ENCODER [--rollouts N] [--demos K] [--methods rapl,rlhf,ot,goal,true]
                                  [--cost TERM+TERM] [--max-steps N] [--seed S] [--option KEY=VALUE ...] [--json] [--out DIR]
+                                 [--any-task]
 
     RAPL (Tian et al., arXiv 2412.04835): a visual reward aligned to a person from a few preference triplets.
     align     renders a pool of rollouts (--pool, default 90: the task's heuristic, the heuristic with noise,
@@ -44,6 +45,8 @@ enum RAPLCommand {
               demonstrations from another body (cross-embodiment). Writes a run folder as `sandbox train`,
               plus rapl_summary.json: success share, mean final privileged cost and true return over
               --eval-episodes (default 20) deterministic episodes.
+    --any-task lets an encoder pretrained on another task's frames be used (cross-embodiment: align on one
+              body's task, train another's).
     evaluate  Spearman ρ between each method's per-frame reward and the privileged ground truth on N
               held-out rollouts (default 50): within each trajectory every 4th step, averaged (as the
               released compute_corr.py), and across episodes (learned return against −final cost). --out DIR
