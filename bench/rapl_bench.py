@@ -129,7 +129,7 @@ def agent_table(results):
 
 def section(results, command):
     task = results["task"]
-    lines = [f"## RAPL on {task} (issue 27; the stand-in for the tabletop tasks)", "",
+    lines = [f"## RAPL on {task} (issue 27; a stand-in for the tabletop tasks)", "",
              f"Measured {time.strftime('%Y-%m-%d')} on x86_64 (2 shared cores). Commands: `make bench` runs "
              "`python3 bench/rapl_bench.py --seeds 5 --triplets 20,50,150,300 --parts speed,correlation,persons,finetune,agents "
              "--agent-steps 500000 --agent-seeds 3`. Each part rewrites "
@@ -256,7 +256,8 @@ def main():
     os.chdir(ROOT)
     sys.path.insert(0, os.path.join(ROOT, "bench"))
     from results_file import write_section
-    write_section("rapl", section(results, "python3 bench/rapl_bench.py " + " ".join(sys.argv[1:])))
+    name = "rapl" if args.task == "LunarLanderContinuous-v1" else f"rapl-{args.task}"
+    write_section(name, section(results, "python3 bench/rapl_bench.py " + " ".join(sys.argv[1:])))
     return
     print(json.dumps({k: v for k, v in results.items() if k == "speed"}, indent=1))
     if "correlation" in results:

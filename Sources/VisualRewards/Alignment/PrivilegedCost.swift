@@ -20,6 +20,8 @@ public struct PrivilegedCost: Codable, Sendable, Equatable, CustomStringConverti
     public static let defaults: [String: PrivilegedCost] = [
         // Distance to the pad: the shaping term −100·Δ‖position‖ sums to −100·(‖p_t‖ − ‖p_0‖).
         "LunarLanderContinuous": PrivilegedCost(terms: ["distance"]),
+        // Distance to the maze's goal: `progress` is the decrease of that distance each step.
+        "MazeNavigation": PrivilegedCost(terms: ["progress"]),
         // Forward progress of the walker (its `forward` shaping term).
         "BipedalWalker": PrivilegedCost(terms: ["forward"]),
         "BipedalWalkerHardcore": PrivilegedCost(terms: ["forward"]),
