@@ -76,6 +76,13 @@ def correlation(task, seeds, triplet_counts, jobs, cost=None, extra=(), tag=""):
         return [f.result() for f in futures]
 
 
+# What `make bench` (bench/run.sh) runs for each task.
+MAKE_BENCH = {
+    "LunarLanderContinuous-v1": "python3 bench/rapl_bench.py --seeds 5 --triplets 20,50,150,300 "
+                                "--parts speed,correlation,persons,finetune,agents --agent-steps 500000 --agent-seeds 3",
+    "MazeNavigation-v1": "python3 bench/rapl_bench.py --task MazeNavigation-v1 --parts correlation --triplets 150 --seeds 5",
+}
+
 AGENT_METHODS = ["rapl", "rapl-squared", "rlhf", "ot", "goal", "true"]
 
 
@@ -130,9 +137,8 @@ def agent_table(results):
 def section(results, command):
     task = results["task"]
     lines = [f"## RAPL on {task} (issue 27; a stand-in for the tabletop tasks)", "",
-             f"Measured {time.strftime('%Y-%m-%d')} on x86_64 (2 shared cores). Commands: `make bench` runs "
-             "`python3 bench/rapl_bench.py --seeds 5 --triplets 20,50,150,300 --parts speed,correlation,persons,finetune,agents "
-             "--agent-steps 500000 --agent-seeds 3`. Each part rewrites "
+             f"Measured {time.strftime('%Y-%m-%d')} on x86_64 (2 shared cores). Command: `make bench` runs "
+             f"`{MAKE_BENCH.get(task, 'python3 bench/rapl_bench.py --task ' + task)}`. Each part rewrites "
              f"bench/out/rapl_{task}.json and this section (the last call here: `{command}`).", ""]
     if "speed" in results:
         sp = results["speed"]

@@ -79,4 +79,5 @@ fi
 echo "bench: RAPL on the lander (speed against torch; correlations over 5 seeds at 20–300 triplets, other persons, fine-tuning; PPO agents on 3 seeds; about 45 minutes)"
 swift build -c release --product sandbox >/dev/null
 python3 bench/rapl_bench.py --seeds 5 --triplets 20,50,150,300 --parts speed,correlation,persons,finetune,agents --agent-steps 500000 --agent-seeds 3
+python3 bench/rapl_bench.py --task MazeNavigation-v1 --parts correlation --triplets 150 --seeds 5
 echo "bench: wrote bench/RESULTS.md"
