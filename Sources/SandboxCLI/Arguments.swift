@@ -122,15 +122,40 @@ struct Arguments {
         }
     }
 
-    /// Task options from repeated `--option KEY=VALUE`.
+    /// The number of choice `name` of option `option` in the tasks that offer it (`variant=layout` → 1).
+    static func choiceValue(option: String, name: String) -> Double? {
+        for spec in SandboxCLI.tasks.specs {
+            if let index = spec.optionChoices?[option]?.firstIndex(where: { $0.lowercased() == name.lowercased() }) {
+                return Double(index)
+            }
+        }
+        return nil
+    }
+
+    /// The named values of option `option` across the tasks, in order.
+    static func choiceNames(option: String) -> [String] {
+        SandboxCLI.tasks.specs.lazy.compactMap { $0.optionChoices?[option] }.first ?? []
+    }
+
+    /// Task options from repeated `--option KEY=VALUE`; VALUE is a number or, for options with named
+    /// choices (`variant=layout`), a name.
     mutating func taskOptions() throws -> [String: Double] {
         var options: [String: Double] = [:]
         for item in strings("option") {
             let parts = item.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, let value = Double(parts[1]) else {
-                throw UsageError("--option takes KEY=NUMBER, e.g. --option gravity=-9.8; got '\(item)'")
+            guard parts.count == 2 else {
+                throw UsageError("--option takes KEY=VALUE, e.g. --option gravity=-9.8 or --option variant=layout; got '\(item)'")
             }
-            options[String(parts[0])] = value
+            let key = String(parts[0]), text = String(parts[1])
+            if let value = Double(text) {
+                options[key] = value
+            } else if let value = Self.choiceValue(option: key, name: text) {
+                options[key] = value
+            } else {
+                let names = Self.choiceNames(option: key)
+                let hint = names.isEmpty ? "a number, e.g. --option gravity=-9.8" : "one of \(names.joined(separator: ", ")) (or its number)"
+                throw UsageError("--option \(key)=\(text): the value must be \(hint)")
+            }
         }
         return options
     }

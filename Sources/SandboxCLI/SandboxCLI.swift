@@ -8,7 +8,7 @@ import QDHF
 /// call it in-process.
 public enum SandboxCLI {
     /// Every task this program knows: each task family's entries, assembled here.
-    public static let tasks = TaskRegistry(PhysicsTasks.entries + GridTasks.entries)
+    public static let tasks = TaskRegistry(PhysicsTasks.entries + TabletopTasks.entries + GridTasks.entries)
 
     /// Runs one command line (without the program name) and returns its exit status: 0 on success,
     /// 1 for a failure, 2 for a usage error. Errors are printed to standard error as one line. Output

@@ -74,7 +74,7 @@ enum RolloutCommand {
             }
         }
 
-        var returns: [Double] = []
+        var returns: [Double] = [], scores: [Double] = []
         for e in 0..<episodes {
             let episodeSeed = seed &+ UInt64(e)
             let controller: any Controller = trained ?? (policy == "random"
@@ -84,7 +84,12 @@ enum RolloutCommand {
             let r = episode.record
             returns.append(r.episodeReturn)
             let end = r.terminated ? "terminated (\(episode.outcome))" : (r.truncated ? "truncated" : "stopped")
-            print(String(format: "episode %d seed %llu return %.2f length %d %@", e, episodeSeed, r.episodeReturn, r.length, end))
+            var line = String(format: "episode %d seed %llu return %.2f length %d %@", e, episodeSeed, r.episodeReturn, r.length, end)
+            if let score = episode.finalInfo["score"] {
+                scores.append(score)
+                line += String(format: " score %.2f", score)
+            }
+            print(line)
             if let p = path(clip, episode: e), let clipFormat {
                 try clipFormat.write(episode.frames, to: p, framesPerSecond: spec.framesPerSecond)
                 print("  clip   \(p)")
@@ -104,6 +109,10 @@ enum RolloutCommand {
             let mean = returns.reduce(0, +) / Double(returns.count)
             let std = (returns.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(returns.count)).squareRoot()
             print(String(format: "mean return %.2f ± %.2f over %d episodes", mean, std, episodes))
+            if !scores.isEmpty {
+                let successes = scores.filter { $0 >= 1 }.count
+                print(String(format: "mean score %.3f; success (score 1) in %d of %d episodes", scores.reduce(0, +) / Double(scores.count), successes, scores.count))
+            }
         }
         return 0
     }

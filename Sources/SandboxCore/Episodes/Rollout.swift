@@ -10,6 +10,8 @@ public struct Episode: Sendable {
     public var observations: [[Float]]
     /// How the episode ended (`.running` when `maxSteps` stopped it first).
     public var outcome: EpisodeOutcome = .running
+    /// The `info` of the last step (e.g. the tabletop tasks' `score`).
+    public var finalInfo: [String: Double] = [:]
 }
 
 /// Runs and replays episodes.
@@ -31,6 +33,7 @@ public enum Rollout {
         var sums = [Double](repeating: 0, count: environment.spec.rewardTerms.count)
         var terminated = false, truncated = false
         var outcome = EpisodeOutcome.running
+        var finalInfo: [String: Double] = [:]
         if let size = renderSize { frames.append(environment.render(width: size.width, height: size.height)) }
         let limit = maxSteps ?? Int.max
         while actions.count < limit {
@@ -47,6 +50,7 @@ public enum Rollout {
             if let size = renderSize { frames.append(environment.render(width: size.width, height: size.height)) }
             terminated = result.isTerminated
             truncated = result.isTruncated
+            finalInfo = result.info
             if result.isDone {
                 outcome = EpisodeOutcome(result, in: environment)
                 break
@@ -58,7 +62,8 @@ public enum Rollout {
             options: environment.options, seed: seed, actions: actions, episodeReturn: total, length: actions.count,
             termSums: Dictionary(uniqueKeysWithValues: zip(spec.rewardTerms, sums)),
             terminated: terminated, truncated: truncated, digest: digest.hex)
-        return Episode(record: record, frames: frames, termTrace: terms, observations: observations, outcome: outcome)
+        return Episode(record: record, frames: frames, termTrace: terms, observations: observations, outcome: outcome,
+                       finalInfo: finalInfo)
     }
 
     /// The outcome of replaying a record.
