@@ -116,6 +116,16 @@ struct ReportScanner {
                       let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
                 let parts = ((object["spearman"] as? [String: Double]) ?? [:]).sorted { $0.key < $1.key }.map { String(format: "%@ ρ %.2f", $0.key, $0.value) }
                 rows.append(["RAPL (visual reward, optimal transport)", parts.joined(separator: ", "), relative(directory)])
+            } else if files.contains("correlations.json"),
+                      let data = try? Data(contentsOf: directory.appendingPathComponent("correlations.json")),
+                      let methods = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] {
+                // Written by `sandbox rapl evaluate --out`: Spearman ρ of each method's reward with the ground truth.
+                let parts = methods.filter { ($0["method"] as? String) != "true" }.compactMap { m -> String? in
+                    guard let name = m["method"] as? String, let across = m["across"] as? Double else { return nil }
+                    return String(format: "%@ ρ %.2f", name, across)
+                }
+                rows.append(["RAPL (visual reward, optimal transport)",
+                             "across-episode Spearman ρ with the true cost: " + parts.joined(separator: ", "), relative(directory)])
             }
         }
         return rows
