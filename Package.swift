@@ -1,5 +1,11 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+/// Open MPI's header, where Debian's libopenmpi-dev puts it. `sandbox-mpi` (MPI sweeps and distributed
+/// QDHF) is built only when it is there, so that `sandbox` and every other target build without MPI.
+let mpiInstalled = ["/usr/lib/x86_64-linux-gnu/openmpi/include/mpi.h", "/usr/lib/aarch64-linux-gnu/openmpi/include/mpi.h",
+                    "/usr/include/mpi.h"].contains { FileManager.default.fileExists(atPath: $0) }
 
 let package = Package(
     name: "sandbox",
@@ -49,12 +55,18 @@ let package = Package(
         .target(name: "Agents", dependencies: ["SandboxCore", "Rendering", "NeuralNets"]),
         .target(name: "RewardLearning", dependencies: ["SandboxCore", "Rendering", "GridWorlds", "NeuralNets", "Agents", "CSQLite"]),
         .target(name: "QDHF", dependencies: ["SandboxCore", "Rendering", "PhysicsEnvs", "NeuralNets"]),
+        // Rewards from pixels: RAPL's encoder, optimal-transport alignment and rewards, and their baselines.
+        .target(name: "VisualRewards", dependencies: ["SandboxCore", "Rendering", "NeuralNets", "Agents", "RewardLearning"]),
         // The labelling window (GLFW + OpenGL), its terminal fallback and the ranking editor.
         .target(name: "Labelling", dependencies: ["SandboxCore", "Rendering", "RewardLearning", "QDHF", "CGLFW"]),
         // The command-line tool as a library (argument parsing and the commands), and its thin executable.
-        .target(name: "SandboxCLI", dependencies: ["SandboxCore", "Rendering", "PhysicsEnvs", "GridWorlds", "Agents", "RewardLearning", "QDHF", "Labelling"]),
+        .target(name: "SandboxCLI", dependencies: ["SandboxCore", "Rendering", "PhysicsEnvs", "GridWorlds", "Agents", "RewardLearning", "QDHF", "Labelling", "VisualRewards"]),
         .executableTarget(name: "sandbox", dependencies: ["SandboxCLI"]),
         // Benchmarks run by `make bench` (bench/run.sh); not part of the product.
+        // The parsers of outside data as fuzz entry points (issue 23), and the fuzzer that runs them (`make fuzz`
+        // builds it with libFuzzer; an ordinary build runs it on given files).
+        .target(name: "FuzzTargets", dependencies: ["SandboxCore", "NeuralNets", "RewardLearning", "QDHF", "SandboxCLI"]),
+        .executableTarget(name: "sandbox-fuzz", dependencies: ["FuzzTargets"], path: "fuzz/swift"),
         .executableTarget(name: "sandbox-bench", dependencies: ["SandboxCore", "PhysicsEnvs", "NeuralNets", "Agents", "QDHF"], path: "bench/swift"),
 
         // Test support: the finite-difference gradient check, the point task and seeded fixtures.
@@ -67,11 +79,20 @@ let package = Package(
         .testTarget(name: "AgentsTests", dependencies: ["Agents", "NeuralNets", "SandboxCore", "TestSupport", "PhysicsEnvs"]),
         .testTarget(name: "RewardLearningTests", dependencies: ["RewardLearning", "Agents", "SandboxCore", "NeuralNets", "TestSupport", "PhysicsEnvs"]),
         .testTarget(name: "LabellingTests", dependencies: ["Labelling", "RewardLearning", "SandboxCore", "Rendering", "TestSupport", "PhysicsEnvs"]),
+        .testTarget(name: "VisualRewardsTests", dependencies: ["VisualRewards", "NeuralNets", "Agents", "RewardLearning", "SandboxCore", "TestSupport", "PhysicsEnvs"]),
+        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "SandboxCore", "RewardLearning", "TestSupport"]),
         .testTarget(name: "QDHFTests", dependencies: ["QDHF", "PhysicsEnvs", "SandboxCore", "NeuralNets", "TestSupport"]),
         // In-process tests of the commands, plus subprocess tests of the built `sandbox` for exit codes and
         // signals (it depends on the executable only so that the executable is built).
-        .testTarget(name: "SandboxCLITests", dependencies: ["SandboxCLI", "sandbox", "SandboxCore", "PhysicsEnvs", "RewardLearning", "TestSupport"]),
-    ],
+        .testTarget(name: "SandboxCLITests", dependencies: ["SandboxCLI", "sandbox", "SandboxCore", "PhysicsEnvs", "RewardLearning", "TestSupport"]
+                    + (mpiInstalled ? ["sandbox-mpi"] : [])),
+    ] + (mpiInstalled ? [
+        // MPI (Debian's Open MPI) for sweeps across ranks and distributed QDHF: a system library, a C shim
+        // over its macros, and the `sandbox-mpi` executable. Only where Open MPI is installed.
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+        .target(name: "CMPIShim", dependencies: ["CMPI"], path: "Sources/CMPIShim"),
+        .executableTarget(name: "sandbox-mpi", dependencies: ["SandboxCLI", "CMPIShim"], path: "Sources/SandboxMPI"),
+    ] : []),
     swiftLanguageModes: [.v5],
     cxxLanguageStandard: .cxx17
 )

@@ -96,6 +96,22 @@ if wanted("cnn_inference_images_per_s"):
 
     figures["cnn_inference_images_per_s"] = 256 * measure(infer_cnn, 1)
 
+# RAPL's frame encoder (issue 27): the Nature-CNN backbone and its 512 → 32 linear head, inference on
+# batches of 256 64×64 frames, as VisualRewards' FrameEncoder encodes rollouts.
+encoder = nn.Sequential(
+    nn.Conv2d(3, 32, 8, 4), nn.ReLU(), nn.Conv2d(32, 64, 4, 2), nn.ReLU(), nn.Conv2d(64, 64, 3, 1), nn.ReLU(),
+    nn.Flatten(), nn.Linear(1024, 512), nn.ReLU(), nn.Linear(512, 32))
+
+if wanted("rapl_encoder_images_per_s"):
+    frames = torch.rand(256, 3, 64, 64)
+
+    def encode(n):
+        with torch.no_grad():
+            for _ in range(n):
+                encoder(frames)
+
+    figures["rapl_encoder_images_per_s"] = 256 * measure(encode, 1)
+
 small = nn.Sequential(nn.Linear(8, 64), nn.Tanh(), nn.Linear(64, 64), nn.Tanh(), nn.Linear(64, 2))
 small_adam = torch.optim.Adam(small.parameters(), lr=3e-4)
 for batch in (1, 64):

@@ -57,6 +57,7 @@ if nn_ours_path.exists() and nn_torch_path.exists():
         ("Reward model inference, 10k-row batches, rows/s", "bt_inference_rows_per_s", "≥ torch"),
         ("Nature CNN 64×64 training, batch 64, images/s", "cnn_train_images_per_s", "≥ torch, ≥ 85% of sgemm"),
         ("Nature CNN 64×64 inference, batch 256, images/s", "cnn_inference_images_per_s", "≥ torch"),
+        ("RAPL frame encoder (Nature CNN + 512→32 head) 64×64 inference, batch 256, images/s", "rapl_encoder_images_per_s", "≥ torch"),
         ("MLP 64×64 tanh forward, batch 1, per s", "small_forward_b1_per_s", "≥ 5×"),
         ("MLP 64×64 tanh forward, batch 64, per s", "small_forward_b64_per_s", "≥ 5×"),
         ("MLP 64×64 forward + backward + Adam, batch 1, per s", "small_update_b1_per_s", "≥ 5×"),

@@ -68,4 +68,16 @@ case "${BENCH_PBRL:-sac}" in
   peer) echo "bench: PrefPPO against imitation (both at once, one core each)"; python3 bench/pbrl_peer.py 100000 1 500 ;;
   none) ;;
 esac
+echo "bench: the regret study on the delivery board (about a minute)"
+python3 bench/regret_study.py 10 .build/release/sandbox
+echo "bench: sweeps and distributed QDHF on MPI, 1 to 8 ranks (minutes)"
+python3 bench/mpi_bench.py
+if [ "${BENCH_HERON:-1}" = 1 ]; then
+  echo "bench: HERON on the lander, 5 seeds of 4 rewards (about 20 minutes); BENCH_HERON=0 skips it"
+  python3 bench/heron_bench.py 5
+fi
+echo "bench: RAPL on the lander (speed against torch; correlations over 5 seeds at 20–300 triplets, other persons, fine-tuning; PPO agents on 3 seeds; about 45 minutes)"
+swift build -c release --product sandbox >/dev/null
+python3 bench/rapl_bench.py --seeds 5 --triplets 20,50,150,300 --parts speed,correlation,persons,finetune,agents --agent-steps 500000 --agent-seeds 3
+python3 bench/rapl_bench.py --task MazeNavigation-v1 --parts correlation --triplets 150 --seeds 5
 echo "bench: wrote bench/RESULTS.md"

@@ -9,8 +9,8 @@ packages=(libbox2d-dev libcairo2-dev libgif-dev libopenblas-dev libsqlite3-dev l
 case "$profile" in
   build|demo) ;;
   # The labelling window's tests run it under Xvfb (with Mesa's software OpenGL) and type with xdotool.
-  test) packages+=(ffmpeg xvfb xauth xdotool libgl1-mesa-dri) ;;
-  bench) packages+=(ffmpeg python3-venv) ;;
+  test) packages+=(ffmpeg xvfb xauth xdotool libgl1-mesa-dri libopenmpi-dev openmpi-bin) ;;
+  bench) packages+=(ffmpeg python3-venv libopenmpi-dev openmpi-bin) ;;
   *) echo "install-deps: unknown profile '$profile' (use build, test, bench or demo)" >&2; exit 2 ;;
 esac
 

@@ -230,4 +230,23 @@ float cb2_revolute_joint_speed(const CB2Joint *joint) { return J(joint)->GetJoin
 void cb2_revolute_joint_set_motor_speed(CB2Joint *joint, float speed) { J(joint)->SetMotorSpeed(speed); }
 void cb2_revolute_joint_set_max_motor_torque(CB2Joint *joint, float torque) { J(joint)->SetMaxMotorTorque(torque); }
 
+CB2Joint *cb2_friction_joint_create(CB2World *world, CB2Body *ground, CB2Body *body, float maxForce, float maxTorque) {
+    b2FrictionJointDef jd;
+    jd.Initialize(B(ground), B(body), B(body)->GetWorldCenter());
+    jd.maxForce = maxForce;
+    jd.maxTorque = maxTorque;
+    return reinterpret_cast<CB2Joint *>(W(world)->CreateJoint(&jd));
+}
+
+float cb2_body_mass(const CB2Body *body) { return B(body)->GetMass(); }
+float cb2_body_inertia(const CB2Body *body) {
+    // GetInertia is about the body origin; report it about the centre of mass.
+    const b2Body *b = B(body);
+    return b->GetInertia() - b->GetMass() * b2Dot(b->GetLocalCenter(), b->GetLocalCenter());
+}
+CB2Vec2 cb2_body_world_center(const CB2Body *body) {
+    b2Vec2 c = B(body)->GetWorldCenter();
+    return CB2Vec2{c.x, c.y};
+}
+
 }  // extern "C"

@@ -154,3 +154,90 @@ KERNEL void ckernels_adam(float *w, const float *g, float *m, float *v, int64_t 
         w[i] -= step_size * m[i] / denominator;
     }
 }
+
+// ---- Direct convolution for narrow inputs ----------------------------------------------------------
+// A convolution with few input channels (RGB frames) lowered to columns is a long, thin sgemm
+// (k = kh·kw·C = 192 for the Nature-CNN's first layer) whose im2col buffer is 16× the input and whose
+// packing dominates. Computing it directly keeps a block of output positions × 16 output channels in
+// registers: each input value is broadcast once per block and each weight vector loaded once per
+// block of positions.
+
+#define CONV_LANES 16
+#define CONV_POSITIONS 6
+typedef float conv_vec __attribute__((vector_size(CONV_LANES * 4), aligned(4)));
+
+void ckernels_conv2d_pack_weight(const float *weight, int64_t out_c, int64_t patch, float *packed) {
+    int64_t blocks = (out_c + CONV_LANES - 1) / CONV_LANES;
+    for (int64_t b = 0; b < blocks; ++b)
+        for (int64_t k = 0; k < patch; ++k)
+            for (int64_t l = 0; l < CONV_LANES; ++l) {
+                int64_t o = b * CONV_LANES + l;
+                packed[(b * patch + k) * CONV_LANES + l] = o < out_c ? weight[o * patch + k] : 0.0f;
+            }
+}
+
+#if defined(__x86_64__) && defined(__clang__)
+#define CONV_KERNEL __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define CONV_KERNEL
+#endif
+
+CONV_KERNEL void ckernels_conv2d_direct(const float *x, int64_t n, int64_t h, int64_t w, int64_t c,
+                                        const float *packed, const float *bias, int64_t out_c,
+                                        int64_t kh, int64_t kw, int64_t stride, int64_t oh, int64_t ow,
+                                        float *y) {
+    const int64_t run = kw * c, patch = kh * run;
+    const int64_t blocks = (out_c + CONV_LANES - 1) / CONV_LANES;
+    for (int64_t b = 0; b < n; ++b) {
+        const float *image = x + b * h * w * c;
+        for (int64_t oy = 0; oy < oh; ++oy) {
+            float *out_row = y + ((b * oh + oy) * ow) * out_c;
+            for (int64_t blk = 0; blk < blocks; ++blk) {
+                const float *wb = packed + blk * patch * CONV_LANES;
+                const int64_t lanes = out_c - blk * CONV_LANES < CONV_LANES ? out_c - blk * CONV_LANES : CONV_LANES;
+                conv_vec bias_v = {0};
+                if (bias) for (int64_t l = 0; l < lanes; ++l) bias_v[l] = bias[blk * CONV_LANES + l];
+                int64_t ox = 0;
+                for (; ox + CONV_POSITIONS <= ow; ox += CONV_POSITIONS) {
+                    conv_vec acc0 = bias_v, acc1 = bias_v, acc2 = bias_v, acc3 = bias_v, acc4 = bias_v, acc5 = bias_v;
+                    for (int64_t ky = 0; ky < kh; ++ky) {
+                        const float *row = image + ((oy * stride + ky) * w + ox * stride) * c;
+                        const float *wk = wb + ky * run * CONV_LANES;
+                        const int64_t step = stride * c;
+                        for (int64_t j = 0; j < run; ++j) {
+                            conv_vec wv;
+                            __builtin_memcpy(&wv, wk + j * CONV_LANES, sizeof wv);
+                            acc0 += row[j] * wv;
+                            acc1 += row[j + step] * wv;
+                            acc2 += row[j + 2 * step] * wv;
+                            acc3 += row[j + 3 * step] * wv;
+                            acc4 += row[j + 4 * step] * wv;
+                            acc5 += row[j + 5 * step] * wv;
+                        }
+                    }
+                    conv_vec accs[CONV_POSITIONS] = {acc0, acc1, acc2, acc3, acc4, acc5};
+                    for (int p = 0; p < CONV_POSITIONS; ++p) {
+                        float *o = out_row + (ox + p) * out_c + blk * CONV_LANES;
+                        if (lanes == CONV_LANES) __builtin_memcpy(o, &accs[p], sizeof accs[p]);
+                        else for (int64_t l = 0; l < lanes; ++l) o[l] = accs[p][l];
+                    }
+                }
+                for (; ox < ow; ++ox) {
+                    conv_vec acc = bias_v;
+                    for (int64_t ky = 0; ky < kh; ++ky) {
+                        const float *row = image + ((oy * stride + ky) * w + ox * stride) * c;
+                        const float *wk = wb + ky * run * CONV_LANES;
+                        for (int64_t j = 0; j < run; ++j) {
+                            conv_vec wv;
+                            __builtin_memcpy(&wv, wk + j * CONV_LANES, sizeof wv);
+                            acc += row[j] * wv;
+                        }
+                    }
+                    float *o = out_row + ox * out_c + blk * CONV_LANES;
+                    if (lanes == CONV_LANES) __builtin_memcpy(o, &acc, sizeof acc);
+                    else for (int64_t l = 0; l < lanes; ++l) o[l] = acc[l];
+                }
+            }
+        }
+    }
+}

@@ -35,10 +35,15 @@ struct Arguments {
                     name = String(name[..<equals])
                 }
                 if flags.contains(name) {
-                    values[name, default: []].append(value ?? "true")
+                    // A switch takes no value; --name=true and --name=false are read as on and off.
+                    switch value {
+                    case nil, "true": values[name, default: []].append("true")
+                    case "false": break
+                    case let other?: throw UsageError("--\(name) is a switch and takes no value, got '\(other)' (write --\(name), or leave it out)")
+                    }
                 } else {
                     if value == nil {
-                        guard i + 1 < arguments.count else { throw UsageError("option --\(name) needs a value (see `sandbox \(command) --help`)") }
+                        guard i + 1 < arguments.count else { throw UsageError("option --\(name) needs a value (or is not an option of `sandbox \(command)`; see `sandbox \(command) --help`)") }
                         // An option's value never looks like another option: `--name --other` means a
                         // value was left out (or a switch was misspelt), not that "--other" is the value.
                         guard !(arguments[i + 1].hasPrefix("--") && arguments[i + 1].count > 2) else {
@@ -56,6 +61,9 @@ struct Arguments {
         }
     }
 
+    /// An option's value without marking it read.
+    func peek(_ name: String) -> String? { values[name]?.last }
+
     mutating func string(_ name: String) -> String? {
         used.insert(name)
         return values[name]?.last
@@ -71,10 +79,12 @@ struct Arguments {
         return values[name] != nil
     }
 
-    mutating func int(_ name: String, default fallback: Int? = nil, minimum: Int = Int.min, maximum: Int = Int.max) throws -> Int? {
+    /// `--name N`, a whole number from `minimum` to `maximum` (by default at most ten billion, so that
+    /// no count overflows when it is multiplied or rounded up).
+    mutating func int(_ name: String, default fallback: Int? = nil, minimum: Int = Int.min, maximum: Int = 10_000_000_000) throws -> Int? {
         guard let text = string(name) else { return fallback }
         guard let value = Int(text) else {
-            throw UsageError("--\(name) must be a whole number\(minimum > Int.min && maximum < Int.max ? " from \(minimum) to \(maximum)" : ""), got '\(text)'")
+            throw UsageError("--\(name) must be a whole number\(minimum > Int.min ? " from \(minimum) to \(maximum)" : ""), got '\(text)'")
         }
         guard value >= minimum else { throw UsageError("--\(name) must be at least \(minimum), got \(value)") }
         guard value <= maximum else { throw UsageError("--\(name) must be at most \(maximum), got \(value)") }
@@ -103,15 +113,49 @@ struct Arguments {
         }
     }
 
-    /// Task options from repeated `--option KEY=VALUE`.
+    /// `--hidden N,N,...`: hidden layer sizes, each a positive whole number.
+    mutating func hiddenSizes(default fallback: [Int]) throws -> [Int] {
+        guard let text = string("hidden") else { return fallback }
+        return try text.split(separator: ",").map { item -> Int in
+            guard let n = Int(item), n > 0 else { throw UsageError("--hidden takes sizes like 256,256,256") }
+            return n
+        }
+    }
+
+    /// The number of choice `name` of option `option` in the tasks that offer it (`variant=layout` → 1).
+    static func choiceValue(option: String, name: String) -> Double? {
+        for spec in SandboxCLI.tasks.specs {
+            if let index = spec.optionChoices?[option]?.firstIndex(where: { $0.lowercased() == name.lowercased() }) {
+                return Double(index)
+            }
+        }
+        return nil
+    }
+
+    /// The named values of option `option` across the tasks, in order.
+    static func choiceNames(option: String) -> [String] {
+        SandboxCLI.tasks.specs.lazy.compactMap { $0.optionChoices?[option] }.first ?? []
+    }
+
+    /// Task options from repeated `--option KEY=VALUE`; VALUE is a number or, for options with named
+    /// choices (`variant=layout`), a name.
     mutating func taskOptions() throws -> [String: Double] {
         var options: [String: Double] = [:]
         for item in strings("option") {
             let parts = item.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, let value = Double(parts[1]) else {
-                throw UsageError("--option takes KEY=NUMBER, e.g. --option gravity=-9.8; got '\(item)'")
+            guard parts.count == 2 else {
+                throw UsageError("--option takes KEY=VALUE, e.g. --option gravity=-9.8 or --option variant=layout; got '\(item)'")
             }
-            options[String(parts[0])] = value
+            let key = String(parts[0]), text = String(parts[1])
+            if let value = Double(text) {
+                options[key] = value
+            } else if let value = Self.choiceValue(option: key, name: text) {
+                options[key] = value
+            } else {
+                let names = Self.choiceNames(option: key)
+                let hint = names.isEmpty ? "a number, e.g. --option gravity=-9.8" : "one of \(names.joined(separator: ", ")) (or its number)"
+                throw UsageError("--option \(key)=\(text): the value must be \(hint)")
+            }
         }
         return options
     }
@@ -119,13 +163,14 @@ struct Arguments {
 
 /// Creates the folder an output file goes in, and checks it can be written.
 func prepareOutput(_ path: String) throws {
+    guard !path.isEmpty else { throw UsageError("an output file name is empty; give a path, e.g. out.json") }
     let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
     do {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     } catch {
         throw UsageError("cannot create folder \(directory.path) for \(path): \(describeFileError(error))")
     }
-    try checkWritable(path)
+    do { try checkWritable(path) } catch let error as ClipError { throw UsageError(error.description) }
 }
 
 extension Arguments {

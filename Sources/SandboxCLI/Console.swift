@@ -26,6 +26,9 @@ public final class Console: @unchecked Sendable {
         inputLines = lines
     }
 
+    /// Whether output goes to buffers rather than the process's streams.
+    public var isCapturing: Bool { capturing }
+
     /// What the command printed to standard output (captured consoles only).
     public var output: String { lock.withLock { outputText } }
     /// What the command printed to standard error (captured consoles only).

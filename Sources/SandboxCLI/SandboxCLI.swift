@@ -8,13 +8,14 @@ import QDHF
 /// call it in-process.
 public enum SandboxCLI {
     /// Every task this program knows: each task family's entries, assembled here.
-    public static let tasks = TaskRegistry(PhysicsTasks.entries + GridTasks.entries)
+    public static let tasks = TaskRegistry(PhysicsTasks.entries + TabletopTasks.entries + GridTasks.entries)
 
     /// Runs one command line (without the program name) and returns its exit status: 0 on success,
     /// 1 for a failure, 2 for a usage error. Errors are printed to standard error as one line. Output
     /// goes to `console` (the process's streams unless given; a capturing console for in-process use).
     public static func run(_ argv: [String], console: Console) -> Int32 {
-        Console.$current.withValue(console) { run(argv) }
+        // A capturing console keeps the command's progress bars quiet too (they write to the terminal).
+        ProgressBar.$silenced.withValue(console.isCapturing) { Console.$current.withValue(console) { run(argv) } }
     }
 
     /// Runs one command line on the current console (the process's streams).
@@ -47,10 +48,13 @@ public enum SandboxCLI {
             return 0
         }
         do {
-            var arguments = try Arguments(Array(argv.dropFirst()), command: name, flags: ["json", "help", "stochastic", "observation-only", "terminal", "ranking", "nonpositive-reward", "log-x"])
+            // Switches that take no value; `heron --ranking` takes one (a ranking), `label --ranking` does not.
+            var switches = Self.switches
+            if name == "heron" { switches.remove("ranking") }
+            var arguments = try Arguments(Array(argv.dropFirst()), command: name, flags: switches)
             // Commands that read files or actions from bare arguments; the others take options only, and a
             // bare word there is a slip (a value given twice, a missing --) that must not pass unnoticed.
-            let takesBareArguments: Set = ["replay", "pair", "plot", "queries", "archive", "labels", "regret"]
+            let takesBareArguments: Set = ["replay", "pair", "plot", "queries", "archive", "labels", "regret", "sweep", "report", "encoder", "rapl"]
             if !takesBareArguments.contains(name), let stray = arguments.positional.first {
                 throw UsageError("`sandbox \(name)` takes options only, not '\(stray)' (options start with --; see `sandbox \(name) --help`)")
             }
@@ -90,6 +94,10 @@ public enum SandboxCLI {
         return failedPath(of: error).map { "\($0): \(reason)" } ?? reason
     }
 
+    /// The options that take no value, for every command (`heron` reads `--ranking` as an option with a value).
+    static let switches: Set<String> = ["json", "help", "stochastic", "distributed", "summary", "ties-equal", "raw-output", "observation-only",
+                                        "terminal", "ranking", "nonpositive-reward", "log-x", "verbose", "no-equal", "any-task"]
+
     private static func fail(_ message: String, status: Int32) -> Int32 {
         Console.current.writeError("sandbox: error: \(message)\n")
         return status
@@ -125,7 +133,12 @@ commands:
   label --store FILE.db                   the labelling window: answer pair and triplet queries (or --terminal)
   label --ranking --task ID --out F.json  rank a task's reward terms for hierarchical feedback (HERON)
   labels stats --store FILE.db            per-annotator counts, skip/equal rates, agreement, response times
+  heron --task ID --algo ppo|sac          HERON: an agent steered by a ranking of its reward terms
   regret study|teacher|fit-labels         partial return or regret? Knox et al.'s delivery study; an expert's regret; which model fits a person
+  sweep SPEC.json [--jobs K]              a grid of option values × seeds, runs merged into one table (MPI: sandbox-mpi)
+  report DIR                              one self-contained HTML page of a run, bundle, sweep or the whole demo
+  encoder pretrain --task ID --out F      pretrain a visual encoder on the task's own frames (time-contrastive)
+  rapl align|train|evaluate --task ID     RAPL: a visual reward aligned by preference triplets, optimal transport
 
 Run `sandbox <command> --help` for a command's options.
 """
@@ -147,17 +160,23 @@ private let commands: [String: (inout Arguments) throws -> Int32] = [
     "label": LabelCommand.run,
     "labels": LabelsCommand.run,
     "regret": RegretCommand.run,
+    "heron": HeronCommand.run,
+    "sweep": SweepCommand.run,
+    "report": ReportCommand.run,
+    "encoder": EncoderCommand.run,
+    "rapl": RAPLCommand.run,
 ]
 private let helpTexts: [String: String] = [
     "tasks": TasksCommand.help, "rollout": RolloutCommand.help, "replay": ReplayCommand.help, "pair": PairCommand.help,
     "train": TrainCommand.help, "eval": EvalCommand.help, "plot": PlotCommand.help,
     "queries": QueriesCommand.help, "fit-reward": FitRewardCommand.help, "pbrl": PBRLCommand.help, "cpl": CPLCommand.help, "qdhf": QDHFCommand.help,
-    "archive": ArchiveCommand.help, "label": LabelCommand.help, "labels": LabelsCommand.help, "regret": RegretCommand.help,
+    "archive": ArchiveCommand.help, "label": LabelCommand.help, "labels": LabelsCommand.help, "regret": RegretCommand.help, "heron": HeronCommand.help, "sweep": SweepCommand.help, "report": ReportCommand.help,
+    "encoder": EncoderCommand.help, "rapl": RAPLCommand.help,
 ]
 
 /// The commands in the order `sandbox --help` lists them.
 let commandOrder = ["tasks", "rollout", "replay", "pair", "train", "eval", "plot", "queries", "fit-reward", "pbrl", "cpl", "qdhf",
-                    "archive", "label", "labels", "regret"]
+                    "archive", "label", "labels", "heron", "regret", "sweep", "report", "encoder", "rapl"]
 
 /// The README's command reference, made from the tool's own help texts (`sandbox help --markdown`), so
 /// that it cannot drift from them: a test compares the README with it.

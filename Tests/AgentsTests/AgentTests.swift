@@ -50,6 +50,18 @@ struct AgentTests {
         }
     }
 
+    @Test("hyperparameters a trainer cannot hold are refused before it is made (issue 23)")
+    func impossibleHyperparameters() throws {
+        #expect(throws: HyperparameterError.self) { try PPO.Configuration().setting(["environmentCount=9223372036854775807", "stepsPerEnvironment=2"]) }
+        var overflowing = PPO.Configuration()
+        overflowing.environmentCount = .max
+        overflowing.stepsPerEnvironment = 2
+        #expect(throws: HyperparameterError.self) { try overflowing.validate() }
+        #expect(throws: HyperparameterError.self) { try PPO.Configuration().setting(["hiddenSizes=[64,0]"]) }
+        #expect(throws: HyperparameterError.self) { try SAC.Configuration().setting(["hiddenSizes=[-1]"]) }
+        try AgentSettings.tuned(.sac, for: "LunarLanderContinuous").validate()
+    }
+
     static func tinyPPO(seed: UInt64) -> PPO.Configuration {
         var c = PPO.Configuration()
         c.environmentCount = 4; c.stepsPerEnvironment = 64; c.minibatchSize = 64; c.epochs = 4

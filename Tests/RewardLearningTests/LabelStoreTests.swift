@@ -47,7 +47,7 @@ struct LabelStoreTests {
         let first = URL(fileURLWithPath: temporaryPath("one.jsonl")), second = URL(fileURLWithPath: temporaryPath("two.jsonl"))
         #expect(try store.export(to: first) == 3)
         let copy = try LabelStore(path: temporaryPath("b.db"))
-        #expect(try copy.importQueries(from: first) == 3)
+        #expect(try copy.importQueries(from: first).newQueries == 3)
         try copy.export(to: second)
         #expect(try Data(contentsOf: first) == Data(contentsOf: second))
         // A malformed line imports nothing.
@@ -59,7 +59,7 @@ struct LabelStoreTests {
             try empty.importQueries(from: broken)
             Issue.record("a malformed import was accepted")
         } catch let error as LabelStoreError {
-            #expect(error.description.contains("line 2"))
+            #expect(error.description.hasPrefix("\(broken.path):2: missing field"), "\(error)")
         }
         #expect(try empty.counts.queries == 0)
     }

@@ -127,3 +127,22 @@ struct RegretTests {
         }
     }
 }
+
+@Suite("which preference model explains a person")
+struct PreferenceModelComparisonTests {
+    @Test("cross-validation prefers the model that generated the labels")
+    func modelThatGeneratedTheLabelsWins() {
+        let mdp = DeliveryBoard.knox.mdp()
+        var comparison = PreferenceModelComparison()
+        comparison.learner.iterations = 300
+        comparison.folds = 3
+        let policies = RegretLinearModel.policySet(for: mdp, count: 60, seed: 2)
+        for statistic in SegmentStatistic.allCases {
+            let pairs = TabularTeacher(statistic: statistic, stochastic: true, mdp: mdp, weights: DeliveryBoard.trueWeights)
+                .dataset(count: 200, seed: 21)
+            let partial = comparison.crossValidatedLogLikelihood(PartialReturnLinearModel(), pairs, featureCount: 6)
+            let regret = comparison.crossValidatedLogLikelihood(RegretLinearModel(mdp: mdp, policies: policies), pairs, featureCount: 6)
+            #expect(statistic == .regret ? regret > partial : partial > regret, "\(statistic): partial \(partial), regret \(regret)")
+        }
+    }
+}

@@ -2,6 +2,7 @@ import Agents
 import Foundation
 import Testing
 import TestSupport
+import RewardLearning
 import SandboxCLI
 import SandboxCore
 
@@ -24,7 +25,7 @@ struct CPLCommandTests {
     func expertFile(in folder: String) throws -> String {
         let spec = try Fixtures.tasks.spec(for: "LunarLanderContinuous-v1")
         let path = folder + "/expert.safetensors"
-        try Policy.actor(algorithm: "test", task: spec, hiddenSizes: [8], seed: 1).save(to: URL(fileURLWithPath: path))
+        try Policy.actor(algorithm: "cpl", task: spec, hiddenSizes: [8], seed: 1).save(to: URL(fileURLWithPath: path))
         return path
     }
 
@@ -92,6 +93,11 @@ struct CPLCommandTests {
         let answered = run(["queries", "answer", "--store", store, "--teacher", "regret:" + expert])
         #expect(answered.status == 0, "\(answered.error)")
         #expect(answered.output.contains("2 queries answered by teacher:regret:"))
+        // One standing answer per annotator and query: a second run answers nothing and says so.
+        let again = run(["queries", "answer", "--store", store, "--teacher", "regret:" + expert])
+        #expect(again.status == 0, "\(again.error)")
+        #expect(again.output.contains("0 queries answered by teacher:regret:") && again.output.contains("2 already answered"), "\(again.output)")
+        #expect(try LabelStore(path: store).answers().count == 2)
 
         let table = run(["regret", "teacher", "--task", "LunarLanderContinuous", "--expert", expert, "--episodes", "1", "--segment", "100"])
         #expect(table.status == 0, "\(table.error)")

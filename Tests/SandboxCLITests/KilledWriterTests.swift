@@ -23,7 +23,7 @@ struct KilledWriterTests {
         }
         let process = Process()
         process.executableURL = executable.appendingPathComponent("sandbox")
-        process.arguments = ["queries", "answer", "--store", path, "--teacher", "noisy"]
+        process.arguments = ["queries", "answer", "--store", path, "--teacher", "noisy", "--verbose"]  // a line per saved answer
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice

@@ -88,7 +88,7 @@ struct LabelCommandTests {
         let text = try String(contentsOfFile: file, encoding: .utf8)
         let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
         let levels = object["levels"] as! [[String: Any]]
-        #expect(levels.map { $0["term"] as! String } == ["landing", "crash", "distance", "speed", "tilt", "leg_contact", "main_engine", "side_engine"])
+        #expect(levels.map { ($0["terms"] as! [String]).joined(separator: "+") } == ["landing", "crash", "distance", "speed", "tilt", "leg_contact", "main_engine", "side_engine"])
         #expect(levels.map { $0["margin"] as! Double }.prefix(3) == [5, 2, 0.5])
         #expect(object["annotator"] as? String == "dana" && object["task"] as? String == "LunarLanderContinuous-v1")
         // The hierarchy answers queries as HERON's teacher.

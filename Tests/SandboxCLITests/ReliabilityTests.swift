@@ -152,7 +152,7 @@ struct ReliabilityTests {
         let kept = try CommandLine.run(["label", "--ranking", "--task", "GridWorld", "--out", file, "--terminal"], input: "\n\n\n")
         #expect(kept.status == 0, "\(kept.standardError)")
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as! [String: Any]
-        #expect((object["levels"] as! [[String: Any]]).map { $0["term"] as! String } == ["step", "goal"])
+        #expect((object["levels"] as! [[String: Any]]).map { ($0["terms"] as! [String]).joined(separator: "+") } == ["step", "goal"])
         for input in ["q\n", "\nq\n", ""] {
             let quit = try CommandLine.run(["label", "--ranking", "--task", "GridWorld", "--out", "\(directory)/other.json", "--terminal"], input: input)
             #expect(quit.status == 1, "\(input): \(quit.standardOutput)")

@@ -33,4 +33,4 @@ static func measure(seconds secondsPerFigure: Double, initialBatch: Int = 100, _
 }
 
 /// The tasks the benchmarks run.
-let benchTasks = TaskRegistry(PhysicsTasks.entries)
+let benchTasks = TaskRegistry(PhysicsTasks.entries + TabletopTasks.entries)

@@ -65,6 +65,16 @@ func neuralNetFigures(seconds: Double, only: String?) -> [String: Double] {
         }
     }
 
+    // RAPL's frame encoder (issue 27): the Nature-CNN backbone and its 512 → 32 linear head, inference
+    // on batches of 256 64×64 frames (VisualRewards' FrameEncoder; the first convolution runs directly).
+    if wanted("rapl_encoder_images_per_s") {
+        let encoderHead = Linear(512, 32, using: &generator)
+        let frames = Tensor.uniform([256, 64, 64, 3], low: 0, high: 1, using: &generator)
+        figures["rapl_encoder_images_per_s"] = 256 * Bench.measure(seconds: seconds, initialBatch: 1) { count in
+            for _ in 0..<count { _ = encoderHead(cnn(frames)) }
+        }
+    }
+
     // Small networks, the shape of PPO's rollouts and updates: MLP 64×64 tanh, 8 inputs, 2 outputs.
     let small = MLP(.init(inputSize: 8, hiddenSizes: [64, 64], outputSize: 2, activation: .tanh), using: &generator)
     let smallAdam = Adam(parameters: small.parameters, configuration: .init(learningRate: 3e-4))

@@ -3,8 +3,8 @@
 import Foundation
 
 let arguments = CommandLine.arguments
-guard arguments.count >= 2, ["envs", "nn", "agents", "qd"].contains(arguments[1]) else {
-    FileHandle.standardError.write(Data("usage: sandbox-bench envs|nn|agents|qd [seconds-per-figure] [figure]\n".utf8))
+guard arguments.count >= 2, ["envs", "nn", "agents", "qd", "tabletop"].contains(arguments[1]) else {
+    FileHandle.standardError.write(Data("usage: sandbox-bench envs|nn|agents|qd|tabletop [seconds-per-figure] [figure]\n".utf8))
     exit(2)
 }
 let seconds = arguments.count > 2 ? Double(arguments[2]) ?? 3 : 3
@@ -14,6 +14,7 @@ switch arguments[1] {
 case "envs": figures = try environmentFigures(seconds: seconds, only: only)
 case "nn": figures = neuralNetFigures(seconds: seconds, only: only)
 case "qd": figures = qualityDiversityFigures(seconds: seconds, only: only)
+case "tabletop": figures = try tabletopFigures(seconds: seconds, only: only)
 default: figures = try agentFigures(seconds: seconds, only: only)
 }
 let data = try JSONSerialization.data(withJSONObject: figures, options: [.sortedKeys, .prettyPrinted])

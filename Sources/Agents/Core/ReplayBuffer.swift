@@ -1,3 +1,4 @@
+import Foundation
 /// A ring buffer of transitions for off-policy learning (SAC). Keeps each transition's observation,
 /// action, reward, next observation, termination, and the task's reward terms so that rewards can be
 /// recomputed (relabelled) when the reward model changes.
@@ -15,6 +16,15 @@ public final class ReplayBuffer {
     /// Raw (unnormalised) task reward terms, per transition.
     private(set) var terms: [[Double]]
     private(set) var taskRewards: [Double]
+
+    /// Bytes a buffer of `capacity` transitions takes: observations and next observations, actions,
+    /// rewards, flags and the task's terms (about 16 bytes of array header per slot).
+    public static func bytes(capacity: Int, observationSize: Int, actionSize: Int, termCount: Int = 8) -> Double {
+        Double(capacity) * Double(4 * (2 * observationSize + actionSize + 1) + 1 + 8 + 8 * termCount + 32)
+    }
+
+    /// The memory a replay buffer may take: half of this machine's.
+    public static var memoryBudget: Double { Double(ProcessInfo.processInfo.physicalMemory) / 2 }
 
     public init(capacity: Int, observationSize: Int, actionSize: Int) {
         precondition(capacity > 0, "replay buffer capacity must be positive")

@@ -7,6 +7,9 @@ import Rendering
 public protocol RewardModel: AnyObject {
     /// Rewards for N transitions: observations [N, obsDim], actions [N, actDim] → N rewards.
     func rewards(observations: [[Float]], actions: [[Float]]) -> [Float]
+    /// Rewards for N transitions with their reward-term values (a model whose input includes the terms
+    /// reads them; the others ignore them).
+    func rewards(observations: [[Float]], actions: [[Float]], terms: [[Double]]) -> [Float]
     /// A short description for logs and run configurations.
     var summary: String { get }
     /// The reward of every step after an episode terminated in each of `finalObservations`: the
@@ -19,6 +22,9 @@ public protocol RewardModel: AnyObject {
 }
 
 extension RewardModel {
+    public func rewards(observations: [[Float]], actions: [[Float]], terms: [[Double]]) -> [Float] {
+        rewards(observations: observations, actions: actions)
+    }
     public func absorbingRewards(finalObservations: [[Float]]) -> [Float]? { nil }
     public func terminalRewards(finalObservations: [[Float]]) -> [Float]? { nil }
 }
@@ -72,7 +78,7 @@ public enum RewardSource {
             let indexed = weights.map { (spec.rewardTerms.firstIndex(of: $0.key)!, $0.value) }.sorted { $0.0 < $1.0 }
             return terms.map { t in indexed.reduce(0) { $0 + t[$1.0] * $1.1 } }
         case .model(let model):
-            return model.rewards(observations: observations, actions: actions).map(Double.init)
+            return model.rewards(observations: observations, actions: actions, terms: terms).map(Double.init)
         case .episode:
             return [Double](repeating: 0, count: taskRewards.count)  // filled in when the episode is scored
         }

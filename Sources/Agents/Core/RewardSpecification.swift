@@ -5,7 +5,8 @@ import SandboxCore
 /// - `terms:NAME=W,NAME=W`: a weighted sum of the task's named reward terms;
 /// - `model:PATH`: a reward model saved by `sandbox fit-reward` or `sandbox pbrl`;
 /// - `pbrl:TEACHER:LABELS`: a reward learned during the run by a preference loop (written by
-///   `sandbox pbrl`; it cannot be given to `train`).
+///   `sandbox pbrl`; it cannot be given to `train`);
+/// - `visual:METHOD:ENCODER`: a reward from frames (RAPL and its baselines), written by `sandbox rapl train`.
 ///
 /// It encodes as that text, so config.json files read and write as before.
 public enum RewardSpecification: Equatable, Sendable, CustomStringConvertible {
@@ -13,6 +14,10 @@ public enum RewardSpecification: Equatable, Sendable, CustomStringConvertible {
     case terms([TermWeight])
     case model(path: String)
     case preferenceLoop(teacher: String, labels: Int)
+    /// A reward learned by HERON from a ranking of the task's terms (`heron:RANKING`, written by `sandbox heron`).
+    case hierarchy(ranking: String)
+    /// A reward from frames by an encoder (`visual:METHOD:ENCODER`, written by `sandbox rapl train`).
+    case visual(method: String, encoder: String)
 
     /// One term of a `terms:` reward.
     public struct TermWeight: Equatable, Sendable {
@@ -46,6 +51,12 @@ public enum RewardSpecification: Equatable, Sendable, CustomStringConvertible {
                 weights.append(TermWeight(term: String(parts[0]), weight: w, text: String(parts[1])))
             }
             guard !weights.isEmpty else { throw AgentError.invalidReward("terms: needs at least one NAME=WEIGHT") }
+            if let twice = weights.map(\.term).first(where: { name in weights.filter { $0.term == name }.count > 1 }) {
+                throw AgentError.invalidReward("term '\(twice)' is weighted twice in '\(text)'; give each term once")
+            }
+            if let huge = weights.first(where: { abs($0.weight) > 1e6 }) {
+                throw AgentError.invalidReward("weight \(huge.text) of '\(huge.term)' is beyond ±1000000; rewards that large overflow training")
+            }
             self = .terms(weights)
         } else if text.hasPrefix("model:") {
             let path = String(text.dropFirst(6))
@@ -58,6 +69,16 @@ public enum RewardSpecification: Equatable, Sendable, CustomStringConvertible {
                 throw AgentError.invalidReward("'\(text)' is not pbrl:TEACHER:LABELS (written by sandbox pbrl, e.g. pbrl:oracle:1000)")
             }
             self = .preferenceLoop(teacher: teacher, labels: labels)
+        } else if text.hasPrefix("heron:") {
+            let ranking = String(text.dropFirst(6))
+            guard !ranking.isEmpty else { throw AgentError.invalidReward("'\(text)' is not heron:RANKING (written by sandbox heron)") }
+            self = .hierarchy(ranking: ranking)
+        } else if text.hasPrefix("visual:") {
+            let parts = text.dropFirst(7).split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw AgentError.invalidReward("'\(text)' is not visual:METHOD:ENCODER (written by sandbox rapl train, e.g. visual:rapl:enc.safetensors)")
+            }
+            self = .visual(method: String(parts[0]), encoder: String(parts[1]))
         } else {
             throw AgentError.invalidReward("unknown reward '\(text)'; use true, terms:NAME=W,... or model:PATH")
         }
@@ -70,6 +91,8 @@ public enum RewardSpecification: Equatable, Sendable, CustomStringConvertible {
             return "terms:" + weights.map { "\($0.term)=\($0.text)" }.joined(separator: ",")
         case .model(let path): return "model:\(path)"
         case let .preferenceLoop(teacher, labels): return "pbrl:\(teacher):\(labels)"
+        case .hierarchy(let ranking): return "heron:\(ranking)"
+        case let .visual(method, encoder): return "visual:\(method):\(encoder)"
         }
     }
 
@@ -104,6 +127,10 @@ extension RewardSource {
         case .model(let path): self = .model(try loadModel(path))
         case .preferenceLoop:
             throw AgentError.invalidReward("'\(specification)' was learned inside a preference loop; train on its saved model with --reward model:RUN/reward_model.safetensors")
+        case .hierarchy:
+            throw AgentError.invalidReward("'\(specification)' was learned inside a HERON run; continue it with sandbox heron, or train on its saved model with --reward model:RUN/heron_model.safetensors")
+        case .visual:
+            throw AgentError.invalidReward("'\(specification)' is a reward from frames; train on it with sandbox rapl train --encoder ENCODER --reward METHOD")
         }
     }
 }

@@ -11,9 +11,33 @@ public struct EpisodeStatistics: Codable, Sendable {
     public var length: Int
 }
 
+/// Transitions as an agent takes them, one entry per copy of the task: the observation before the
+/// step, the action, the step's reward-term values, and whether the episode ended there (terminated or
+/// truncated). A reward learner that labels the agent's own experience (HERON) watches these.
+public struct ObservedTransitions: Sendable {
+    public var observations: [[Float]]
+    public var actions: [[Float]]
+    public var terms: [[Double]]
+    public var episodeEnded: [Bool]
+    /// Whether the task terminated the episode (not the time limit), and then the state it ended in.
+    public var terminated: [Bool]
+    public var finalObservations: [[Float]?]
+    public init(observations: [[Float]], actions: [[Float]], terms: [[Double]], episodeEnded: [Bool],
+                terminated: [Bool], finalObservations: [[Float]?]) {
+        self.observations = observations
+        self.actions = actions
+        self.terms = terms
+        self.episodeEnded = episodeEnded
+        self.terminated = terminated
+        self.finalObservations = finalObservations
+    }
+}
+
 /// What `sandbox train` drives: PPO and SAC both advance in iterations and can save and restore their
 /// whole state.
 public protocol Trainer: AnyObject {
+    /// Called with every step's transitions (all copies at once), when set.
+    var transitionObserver: ((ObservedTransitions) -> Void)? { get set }
     var algorithm: Algorithm { get }
     var task: TaskSpec { get }
     /// Environment steps taken so far, over all copies.

@@ -79,10 +79,15 @@ public final class PPO: Trainer {
         /// Checks every hyperparameter's range, naming the first one out of it.
         public func validate() throws(HyperparameterError) {
             var check = HyperparameterCheck()
-            check.whole("environmentCount", environmentCount, 1...4096)
+            check.whole("environmentCount", environmentCount, 1...1024)
             check.whole("stepsPerEnvironment", stepsPerEnvironment, 1...10_000_000)
-            check.whole("minibatchSize", minibatchSize, 1...Swift.max(1, environmentCount * stepsPerEnvironment),
-                        note: "the rollout has environmentCount × stepsPerEnvironment = \(environmentCount * stepsPerEnvironment) steps")
+            // The rollout's size, saturated (the counts may be anything a config file says).
+            let (product, overflow) = environmentCount.multipliedReportingOverflow(by: stepsPerEnvironment)
+            let rollout = overflow ? Int.max : product
+            check.whole("stepsPerEnvironment", rollout, 1...10_000_000,
+                        note: "a rollout of environmentCount × stepsPerEnvironment steps is held in memory; keep it at most 10,000,000")
+            check.whole("minibatchSize", minibatchSize, 1...Swift.max(1, rollout),
+                        note: "the rollout has environmentCount × stepsPerEnvironment = \(rollout) steps")
             check.whole("epochs", epochs, 1...1000)
             check.number("gamma", gamma, above: 0, atMost: 1)
             check.number("gaeLambda", gaeLambda, atLeast: 0, atMost: 1)
@@ -95,7 +100,8 @@ public final class PPO: Trainer {
             check.layers("hiddenSizes", hiddenSizes)
             check.number("logStdInit", Double(logStdInit), atLeast: -20, atMost: 2)
             try check.result()
-        }    }
+        }
+    }
 
     public let algorithm = Algorithm.ppo
     public let configuration: Configuration
@@ -106,6 +112,7 @@ public final class PPO: Trainer {
     public private(set) var globalStep = 0
     /// Total steps planned, for learning-rate annealing.
     public var totalSteps: Int
+    public var transitionObserver: ((ObservedTransitions) -> Void)?
     /// Step the copies in parallel across cores (the default) or one after another.
     public var parallelStepping: Bool {
         get { environments.parallel }
@@ -202,6 +209,9 @@ public final class PPO: Trainer {
             let actions = (0..<n).map { Array(actionTensor.data[($0 * task.actionSpace.count)..<(($0 + 1) * task.actionSpace.count)]) }
             let step = try environments.step(actions)
             globalStep += n
+            transitionObserver?(ObservedTransitions(observations: observations, actions: actions, terms: step.terms,
+                                                    episodeEnded: (0..<n).map { step.terminated[$0] || step.truncated[$0] },
+                                                    terminated: step.terminated, finalObservations: step.finalObservations))
 
             var trainingRewards = rewardSource.rewards(spec: task, observations: observations, actions: actions,
                                                        taskRewards: step.rewards, terms: step.terms)

@@ -8,8 +8,12 @@ extension Policy {
     /// action is the tanh of the mean head rescaled to the action bounds; the log-std head is kept so
     /// that the file has a squashed policy's layout, and is not trained by deterministic learners.
     /// Observations are normalised with `normalizer` (fixed statistics of a data set) when given.
+    /// `algorithm` is one of `PolicyConfiguration.knownAlgorithms`, so that the saved file loads again.
     public static func actor(algorithm: String, task: TaskSpec, options: [String: Double] = [:], hiddenSizes: [Int],
                              activation: Activation = .relu, normalizer: RunningMeanStd? = nil, seed: UInt64) throws -> Policy {
+        guard PolicyConfiguration.knownAlgorithms.contains(algorithm) else {
+            throw AgentError.invalidConfiguration("a saved policy's algorithm is one of \(PolicyConfiguration.knownAlgorithms.joined(separator: ", ")), not '\(algorithm)'")
+        }
         guard let space = task.actionSpace.box else {
             throw AgentError.invalidConfiguration("\(algorithm) needs continuous actions; \(task.id) has discrete ones")
         }

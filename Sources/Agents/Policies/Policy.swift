@@ -20,6 +20,26 @@ public struct PolicyConfiguration: Codable, Equatable, Sendable {
     public var normalizeObservations: Bool
 
     public var taskID: String { "\(task)-v\(taskVersion)" }
+
+    /// The algorithms a saved policy may name: the trainers' (`Algorithm`) and the learners that store a
+    /// deterministic actor through `Policy.actor` (CPL writes "cpl").
+    public static let knownAlgorithms: [String] = Algorithm.allCases.map(\.rawValue) + ["cpl"]
+
+    /// Checks the settings a checkpoint stores before any network is built from them.
+    func check(file: String) throws {
+        func bad(_ what: String) -> CheckpointError { .corrupt(file, reason: "its stored settings have \(what); the file was edited or damaged — use the run's policy.safetensors or a checkpoint") }
+        guard Self.knownAlgorithms.contains(algorithm) else {
+            throw bad("algorithm '\(algorithm)' (\(Self.knownAlgorithms.joined(separator: ", ")))")
+        }
+        guard (1...1_000_000).contains(observationSize), (1...10_000).contains(actionSize) else {
+            throw bad("\(observationSize)-d observations and \(actionSize)-d actions")
+        }
+        guard hiddenSizes.count <= 16, hiddenSizes.allSatisfy({ (1...16_384).contains($0) }) else { throw bad("hidden sizes \(hiddenSizes)") }
+        guard actionLow.count == actionSize, actionHigh.count == actionSize,
+              zip(actionLow, actionHigh).allSatisfy({ $0.isFinite && $1.isFinite && $0 <= $1 }) else {
+            throw bad("action bounds that do not fit \(actionSize) actions")
+        }
+    }
 }
 
 /// A trained policy: maps observations to actions. PPO's is a Gaussian with a state-independent log
@@ -146,6 +166,7 @@ public final class Policy: Controller, ParameterContainer {
     /// Loads a policy saved by `save` (or the policy part of a training checkpoint).
     public static func load(from url: URL) throws -> Policy {
         let (configuration, file) = try Checkpoint.read(url, kind: checkpointKind, configuration: PolicyConfiguration.self)
+        try configuration.check(file: url.path)
         var generator = SeededGenerator(seed: 0)
         let policy = Policy(configuration, using: &generator)
         try policy.load(file)

@@ -21,6 +21,14 @@ public enum AgentSettings: Sendable {
         }
     }
 
+    /// Checks the settings a trainer cannot run with, as making the trainer does.
+    package func validate() throws {
+        switch self {
+        case .ppo(let c): try c.validate()
+        case .sac(let c): try c.validate()
+        }
+    }
+
     /// Applies `KEY=VALUE` assignments by their config.json names.
     public func setting(_ assignments: [String]) throws -> AgentSettings {
         switch self {

@@ -104,7 +104,7 @@ public struct RunDirectory {
     func createFolders() throws {
         for folder in [url, checkpoints, url.appendingPathComponent("eval")] {
             do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
-                throw AgentError.unreadableRun("cannot create run folder \(folder.path): \(describeFileError(error))")
+                throw AgentError.invalidConfiguration("cannot create run folder \(folder.path): \(describeFileError(error)); choose another --out")
             }
         }
     }
@@ -127,11 +127,14 @@ public struct RunDirectory {
         guard let data = try? Data(contentsOf: configurationFile) else {
             throw AgentError.unreadableRun("\(url.path) is not a run folder: it has no config.json")
         }
-        do { return try JSONDecoder().decode(RunConfiguration.self, from: data) } catch let error as DecodingError {
-            throw AgentError.unreadableRun("\(configurationFile.path) is malformed: \(describe(error))")
-        } catch {
-            throw AgentError.unreadableRun("\(configurationFile.path) is malformed: \(error)")
+        let configuration: RunConfiguration
+        do { configuration = try decodeJSONFile(RunConfiguration.self, from: data) } catch {
+            throw AgentError.unreadableRun("\(configurationFile.path) is malformed: \(error.description)")
         }
+        guard configuration.totalSteps >= 1 else {
+            throw AgentError.unreadableRun("\(configurationFile.path) is malformed: totalSteps \(configuration.totalSteps) is not a positive step budget")
+        }
+        return configuration
     }
 
     /// Every metrics line, in order. Lines that do not parse (a line cut by a crash) are skipped.

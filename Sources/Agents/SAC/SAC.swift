@@ -54,7 +54,7 @@ public final class SAC: Trainer {
             var check = HyperparameterCheck()
             check.whole("bufferSize", bufferSize, 1...100_000_000)
             check.whole("learningStarts", learningStarts, 0...Int(Int32.max))
-            check.whole("batchSize", batchSize, 1...1_000_000)
+            check.whole("batchSize", batchSize, 1...65_536)
             check.number("gamma", gamma, above: 0, atMost: 1)
             check.number("tau", Double(tau), above: 0, atMost: 1)
             check.number("learningRate", Double(learningRate), above: 0, atMost: 1)
@@ -63,7 +63,8 @@ public final class SAC: Trainer {
             check.layers("hiddenSizes", hiddenSizes)
             check.number("initialTemperature", Double(initialTemperature), above: 0)
             try check.result()
-        }    }
+        }
+    }
 
     public let algorithm = Algorithm.sac
     public let configuration: Configuration
@@ -79,6 +80,7 @@ public final class SAC: Trainer {
     public var stepsPerIteration = 1000
     /// When set, replaces the stored rewards of each sampled batch (PEBBLE's unsupervised pre-training
     /// uses a state-entropy reward): (observations [B·obs], next observations [B·obs]) → B rewards.
+    public var transitionObserver: ((ObservedTransitions) -> Void)?
     public var batchRewardOverride: ((_ observations: [Float], _ nextObservations: [Float]) -> [Float])?
     /// The replay buffer's observations so far, as [N·obs] (for k-NN state entropy).
     public func storedObservations(limit: Int) -> [Float] { replayBuffer.recentObservations(limit: limit) }
@@ -134,6 +136,12 @@ public final class SAC: Trainer {
         critics = (0..<2).map { _ in MLP(criticConfiguration, initializer: .pytorchDefault, using: &generator) }
         targetCritics = (0..<2).map { _ in MLP(criticConfiguration, initializer: .pytorchDefault, using: &generator) }
         for (target, critic) in zip(targetCritics, critics) { target.copyParameters(from: critic) }
+        let bytes = ReplayBuffer.bytes(capacity: configuration.bufferSize, observationSize: obs, actionSize: act, termCount: task.rewardTerms.count)
+        guard bytes <= ReplayBuffer.memoryBudget else {
+            let fits = Int(ReplayBuffer.memoryBudget / (bytes / Double(configuration.bufferSize)))
+            throw HyperparameterError(description: String(format: "a replay buffer of %d transitions of %@ (%d-d observations) needs %.0f GB, more than half this machine's memory; set --hyperparameter bufferSize=%d or less",
+                                                          configuration.bufferSize, task.id, obs, bytes / 1e9, fits))
+        }
         replayBuffer = ReplayBuffer(capacity: configuration.bufferSize, observationSize: obs, actionSize: act)
         actorOptimizer = Adam(parameters: policy.parameters, configuration: .init(learningRate: configuration.learningRate))
         criticOptimizer = Adam(parameters: critics.flatMap(\.parameters), configuration: .init(learningRate: configuration.learningRate))
@@ -175,6 +183,9 @@ public final class SAC: Trainer {
         let action = policy.environmentAction(raw)
         let result = try environment.step(action)
         globalStep += 1
+        transitionObserver?(ObservedTransitions(observations: [observation], actions: [action], terms: [result.terms],
+                                                episodeEnded: [result.isTerminated || result.isTruncated], terminated: [result.isTerminated],
+                                                finalObservations: [result.isTerminated || result.isTruncated ? result.observation : nil]))
         var reward = rewardSource.rewards(spec: task, observations: [observation], actions: [action],
                                           taskRewards: [result.reward], terms: [result.terms])[0]
         if result.isTerminated {
@@ -292,7 +303,8 @@ public final class SAC: Trainer {
         var sums: [String: Double] = [:]
         var updates = 0
         var updateSeconds = 0.0
-        for _ in 0..<stepsPerIteration {
+        // The last iteration stops at the budget: SAC takes exactly the steps asked for.
+        for _ in 0..<Swift.max(1, Swift.min(stepsPerIteration, totalSteps - globalStep)) {
             try collectStep()
             if globalStep >= configuration.learningStarts && globalStep % configuration.trainFrequency == 0 {
                 if configuration.annealLearningRate {

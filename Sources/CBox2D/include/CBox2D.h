@@ -93,6 +93,16 @@ float cb2_revolute_joint_speed(const CB2Joint *joint);
 void cb2_revolute_joint_set_motor_speed(CB2Joint *joint, float speed);
 void cb2_revolute_joint_set_max_motor_torque(CB2Joint *joint, float torque);
 
+/// A friction joint between a body and (usually) a static ground body: top-down friction that resists
+/// relative motion with at most `maxForce` (N) and `maxTorque` (N·m), as a table resists a pushed block.
+CB2Joint *cb2_friction_joint_create(CB2World *world, CB2Body *ground, CB2Body *body, float maxForce, float maxTorque);
+
+/// Mass (kg) and rotational inertia about the centre of mass (kg·m²) from the body's fixtures.
+float cb2_body_mass(const CB2Body *body);
+float cb2_body_inertia(const CB2Body *body);
+/// Position of the centre of mass in world coordinates.
+CB2Vec2 cb2_body_world_center(const CB2Body *body);
+
 #ifdef __cplusplus
 }
 #endif

@@ -43,4 +43,14 @@ void ckernels_softplus_backward(const float *g, const float *x, float *gx, int64
 void ckernels_adam(float *w, const float *g, float *m, float *v, int64_t n, float beta1, float beta2,
                    float step_size, float correction2, float epsilon, float lr, float weight_decay, int decoupled);
 
+/// Packs a convolution weight [out_c, patch] (patch = kh·kw·C, NHWC order) for `ckernels_conv2d_direct`:
+/// blocks of 16 output channels, [⌈out_c/16⌉, patch, 16], zero-padded. `packed` holds ⌈out_c/16⌉·16·patch floats.
+void ckernels_conv2d_pack_weight(const float *weight, int64_t out_c, int64_t patch, float *packed);
+/// Direct 2-D convolution without padding of NHWC images x [n, h, w, c] with a packed weight, writing
+/// y [n, oh, ow, out_c] = bias + Σ x·w (no activation). Meant for few input channels (c ≤ 4), where
+/// im2col + sgemm is a long, thin product.
+void ckernels_conv2d_direct(const float *x, int64_t n, int64_t h, int64_t w, int64_t c,
+                            const float *packed, const float *bias, int64_t out_c,
+                            int64_t kh, int64_t kw, int64_t stride, int64_t oh, int64_t ow, float *y);
+
 #endif

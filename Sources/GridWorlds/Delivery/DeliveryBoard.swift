@@ -70,14 +70,14 @@ public struct DeliveryBoard: Sendable, Equatable {
         // Cell types and weights out of 100, close to the Knox board's counts.
         let table: [(DeliveryCell, Int)] = [(.blank, 62), (.house, 4), (.sheep, 5), (.coin, 5), (.roadblock, 6), (.mud, 16), (.mudCoin, 2)]
         var cells = (0..<(side * side)).map { _ -> DeliveryCell in
-            var pick = generator.integer(0, 99)
+            var pick = generator.integer(0, 100)
             for (cell, weight) in table {
                 if pick < weight { return cell }
                 pick -= weight
             }
             return .blank
         }
-        cells[generator.integer(0, side * side - 1)] = .mudGoal
+        cells[generator.integer(0, side * side)] = .mudGoal
         return DeliveryBoard(cells: cells)
     }
 

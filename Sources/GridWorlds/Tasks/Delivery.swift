@@ -58,7 +58,7 @@ public final class Delivery: EpisodicTask {
     public func startEpisode(seed: UInt64) -> [Float] {
         var generator = SeededGenerator(seed: seed)
         let starts = board.startStates
-        state = starts[generator.integer(0, starts.count - 1)]
+        state = starts[generator.integer(0, starts.count)]
         return [Float(state)]
     }
 

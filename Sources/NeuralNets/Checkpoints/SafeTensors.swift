@@ -144,14 +144,24 @@ public struct SafeTensorsFile {
         }
         var tensors: [(name: String, tensor: Tensor)] = []
         for entry in entries.sorted(by: { $0.start < $1.start }) {
-            let count = entry.shape.reduce(1, *)
             let elementSize: Int
             switch entry.dtype {
             case "F32": elementSize = 4
             case "F64": elementSize = 8
             default: throw CheckpointError.unsupportedType(path, name: entry.name, dtype: entry.dtype)
             }
-            guard entry.end - entry.start == count * elementSize else {
+            // The shape's product may overflow (a damaged or hostile header); its bytes must match the range anyway.
+            var count = 1, bytes = elementSize, overflow = false
+            for dimension in entry.shape {
+                (count, overflow) = count.multipliedReportingOverflow(by: dimension)
+                if overflow { break }
+                (bytes, overflow) = count.multipliedReportingOverflow(by: elementSize)
+                if overflow { break }
+            }
+            guard !overflow else {
+                throw CheckpointError.corrupt(path, reason: "entry \(entry.name) has shape \(entry.shape), more values than any file can hold")
+            }
+            guard entry.end - entry.start == bytes else {
                 throw CheckpointError.corrupt(path, reason: "entry \(entry.name) has \(entry.end - entry.start) bytes for \(count) \(entry.dtype) values")
             }
             let values: [Float] = data.withUnsafeBytes { raw in

@@ -43,13 +43,14 @@ public final class ConvolutionStack: ParameterContainer {
     /// Flattened output size for an input of the given size.
     public let outputSize: Int
 
+    /// `initializer` defaults to orthogonal with the activation's gain.
     public init<G: RandomNumberGenerator>(inputHeight: Int, inputWidth: Int, inputChannels: Int, layers: [LayerSpec],
-                                          activation: Activation = .relu, using generator: inout G) {
+                                          activation: Activation = .relu, initializer: Initializer? = nil, using generator: inout G) {
         var channels = inputChannels, h = inputHeight, w = inputWidth
         var convolutions: [Conv2d] = []
         for spec in layers {
             let conv = Conv2d(channels, spec.channels, kernel: spec.kernel, stride: spec.stride, padding: spec.padding,
-                              initializer: .orthogonal(gain: activation.gain), using: &generator)
+                              initializer: initializer ?? .orthogonal(gain: activation.gain), using: &generator)
             (h, w) = conv.geometry.outputSize(height: h, width: w)
             precondition(h > 0 && w > 0, "convolution stack shrinks a \(inputHeight)×\(inputWidth) input to nothing")
             channels = spec.channels
@@ -81,13 +82,15 @@ public final class NatureCNN: ParameterContainer {
     public let projection: Linear
     public let featureSize: Int
 
+    /// `initializer` defaults to orthogonal with ReLU's gain; a model about to load its weights can pass
+    /// a cheaper one (`.pytorchDefault`), as orthogonalising the 1024 × 512 projection takes a while.
     public init<G: RandomNumberGenerator>(inputHeight: Int = 64, inputWidth: Int = 64, inputChannels: Int = 3,
-                                          featureSize: Int = 512, using generator: inout G) {
+                                          featureSize: Int = 512, initializer: Initializer? = nil, using generator: inout G) {
         convolutions = ConvolutionStack(
             inputHeight: inputHeight, inputWidth: inputWidth, inputChannels: inputChannels,
             layers: [.init(channels: 32, kernel: 8, stride: 4), .init(channels: 64, kernel: 4, stride: 2), .init(channels: 64, kernel: 3, stride: 1)],
-            using: &generator)
-        projection = Linear(convolutions.outputSize, featureSize, initializer: .orthogonal(gain: Activation.relu.gain), using: &generator)
+            initializer: initializer, using: &generator)
+        projection = Linear(convolutions.outputSize, featureSize, initializer: initializer ?? .orthogonal(gain: Activation.relu.gain), using: &generator)
         self.featureSize = featureSize
     }
 

@@ -37,16 +37,21 @@ public enum Initializer: Sendable, Equatable {
         let transpose = rows > columns
         let (r, c) = transpose ? (columns, rows) : (rows, columns)
         var m = (0..<(r * c)).map { _ in normalSample(using: &generator) }
-        for i in 0..<r {
-            for j in 0..<i {
-                var dot = 0.0
-                for k in 0..<c { dot += m[i * c + k] * m[j * c + k] }
-                for k in 0..<c { m[i * c + k] -= dot * m[j * c + k] }
+        m.withUnsafeMutableBufferPointer { buffer in
+            let m = buffer.baseAddress!
+            for i in 0..<r {
+                let row = m + i * c
+                for j in 0..<i {
+                    let other = m + j * c
+                    var dot = 0.0
+                    for k in 0..<c { dot += row[k] * other[k] }
+                    for k in 0..<c { row[k] -= dot * other[k] }
+                }
+                var norm = 0.0
+                for k in 0..<c { norm += row[k] * row[k] }
+                norm = norm.squareRoot()
+                for k in 0..<c { row[k] /= Swift.max(norm, 1e-12) }
             }
-            var norm = 0.0
-            for k in 0..<c { norm += m[i * c + k] * m[i * c + k] }
-            norm = norm.squareRoot()
-            for k in 0..<c { m[i * c + k] /= Swift.max(norm, 1e-12) }
         }
         if !transpose { return m.map(Float.init) }
         var out = [Float](repeating: 0, count: rows * columns)

@@ -1,3 +1,5 @@
+internal import CKernels
+
 /// Geometry of a 2-D convolution over channels-last (NHWC) images.
 public struct ConvolutionGeometry: Equatable, Sendable {
     public var kernelHeight: Int, kernelWidth: Int
@@ -24,7 +26,9 @@ public struct ConvolutionGeometry: Equatable, Sendable {
 extension Tensor {
     /// 2-D convolution of channels-last images x [N, H, W, C] with weight [outC, kh, kw, C] and bias
     /// [outC], giving [N, outH, outW, outC]. It lowers the input to columns (im2col) and does one sgemm
-    /// for the whole batch.
+    /// for the whole batch; inputs of at most `directConvolutionMaxChannels` channels without padding
+    /// (RGB frames) are convolved directly instead (`ckernels_conv2d_direct`), and their columns are
+    /// made only if the weight's gradient needs them.
     /// `activation` is applied in place on the output, as in `linear`.
     public static func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry,
                               activation: Activation = .identity) -> Tensor {
@@ -39,22 +43,30 @@ extension Tensor {
         let positions = n * oh * ow
         let patch = g.kernelHeight * g.kernelWidth * c
 
-        let columns = im2col(x.data, n: n, h: h, w: w, c: c, geometry: g, oh: oh, ow: ow)
+        let direct = g.padding == 0 && c <= directConvolutionMaxChannels
+        let columns: [Float]? = direct ? nil : im2col(x.data, n: n, h: h, w: w, c: c, geometry: g, oh: oh, ow: ow)
         var out = [Float](unsafeUninitializedCapacity: positions * outC) { _, initialized in initialized = positions * outC }
         out.withUnsafeMutableBufferPointer { o in
-            columns.withUnsafeBufferPointer { cols in
-                weight.data.withUnsafeBufferPointer { wt in
-                    BLAS.gemm(transposeA: false, transposeB: true, m: positions, n: outC, k: patch,
-                              a: cols.baseAddress!, b: wt.baseAddress!, beta: 0, c: o.baseAddress!)
+            if let columns {
+                columns.withUnsafeBufferPointer { cols in
+                    weight.data.withUnsafeBufferPointer { wt in
+                        BLAS.gemm(transposeA: false, transposeB: true, m: positions, n: outC, k: patch,
+                                  a: cols.baseAddress!, b: wt.baseAddress!, beta: 0, c: o.baseAddress!)
+                    }
                 }
+                activation.applyInPlace(o, bias: bias, columns: outC)
+            } else {
+                convolveDirectly(x.data, n: n, h: h, w: w, c: c, weight: weight.data, bias: bias?.data, outC: outC,
+                                 geometry: g, oh: oh, ow: ow, into: o.baseAddress!)
+                activation.applyInPlace(o, bias: nil, columns: outC)
             }
-            activation.applyInPlace(o, bias: bias, columns: outC)
         }
         let parents = bias.map { [x, weight, $0] } ?? [x, weight]
         return Tensor(shape: [n, oh, ow, outC], data: out, parents: parents) { result in
             let preActivation = activation.gradientBeforeActivation(of: result)
             preActivation.withUnsafeBufferPointer { dy in
                 if weight.requiresGrad {  // dW = dYᵀ · columns
+                    let columns = columns ?? im2col(x.data, n: n, h: h, w: w, c: c, geometry: g, oh: oh, ow: ow)
                     columns.withUnsafeBufferPointer { cols in
                         weight.withGradient { gw in
                             BLAS.gemm(transposeA: true, transposeB: false, m: outC, n: patch, k: positions,
@@ -78,6 +90,30 @@ extension Tensor {
                     }
                 }
             }
+        }
+    }
+}
+
+/// Inputs with at most this many channels (and no padding) are convolved directly rather than by
+/// im2col + sgemm: for RGB frames the sgemm is long and thin (k = kh·kw·3) and its packing dominates.
+let directConvolutionMaxChannels = 4
+
+/// y [N, outH, outW, outC] = bias + the convolution of x (no padding), by the direct kernel.
+func convolveDirectly(_ x: [Float], n: Int, h: Int, w: Int, c: Int, weight: [Float], bias: [Float]?, outC: Int,
+                      geometry g: ConvolutionGeometry, oh: Int, ow: Int, into y: UnsafeMutablePointer<Float>) {
+    let patch = g.kernelHeight * g.kernelWidth * c
+    let blocks = (outC + 15) / 16
+    var packed = [Float](repeating: 0, count: blocks * 16 * patch)
+    weight.withUnsafeBufferPointer { wt in
+        packed.withUnsafeMutableBufferPointer { p in ckernels_conv2d_pack_weight(wt.baseAddress!, Int64(outC), Int64(patch), p.baseAddress!) }
+    }
+    x.withUnsafeBufferPointer { xs in
+        packed.withUnsafeBufferPointer { p in
+            func call(_ b: UnsafePointer<Float>?) {
+                ckernels_conv2d_direct(xs.baseAddress!, Int64(n), Int64(h), Int64(w), Int64(c), p.baseAddress!, b, Int64(outC),
+                                       Int64(g.kernelHeight), Int64(g.kernelWidth), Int64(g.stride), Int64(oh), Int64(ow), y)
+            }
+            if let bias { bias.withUnsafeBufferPointer { call($0.baseAddress!) } } else { call(nil) }
         }
     }
 }

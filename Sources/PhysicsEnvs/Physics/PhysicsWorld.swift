@@ -117,6 +117,13 @@ final class PhysicsWorld {
         return RevoluteJoint(handle: cb2_revolute_joint_create(handle, a.handle, b.handle, raw))
     }
 
+    /// Top-down friction between `body` and `ground`: at most `maxForce` N and `maxTorque` N·m
+    /// against relative motion (Box2D's friction joint).
+    @discardableResult
+    func createFrictionJoint(ground: PhysicsBody, body: PhysicsBody, maxForce: Float, maxTorque: Float) -> OpaquePointer {
+        cb2_friction_joint_create(handle, ground.handle, body.handle, maxForce, maxTorque)
+    }
+
     enum BodyType { case staticBody, dynamicBody }
 }
 
@@ -154,6 +161,9 @@ final class PhysicsBody {
     var linearVelocity: Vec2 { Vec2(cb2_body_linear_velocity(handle)) }
     var angularVelocity: Float { cb2_body_angular_velocity(handle) }
     var isAwake: Bool { cb2_body_is_awake(handle) }
+    /// Mass (kg) and rotational inertia about the centre of mass (kg·m²), from the fixtures.
+    var mass: Float { cb2_body_mass(handle) }
+    var inertia: Float { cb2_body_inertia(handle) }
 
     func worldVector(_ local: Vec2) -> Vec2 { Vec2(cb2_body_world_vector(handle, local.c)) }
 

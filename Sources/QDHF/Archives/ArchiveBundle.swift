@@ -104,6 +104,13 @@ public struct LoadedBundle {
     public var solutions: [[Float]]
     public var directory: URL
 
+    /// A bundle of `manifest` (from `ArchiveBundle.decodeManifest`) with one row of parameters per elite.
+    public init(manifest: ArchiveBundle, solutions: [[Float]], directory: URL) {
+        self.manifest = manifest
+        self.solutions = solutions
+        self.directory = directory
+    }
+
     /// The bundle's domain (evaluations, episodes, controllers).
     public func makeDomain() throws -> any QDDomain {
         guard let domain = QDDomains.make(manifest.domain) else { throw BundleError.unknownDomain(manifest.domain) }
@@ -128,15 +135,7 @@ extension ArchiveBundle {
     public static func load(from directory: URL) throws -> LoadedBundle {
         let manifestURL = directory.appendingPathComponent("manifest.json")
         guard let data = try? Data(contentsOf: manifestURL) else { throw BundleError.missingFile("manifest.json") }
-        let manifest: ArchiveBundle
-        do { manifest = try JSONDecoder().decode(ArchiveBundle.self, from: data) } catch let error as DecodingError {
-            throw BundleError.malformed("manifest.json", reason: describe(error))
-        } catch {
-            throw BundleError.malformed("manifest.json", reason: "not valid JSON")
-        }
-        guard manifest.format <= formatVersion else { throw BundleError.newerFormat(found: manifest.format, supported: formatVersion) }
-        try manifest.checkDomain()
-        try manifest.checkArchiveShape()
+        let manifest = try decodeManifest(data)
         let policiesURL = directory.appendingPathComponent("policies.safetensors")
         guard FileManager.default.fileExists(atPath: policiesURL.path) else { throw BundleError.missingFile("policies.safetensors") }
         let file: SafeTensorsFile
@@ -148,7 +147,6 @@ extension ArchiveBundle {
         guard tensor.shape == [n, d] else {
             throw BundleError.inconsistent("policies.safetensors holds \(tensor.shape) parameters but the manifest lists \(n) elites of \(d)")
         }
-        try manifest.checkElites()
         if let measureFile = manifest.measureModel.file {
             guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(measureFile).path) else {
                 throw BundleError.missingFile(measureFile)
@@ -159,6 +157,47 @@ extension ArchiveBundle {
             throw BundleError.inconsistent("elite \(manifest.elites[row].index)'s parameters in policies.safetensors are not all finite numbers")
         }
         return LoadedBundle(manifest: manifest, solutions: solutions, directory: directory)
+    }
+
+    /// Largest archive a bundle may describe, in cells times parameters per solution: an archive holds
+    /// that many floats (a gigabyte at this limit), far beyond any QDHF run here.
+    public static let maximumArchiveValues = 1 << 28
+
+    /// Decodes and checks a bundle's `manifest.json`: its format, and an archive shape that an archive can
+    /// be made of (one increasing, finite range per dimension, positive dimensions, a bounded size) with
+    /// each elite's measures one per dimension.
+    public static func decodeManifest(_ data: Data) throws -> ArchiveBundle {
+        let manifest: ArchiveBundle
+        do { manifest = try decodeJSONFile(ArchiveBundle.self, from: data) } catch {
+            throw BundleError.malformed("manifest.json", reason: error.description)
+        }
+        guard manifest.format <= formatVersion else { throw BundleError.newerFormat(found: manifest.format, supported: formatVersion) }
+        try manifest.checkDomain()
+        try manifest.checkArchiveShape()
+        try manifest.checkElites()
+        let shape = manifest.archive
+        guard !shape.dimensions.isEmpty else { throw BundleError.inconsistent("the archive has no dimensions; it needs one per measure") }
+        guard shape.dimensions.count == shape.lowerBounds.count, shape.dimensions.count == shape.upperBounds.count,
+              zip(shape.lowerBounds, shape.upperBounds).allSatisfy({ $0 < $1 && ($1 - $0).isFinite }) else {
+            throw BundleError.inconsistent("archive bounds do not match its dimensions, or are not finite and increasing")
+        }
+        if let bad = shape.dimensions.first(where: { $0 < 1 }) {
+            throw BundleError.inconsistent("archive dimension \(bad) is not a positive number of cells")
+        }
+        guard manifest.solutionSize >= 0 else {
+            throw BundleError.inconsistent("solution_size \(manifest.solutionSize) is negative")
+        }
+        var values = Swift.max(manifest.solutionSize, 1), overflow = false
+        for dimension in shape.dimensions where !overflow {
+            (values, overflow) = values.multipliedReportingOverflow(by: dimension)
+        }
+        guard !overflow, values <= maximumArchiveValues else {
+            throw BundleError.inconsistent("an archive of \(shape.dimensions.map(String.init).joined(separator: "×")) cells with \(manifest.solutionSize) parameters each is larger than \(maximumArchiveValues) values; this is not a bundle written by sandbox")
+        }
+        for entry in manifest.elites where entry.measures.count != shape.dimensions.count {
+            throw BundleError.inconsistent("elite \(entry.index) has \(entry.measures.count) measures, the archive \(shape.dimensions.count)")
+        }
+        return manifest
     }
 
     /// Writes the manifest and parameters (and copies the measure model file), atomically per file.

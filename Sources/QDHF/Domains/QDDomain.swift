@@ -5,7 +5,7 @@ import PhysicsEnvs
 
 /// What evaluating a solution yields: its objective, its ground-truth measures (for metrics and the
 /// simulated judge) and its behaviour features f(x) (for learned measures).
-public struct QDEvaluation: Sendable, Equatable {
+public struct QDEvaluation: Sendable, Equatable, Codable {
     public var objective: Double
     public var groundTruth: [Double]
     public var features: [Float]

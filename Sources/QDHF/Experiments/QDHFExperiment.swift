@@ -46,6 +46,9 @@ public final class QDHFExperiment {
     public private(set) var validationAccuracy = Double.nan
     /// Who judges similarity: QDHF's simulated judge unless set (e.g. people through a label store).
     public var judge: any TripletJudge
+    /// Evaluates a batch of new solutions, in order, instead of this process's cores (e.g. spread over
+    /// MPI ranks); it must give exactly what `domain.evaluate` gives for each.
+    public var batchEvaluator: (([[Float]]) throws -> [QDEvaluation])?
     private let scheduler: Scheduler
     private var generator: SeededGenerator
     /// Evaluations of the solutions the run still needs (elites, judged solutions), by solution.
@@ -79,11 +82,18 @@ public final class QDHFExperiment {
         return result
     }
 
-    /// Evaluations of many solutions, the new ones in parallel across cores.
+    /// Evaluations of many solutions, the new ones in parallel across cores (or by `batchEvaluator`).
     func evaluations(_ solutions: [[Float]]) throws -> [QDEvaluation] {
-        let missing = Array(Set(solutions.filter { evaluations[$0] == nil }))
-        let results = evaluateInParallel(missing) { solution in Result { try self.domain.evaluate(solution) } }
-        for (solution, result) in zip(missing, results) { evaluations[solution] = try result.get() }
+        // The new ones in first-seen order (not a Set's, which differs between processes), so that
+        // every process of a distributed run splits the same list the same way.
+        var seen = Set<[Float]>(), missing: [[Float]] = []
+        for solution in solutions where evaluations[solution] == nil && seen.insert(solution).inserted { missing.append(solution) }
+        if let batchEvaluator {
+            for (solution, result) in zip(missing, try batchEvaluator(missing)) { evaluations[solution] = result }
+        } else {
+            let results = evaluateInParallel(missing) { solution in Result { try self.domain.evaluate(solution) } }
+            for (solution, result) in zip(missing, results) { evaluations[solution] = try result.get() }
+        }
         return solutions.map { evaluations[$0]! }
     }
 

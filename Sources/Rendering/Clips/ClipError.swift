@@ -39,4 +39,10 @@ public func checkWritable(_ path: String) throws {
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
         throw ClipError.cannotWrite(path, reason: "it is a folder; give a file name")
     }
+    // Permissions do not tell everything (as root every folder looks writable, /proc included): try.
+    let probe = URL(fileURLWithPath: directory).appendingPathComponent(".sandbox-write-check-\(getpid())")
+    guard FileManager.default.createFile(atPath: probe.path, contents: Data("x".utf8)) else {
+        throw ClipError.cannotWrite(path, reason: "files cannot be created in folder \(directory)")
+    }
+    try? FileManager.default.removeItem(at: probe)
 }

@@ -202,6 +202,18 @@ public final class RewardEnsemble: RewardModel, ParameterContainer {
 
     public static func load(from url: URL) throws -> RewardEnsemble {
         let (configuration, file) = try Checkpoint.read(url, kind: checkpointKind, configuration: Configuration.self)
+        func bad(_ what: String) -> CheckpointError { .corrupt(url.path, reason: "its stored settings have \(what); the file was edited or damaged — use the reward_model.safetensors a run wrote") }
+        guard (1...64).contains(configuration.ensembleSize) else { throw bad("an ensemble of \(configuration.ensembleSize)") }
+        guard (1...1_000_000).contains(configuration.observationSize), (0...10_000).contains(configuration.actionSize) else {
+            throw bad("\(configuration.observationSize)-d observations and \(configuration.actionSize)-d actions")
+        }
+        guard configuration.hiddenSizes.count <= 16, configuration.hiddenSizes.allSatisfy({ (1...16_384).contains($0) }) else {
+            throw bad("hidden sizes \(configuration.hiddenSizes)")
+        }
+        guard configuration.inputMean.count == configuration.featureSize, configuration.inputStd.count == configuration.featureSize,
+              configuration.outputStd.isFinite, configuration.outputStd > 0, configuration.outputMean.isFinite else {
+            throw bad("normalisation that does not fit its inputs")
+        }
         var generator = SeededGenerator(seed: 0)
         let model = RewardEnsemble(configuration, using: &generator)
         try model.load(file)

@@ -9,6 +9,9 @@ public struct LinearRewardLearner: Sendable {
         /// Full-batch Adam steps.
         public var iterations = 1000
         public var learningRate = 0.5
+        /// Steps between refinements of the model around the current weights (the regret model's
+        /// policy set grows with their optimal policy); 0 never refines.
+        public var refineEvery = 50
         public init() {}
     }
 
@@ -20,13 +23,24 @@ public struct LinearRewardLearner: Sendable {
         self.configuration = configuration
     }
 
-    /// The fitted weights and their loss.
+    /// The fitted weights and their loss (under the model as refined by the end).
     public func fit(_ pairs: [TabularPair], featureCount: Int) -> (weights: [Double], loss: Double) {
+        fitModel(pairs, featureCount: featureCount).result
+    }
+
+    /// The fitted weights, their loss, and the model as refined while fitting.
+    public func fitModel(_ pairs: [TabularPair], featureCount: Int) -> (result: (weights: [Double], loss: Double), model: any LinearPreferenceModel) {
+        var model = self.model
         var w = [Double](repeating: 0, count: featureCount)
         var m = w, v = w
         let (beta1, beta2, epsilon) = (0.9, 0.999, 1e-8)
         var best = (weights: w, loss: Double.infinity)
         for step in 1...max(configuration.iterations, 1) {
+            if configuration.refineEvery > 0, step % configuration.refineEvery == 0, let refined = model.refined(around: w) {
+                model = refined
+                // The loss changed with the model: the best so far is judged again under it.
+                best = (best.weights, linearPreferenceLoss(model, pairs, weights: best.weights).loss)
+            }
             let (loss, gradient) = linearPreferenceLoss(model, pairs, weights: w)
             if loss < best.loss { best = (w, loss) }
             for j in 0..<featureCount {
@@ -37,7 +51,7 @@ public struct LinearRewardLearner: Sendable {
             }
         }
         let last = linearPreferenceLoss(model, pairs, weights: w).loss
-        return last < best.loss ? (w, last) : best
+        return (last < best.loss ? (w, last) : best, model)
     }
 }
 

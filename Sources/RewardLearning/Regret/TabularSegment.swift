@@ -49,8 +49,8 @@ public struct TabularSegment: Sendable, Equatable {
     /// A segment of `length` uniformly random actions from a uniform start state (Knox et al.'s
     /// segments for the delivery studies are 3 transitions long).
     public static func random(in mdp: TabularMDP, length: Int, using generator: inout SeededGenerator) -> TabularSegment {
-        let start = mdp.startStates[generator.integer(0, mdp.startStates.count - 1)]
-        let actions = (0..<length).map { _ in generator.integer(0, mdp.actionCount - 1) }
+        let start = mdp.startStates[generator.integer(0, mdp.startStates.count)]
+        let actions = (0..<length).map { _ in generator.integer(0, mdp.actionCount) }
         return TabularSegment(mdp: mdp, start: start, actions: actions)
     }
 

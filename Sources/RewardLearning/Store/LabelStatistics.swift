@@ -15,6 +15,11 @@ public struct AnnotatorStatistics: Codable, Equatable, Sendable {
     public var sharedQueries: Int
     /// Fraction of this annotator's preferences (pair queries, not skip or equal) that match the
     /// oracle teacher, which prefers the segment with the larger true return; nil without such answers.
+    /// Returns are counted as `sandbox queries answer --teacher oracle` counts them under the same
+    /// endings: by default (`.zero`, the task's own convention, as `fit-reward` and `pbrl` default to) a
+    /// segment that runs past its terminated episode's end counts its steps up to the end and nothing
+    /// after (`Segment.trueReturn`); under `.learned` and `.off` each step past the end holds the
+    /// episode's last reward (`Segment.paddedTrueRewards`), as `Endings.teacherRewards` says.
     public var agreementWithOracle: Double?
     /// Median seconds from showing a query to its answer.
     public var medianResponseTime: Double
@@ -31,9 +36,11 @@ public struct AnnotatorStatistics: Codable, Equatable, Sendable {
 }
 
 extension LabelStore {
-    /// Statistics for every annotator with a standing answer, in order of first answer.
-    /// Oracle agreement replays the answered pair segments to read their true returns.
-    public func statistics(in tasks: TaskRegistry, includeOracle: Bool = true) throws -> [AnnotatorStatistics] {
+    /// Statistics for every annotator with a standing answer (one per query: a revision counts once), in
+    /// order of first answer. Oracle agreement replays the answered pair segments to read their true
+    /// returns, counting the steps past a terminated episode's end as `endings` says (see
+    /// `agreementWithOracle`); a segment that does not lie in its episode is `LabelStoreError.segmentOutside`.
+    public func statistics(in tasks: TaskRegistry, includeOracle: Bool = true, endings: Endings = .zero) throws -> [AnnotatorStatistics] {
         let all = try answers()
         let queriesByID = Dictionary(uniqueKeysWithValues: try queries().map { ($0.id, $0) })
         var order: [String] = []
@@ -42,16 +49,18 @@ extension LabelStore {
         var latest: [String: [Int64: Answer]] = [:]
         for answer in all { latest[answer.annotator, default: [:]][answer.queryID] = answer.answer }
 
-        var returns: [Int64: [Double]] = [:]  // episode → per-step true rewards
-        func segmentReturn(_ reference: SegmentReference) throws -> Double {
-            if returns[reference.episode] == nil {
+        // episode → its per-step reward terms and whether it terminated
+        var traces: [Int64: (terms: [[Double]], terminated: Bool)] = [:]
+        func segmentReturn(_ reference: SegmentReference, of queryID: Int64) throws -> Double {
+            if traces[reference.episode] == nil {
                 let episode = try Rollout.replay(try episode(reference.episode), in: tasks).episode
-                returns[reference.episode] = episode.termTrace.map { $0.reduce(0, +) }
+                traces[reference.episode] = (episode.termTrace, episode.record.terminated)
             }
-            // A segment may run past a terminated episode's end (absorbing steps, worth 0 here).
-            let rewards = returns[reference.episode]!
-            let end = Swift.min(reference.start + reference.length, rewards.count)
-            return reference.start < end ? rewards[reference.start..<end].reduce(0, +) : 0
+            let trace = traces[reference.episode]!
+            guard let terms = reference.terms(in: trace.terms, terminated: trace.terminated, holdingLastStep: !endings.pinsOffset) else {
+                throw LabelStoreError.segmentOutside(query: queryID, segment: reference, episodeLength: trace.terms.count)
+            }
+            return terms.reduce(0) { $0 + $1.reduce(0, +) }
         }
 
         return try order.map { annotator in
@@ -69,7 +78,7 @@ extension LabelStore {
             if includeOracle {
                 for (queryID, answer) in latest[annotator]! where answer == .first || answer == .second {
                     guard let query = queriesByID[queryID], query.kind == .pair else { continue }
-                    let a = try segmentReturn(query.first), b = try segmentReturn(query.second)
+                    let a = try segmentReturn(query.first, of: queryID), b = try segmentReturn(query.second, of: queryID)
                     guard a != b else { continue }
                     oracleTotal += 1
                     if (a > b) == (answer == .first) { oracleAgreed += 1 }

@@ -29,6 +29,23 @@ public struct SegmentReference: Codable, Equatable, Sendable {
         self.start = start
         self.length = length
     }
+
+    /// Whether it lies in an episode of `episodeLength` steps: it starts on one of the episode's steps
+    /// and ends by its end, unless the episode terminated — then the steps past the end are absorbing
+    /// steps (what `segmentStarts` cuts and `Segment.cut` pads).
+    public func fits(episodeLength: Int, terminated: Bool) -> Bool {
+        start >= 0 && length >= 1 && length <= 1_000_000 && start < episodeLength && (length <= episodeLength - start || terminated)
+    }
+
+    /// Its per-step reward terms in an episode's term trace (one row per step), absorbing steps
+    /// included: each holds the episode's last step's terms, or zeros when `holdingLastStep` is false —
+    /// as simulated teachers count them (`Endings.teacherRewards`). Nil when it does not `fit`.
+    public func terms(in trace: [[Double]], terminated: Bool, holdingLastStep: Bool = true) -> [[Double]]? {
+        guard fits(episodeLength: trace.count, terminated: terminated) else { return nil }
+        let end = Swift.min(start + length, trace.count)
+        let held = holdingLastStep ? trace[end - 1] : trace[end - 1].map { _ in 0.0 }
+        return Array(trace[start..<end]) + Array(repeating: held, count: start + length - end)
+    }
 }
 
 public struct StoredQuery: Equatable, Sendable {
@@ -51,51 +68,90 @@ public struct StoredAnswer: Codable, Equatable, Sendable {
     public var answeredAt: Double
 }
 
-public enum LabelStoreError: Error, CustomStringConvertible {
-    case cannotOpen(String, reason: String)
-    case damaged(String, reason: String)
-    case newerFormat(String, found: Int, supported: Int)
-    case sqlite(String, statement: String, reason: String)
-    case unknownQuery(Int64)
-    case malformedImport(line: Int, reason: String)
-    case taskMismatch(store: String, given: String)
-    case waitInterrupted(answered: Int, of: Int)
-
-    public var description: String {
-        switch self {
-        case let .cannotOpen(path, reason): return "cannot open label store \(path): \(reason)"
-        case let .damaged(path, reason): return "label store \(path) is damaged or not a label store (\(reason)); restore it from an export (sandbox queries import) or use another file"
-        case let .newerFormat(path, found, supported): return "label store \(path) has format \(found); this build reads up to \(supported) — update sandbox"
-        case let .sqlite(path, statement, reason): return "label store \(path): \(reason) (in \(statement.prefix(60)))"
-        case .unknownQuery(let id): return "the label store has no query \(id)"
-        case let .malformedImport(line, reason): return "import line \(line): \(reason)"
-        case let .taskMismatch(store, given): return "the label store holds queries for \(store), not \(given); use another store file"
-        case let .waitInterrupted(answered, total): return "stopped while waiting for answers (\(answered) of \(total) answered); the answers given are saved in the store"
-        }
-    }
-}
-
 /// A crash-safe store of episodes, segments, queries and answers: one SQLite file in WAL mode with
 /// full synchronisation, so every answer is on disk when `add(answer:)` returns and a crash or Ctrl-C
 /// loses nothing committed. Several processes may share a store (a trainer writing queries, windows
 /// answering them).
+///
+/// A store is marked in its SQLite header (`PRAGMA application_id`, "SBLS") and versioned by
+/// `PRAGMA user_version`. Opening refuses any other file rather than adding tables to it: a file that
+/// is not SQLite, an SQLite database of another application or with other tables, and (through
+/// `init(existingAt:)`) a missing or empty file. Stores made before the mark (format 1, with the
+/// tables but no mark) still open, and are marked and brought to the current format.
+///
+/// Each annotator has at most one standing answer per query: answering again revises the answer (the
+/// old one is kept, marked replaced), so statistics, training data and exports count it once.
 public final class LabelStore {
-    public static let formatVersion = 1
+    /// Format 2: the application id, one standing answer per annotator and query, segments indexed by place.
+    public static let formatVersion = 2
+    /// "SBLS" in the SQLite header: what tells a label store from other SQLite files.
+    public static let applicationID: Int32 = 0x5342_4C53
+    /// The tables every label store has (what a store made before the application id is known by).
+    static let tables: Set<String> = ["meta", "episodes", "segments", "queries", "answers"]
+
     public let path: String
     private let db: SQLiteDatabase
     var database: SQLiteDatabase { db }
 
-    public init(path: String) throws {
+    /// Runs `body` in one transaction of the store's database (joining an outer one).
+    func dbTransaction<T>(_ body: () throws -> T) throws -> T { try db.transaction(body) }
+
+    /// Opens the label store at `path`, making a new one when the file is missing or empty: for
+    /// commands that write queries (`queries make`, `queries import`, `pbrl`, `qdhf`).
+    public convenience init(path: String) throws {
+        try self.init(path: path, creating: true)
+    }
+
+    /// Opens the existing label store at `path`, for commands that only read or answer queries: a
+    /// missing file is `LabelStoreError.missing` (nothing is created), an empty one `.notAStore`.
+    public convenience init(existingAt path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw LabelStoreError.missing(path) }
+        guard !isDirectory.boolValue else { throw LabelStoreError.notAStore(path, reason: "it is a folder") }
+        try self.init(path: path, creating: false)
+    }
+
+    private init(path: String, creating: Bool) throws {
         self.path = path
-        db = try SQLiteDatabase(path: path)
-        // Reading the version first also detects files that are not SQLite databases.
-        let version = Int(try db.query("PRAGMA user_version").first?.first?.integer ?? 0)
-        guard version <= Self.formatVersion else { throw LabelStoreError.newerFormat(path, found: version, supported: Self.formatVersion) }
+        db = try SQLiteDatabase(path: path, creating: creating)
+        // Look before writing anything: setting WAL mode or adding tables would change another file.
+        let contents = try Self.inspect(db, path: path)
+        if contents == .empty && !creating { throw LabelStoreError.notAStore(path, reason: "it is empty") }
         try db.execute("PRAGMA journal_mode=WAL")
         try db.execute("PRAGMA synchronous=FULL")
         try db.execute("PRAGMA foreign_keys=ON")
-        if version == 0 {
-            try db.transaction {
+        if contents != .current { try upgrade() }
+    }
+
+    /// What an opened SQLite file holds, read without writing.
+    private enum Contents { case empty, older, current }
+
+    private static func inspect(_ db: SQLiteDatabase, path: String) throws -> Contents {
+        // The first read also detects files that are not SQLite databases (`damaged`).
+        let application = Int32(truncatingIfNeeded: try db.query("PRAGMA application_id").first?.first?.integer ?? 0)
+        let version = Int(try db.query("PRAGMA user_version").first?.first?.integer ?? 0)
+        let tables = Set(try db.query("SELECT name FROM sqlite_master WHERE type = 'table'").compactMap { $0.first?.text })
+        if application == applicationID || (application == 0 && version >= 1 && Self.tables.isSubset(of: tables)) {
+            guard version <= formatVersion else { throw LabelStoreError.newerFormat(path, found: version, supported: formatVersion) }
+            return application == applicationID && version == formatVersion ? .current : .older
+        }
+        guard application == 0 else {
+            throw LabelStoreError.notAStore(path, reason: String(format: "an SQLite database of another program (application id 0x%08X)", UInt32(bitPattern: application)))
+        }
+        guard tables.isEmpty && version == 0 else {
+            let names = tables.sorted()
+            let listed = names.prefix(4).joined(separator: ", ") + (names.count > 4 ? ", …" : "")
+            throw LabelStoreError.notAStore(path, reason: names.isEmpty ? "an SQLite database of format \(version)" : "an SQLite database with tables \(listed)")
+        }
+        return .empty
+    }
+
+    /// Makes the tables of a new store, or brings an older one to the current format, in one transaction
+    /// (which another process opening the same file at once waits for, then finds nothing to do).
+    private func upgrade() throws {
+        try db.transaction {
+            let version = Int(try db.query("PRAGMA user_version").first?.first?.integer ?? 0)
+            if version == 0 {
                 try db.execute("""
                 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS episodes(id INTEGER PRIMARY KEY, task TEXT NOT NULL, record TEXT NOT NULL);
@@ -106,14 +162,25 @@ public final class LabelStore {
                     id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK(kind IN ('pair', 'triplet')),
                     first_segment INTEGER NOT NULL REFERENCES segments(id), second_segment INTEGER NOT NULL REFERENCES segments(id),
                     reference_segment INTEGER REFERENCES segments(id), round INTEGER NOT NULL DEFAULT 0, created_at REAL NOT NULL);
+                -- undone: 0 standing, 1 withdrawn (undo), 2 replaced by the same annotator's later answer.
                 CREATE TABLE IF NOT EXISTS answers(
                     id INTEGER PRIMARY KEY, query_id INTEGER NOT NULL REFERENCES queries(id), annotator TEXT NOT NULL,
                     answer TEXT NOT NULL CHECK(answer IN ('first', 'second', 'equal', 'skip')),
                     response_time REAL NOT NULL, answered_at REAL NOT NULL, undone INTEGER NOT NULL DEFAULT 0);
                 CREATE INDEX IF NOT EXISTS answers_by_query ON answers(query_id);
-                PRAGMA user_version = \(Self.formatVersion);
                 """)
             }
+            if version < 2 {
+                // Format 1 let an annotator answer a query twice; the later answer is the one that stands.
+                try db.execute("""
+                UPDATE answers SET undone = 2 WHERE undone = 0 AND EXISTS (
+                    SELECT 1 FROM answers later WHERE later.query_id = answers.query_id AND later.annotator = answers.annotator
+                    AND later.undone = 0 AND later.id > answers.id);
+                CREATE UNIQUE INDEX IF NOT EXISTS one_standing_answer ON answers(query_id, annotator) WHERE undone = 0;
+                CREATE INDEX IF NOT EXISTS segments_by_place ON segments(episode_id, start, length);
+                """)
+            }
+            try db.execute("PRAGMA application_id = \(Self.applicationID); PRAGMA user_version = \(Self.formatVersion)")
         }
     }
 
@@ -161,21 +228,43 @@ public final class LabelStore {
         return db.lastInsertedRow
     }
 
-    /// Records an answer durably (it is on disk when this returns).
+    /// Records `annotator`'s answer durably (it is on disk when this returns). A standing answer of theirs
+    /// to the same query is revised: replaced by this one (kept in the file, marked replaced), so the
+    /// query counts once.
     @discardableResult
     public func add(answer: Answer, to queryID: Int64, annotator: String, responseTime: Double, at time: Date = Date()) throws -> Int64 {
-        guard responseTime.isFinite, responseTime >= 0 else {
-            throw LabelStoreError.sqlite(path, statement: "answer", reason: "response time \(responseTime) must be a finite number of seconds")
-        }
-        guard try db.query("SELECT 1 FROM queries WHERE id = ?", [.integer(queryID)]).count == 1 else {
-            throw LabelStoreError.unknownQuery(queryID)
-        }
-        try db.query("INSERT INTO answers(query_id, annotator, answer, response_time, answered_at) VALUES (?, ?, ?, ?, ?)",
-                     [.integer(queryID), .text(annotator), .text(answer.rawValue), .real(responseTime), .real(time.timeIntervalSince1970)])
-        return db.lastInsertedRow
+        try record(answer, to: queryID, annotator: annotator, responseTime: responseTime, at: time, revising: true)!
     }
 
-    /// Withdraws `annotator`'s most recent answer (kept, marked undone) and returns its query's id.
+    /// Records `annotator`'s answer durably unless they already have a standing answer to the query
+    /// (given by another process meanwhile, say); returns nil then and changes nothing.
+    @discardableResult
+    public func addUnlessAnswered(_ answer: Answer, to queryID: Int64, annotator: String, responseTime: Double,
+                                  at time: Date = Date()) throws -> Int64? {
+        try record(answer, to: queryID, annotator: annotator, responseTime: responseTime, at: time, revising: false)
+    }
+
+    private func record(_ answer: Answer, to queryID: Int64, annotator: String, responseTime: Double, at time: Date,
+                        revising: Bool) throws -> Int64? {
+        guard responseTime.isFinite, responseTime >= 0 else { throw LabelStoreError.badResponseTime(responseTime) }
+        return try db.transaction {
+            guard try db.query("SELECT 1 FROM queries WHERE id = ?", [.integer(queryID)]).count == 1 else {
+                throw LabelStoreError.unknownQuery(queryID)
+            }
+            let standing: [SQLiteDatabase.Value] = [.integer(queryID), .text(annotator)]
+            if revising {
+                try db.query("UPDATE answers SET undone = 2 WHERE query_id = ? AND annotator = ? AND undone = 0", standing)
+            } else if try !db.query("SELECT 1 FROM answers WHERE query_id = ? AND annotator = ? AND undone = 0", standing).isEmpty {
+                return nil
+            }
+            try db.query("INSERT INTO answers(query_id, annotator, answer, response_time, answered_at) VALUES (?, ?, ?, ?, ?)",
+                         [.integer(queryID), .text(annotator), .text(answer.rawValue), .real(responseTime), .real(time.timeIntervalSince1970)])
+            return db.lastInsertedRow
+        }
+    }
+
+    /// Withdraws `annotator`'s most recent standing answer (kept, marked undone) and returns its query's
+    /// id; the query is then pending for them again (an answer it had revised stays replaced).
     @discardableResult
     public func undoLastAnswer(annotator: String) throws -> Int64? {
         try db.transaction {
@@ -238,7 +327,8 @@ public final class LabelStore {
         return try db.query(sql + " ORDER BY q.id", parameters).map(decodeQuery)
     }
 
-    /// Standing (not undone) answers, in the order given.
+    /// Standing answers (neither undone nor replaced by a revision; one per annotator and query), in the
+    /// order given.
     public func answers(queryID: Int64? = nil) throws -> [StoredAnswer] {
         let sql = "SELECT query_id, annotator, answer, response_time, answered_at FROM answers WHERE undone = 0"
             + (queryID == nil ? "" : " AND query_id = ?") + " ORDER BY id"
@@ -255,116 +345,5 @@ public final class LabelStore {
             }
             return (try count("episodes"), try count("queries"), try count("answers", "WHERE undone = 0"))
         }
-    }
-}
-
-// MARK: JSON Lines
-
-/// One line of a JSON Lines export: a query with its segments (episode records inline) and answers.
-public struct ExportedQuery: Codable, Equatable {
-    public struct Segment: Codable, Equatable {
-        public var episode: EpisodeRecord
-        public var start: Int
-        public var length: Int
-    }
-    public struct ExportedAnswer: Codable, Equatable {
-        public var annotator: String
-        public var answer: Answer
-        public var responseTime: Double
-        public var answeredAt: Double
-        enum CodingKeys: String, CodingKey {
-            case annotator, answer
-            case responseTime = "response_time"
-            case answeredAt = "answered_at"
-        }
-    }
-    public var id: Int64
-    public var kind: QueryKind
-    public var round: Int
-    public var createdAt: Double
-    public var task: String
-    public var first: Segment
-    public var second: Segment
-    public var reference: Segment?
-    public var answers: [ExportedAnswer]
-
-    enum CodingKeys: String, CodingKey {
-        case id, kind, round, task, first, second, reference, answers
-        case createdAt = "created_at"
-    }
-}
-
-extension LabelStore {
-    /// Writes every query with its answers as JSON Lines (one object per line, keys sorted), atomically.
-    /// Returns the number of queries written.
-    @discardableResult
-    public func export(to url: URL) throws -> Int {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var episodes: [Int64: EpisodeRecord] = [:]
-        func segment(_ reference: SegmentReference) throws -> ExportedQuery.Segment {
-            if episodes[reference.episode] == nil { episodes[reference.episode] = try episode(reference.episode) }
-            return .init(episode: episodes[reference.episode]!, start: reference.start, length: reference.length)
-        }
-        let allAnswers = Dictionary(grouping: try answers(), by: \.queryID)
-        var data = Data()
-        let all = try queries()
-        for query in all {
-            let line = ExportedQuery(
-                id: query.id, kind: query.kind, round: query.round, createdAt: query.createdAt, task: try task ?? "",
-                first: try segment(query.first), second: try segment(query.second), reference: try query.reference.map(segment),
-                answers: (allAnswers[query.id] ?? []).map { .init(annotator: $0.annotator, answer: $0.answer, responseTime: $0.responseTime, answeredAt: $0.answeredAt) })
-            data.append(try encoder.encode(line))
-            data.append(0x0A)
-        }
-        try writeAtomically(data, to: url)
-        return all.count
-    }
-
-    /// Adds the queries (and their episodes, segments and answers) of a JSON Lines export, in one
-    /// transaction: a malformed line imports nothing. Returns the number of queries added.
-    @discardableResult
-    public func importQueries(from url: URL) throws -> Int {
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            throw LabelStoreError.cannotOpen(url.path, reason: "cannot read the file")
-        }
-        let decoder = JSONDecoder()
-        var lines: [ExportedQuery] = []
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
-            do { lines.append(try decoder.decode(ExportedQuery.self, from: Data(line.utf8))) } catch let error as DecodingError {
-                throw LabelStoreError.malformedImport(line: number + 1, reason: describeDecoding(error))
-            }
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return try dbTransaction {
-            var episodeIDs: [Data: Int64] = [:]
-            func segmentID(_ segment: ExportedQuery.Segment) throws -> Int64 {
-                let key = try encoder.encode(segment.episode)
-                let episode = try episodeIDs[key] ?? add(episode: segment.episode)
-                episodeIDs[key] = episode
-                return try add(segment: SegmentReference(episode: episode, start: segment.start, length: segment.length))
-            }
-            for line in lines {
-                let query = try addQuery(kind: line.kind, first: try segmentID(line.first), second: try segmentID(line.second),
-                                         reference: try line.reference.map(segmentID), round: line.round, createdAt: line.createdAt)
-                for answer in line.answers {
-                    try add(answer: answer.answer, to: query, annotator: answer.annotator, responseTime: answer.responseTime,
-                            at: Date(timeIntervalSince1970: answer.answeredAt))
-                }
-            }
-            return lines.count
-        }
-    }
-
-    func dbTransaction<T>(_ body: () throws -> T) throws -> T { try database.transaction(body) }
-}
-
-func describeDecoding(_ error: DecodingError) -> String {
-    switch error {
-    case let .keyNotFound(key, _): return "missing field '\(key.stringValue)'"
-    case let .typeMismatch(_, context), let .valueNotFound(_, context): return "wrong value at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
-    case .dataCorrupted: return "not valid JSON"
-    @unknown default: return "\(error)"
     }
 }

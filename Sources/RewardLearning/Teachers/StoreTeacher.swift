@@ -41,34 +41,52 @@ public final class StoreTeacher {
         }
     }
 
+    /// What `answerPending` did.
+    public struct Summary: Equatable, Sendable {
+        /// Queries this call answered.
+        public var answered: Int
+        /// Pair queries the annotator had already answered (before this call, or meanwhile in another
+        /// process), left as they were.
+        public var alreadyAnswered: Int
+    }
+
     /// Answers every pair query that `annotator` has not answered, calling `onAnswer` after each one is
-    /// saved. Returns how many were answered. The teacher's thresholds are scaled by the segment
-    /// returns over every stored query, as B-Pref scales them.
+    /// saved. A query the annotator answers meanwhile in another process keeps that answer: an
+    /// annotator answers a query once. The teacher's thresholds are scaled by the segment returns over
+    /// every stored query, as B-Pref scales them.
     @discardableResult
-    public func answerPending(in store: LabelStore, as annotator: String, onAnswer: (Int64, Answer) -> Void = { _, _ in }) throws -> Int {
+    public func answerPending(in store: LabelStore, as annotator: String, onAnswer: (Int64, Answer) -> Void = { _, _ in }) throws -> Summary {
+        let queries = try store.queries()
         let pending = try store.pendingQueries(annotator: annotator, kind: .pair)
-        if let regret { return try answerByRegret(pending, values: regret, in: store, as: annotator, onAnswer: onAnswer) }
+        let answeredBefore = Swift.max(queries.filter { $0.kind == .pair }.count - pending.count, 0)
+        if let regret {
+            return try answerByRegret(pending, values: regret, in: store, as: annotator, answeredBefore: answeredBefore, onAnswer: onAnswer)
+        }
         if let hierarchy, let task = try store.task, task != hierarchy.task {
             throw StoreTeacherError.otherTask(hierarchy: hierarchy.task, store: task)
         }
         var returns: [Double] = []
-        for query in try store.queries() {
+        for query in queries {
             returns += [try rewards(query.first, in: store).reduce(0, +), try rewards(query.second, in: store).reduce(0, +)]
         }
         let range = (returns.min() ?? 0, returns.max() ?? 1)
+        var answered = 0
         for query in pending {
             let started = Date()
             let answer = try hierarchy.map { try $0.compare(termReturns(query.first, in: store), termReturns(query.second, in: store)) }
                 ?? teacher.answer(first: try rewards(query.first, in: store), second: try rewards(query.second, in: store), returnRange: range)
-            try store.add(answer: answer, to: query.id, annotator: annotator, responseTime: Date().timeIntervalSince(started))
+            guard try store.addUnlessAnswered(answer, to: query.id, annotator: annotator, responseTime: Date().timeIntervalSince(started)) != nil else { continue }
+            answered += 1
             onAnswer(query.id, answer)
         }
-        return pending.count
+        return Summary(answered: answered, alreadyAnswered: answeredBefore + pending.count - answered)
     }
 
-    /// Regret answers, in chunks whose values are computed on all workers, each answer saved as made.
+    /// Regret answers, in chunks whose values are computed on all workers, each answer saved as made;
+    /// a query the annotator answers meanwhile in another process keeps that answer, as in `answerPending`.
     private func answerByRegret(_ pending: [StoredQuery], values: ExpertValues, in store: LabelStore, as annotator: String,
-                                onAnswer: (Int64, Answer) -> Void) throws -> Int {
+                                answeredBefore: Int, onAnswer: (Int64, Answer) -> Void) throws -> Summary {
+        var answered = 0
         var records: [Int64: EpisodeRecord] = [:]
         func segment(_ reference: SegmentReference) throws -> (record: EpisodeRecord, start: Int, length: Int) {
             if records[reference.episode] == nil { records[reference.episode] = try store.episode(reference.episode) }
@@ -80,11 +98,12 @@ public final class StoreTeacher {
             let perQuery = Date().timeIntervalSince(started) / Double(chunk.count)
             for (i, query) in chunk.enumerated() {
                 let answer = RegretComparison.answer(firstRegret: regrets[2 * i].regret, secondRegret: regrets[2 * i + 1].regret)
-                try store.add(answer: answer, to: query.id, annotator: annotator, responseTime: perQuery)
+                guard try store.addUnlessAnswered(answer, to: query.id, annotator: annotator, responseTime: perQuery) != nil else { continue }
+                answered += 1
                 onAnswer(query.id, answer)
             }
         }
-        return pending.count
+        return Summary(answered: answered, alreadyAnswered: answeredBefore + pending.count - answered)
     }
 
     /// Per-step reward terms of a segment, absorbing steps included.
@@ -92,13 +111,11 @@ public final class StoreTeacher {
         if episodes[reference.episode] == nil {
             episodes[reference.episode] = try Rollout.replay(try store.episode(reference.episode), in: tasks).episode
         }
-        let trace = episodes[reference.episode]!.termTrace
-        let end = Swift.min(reference.start + reference.length, trace.count)
-        guard reference.start >= 0, reference.start < end else {
-            throw StoreTeacherError.segmentOutside(start: reference.start, length: reference.length, episodeLength: trace.count)
+        let episode = episodes[reference.episode]!
+        guard let terms = reference.terms(in: episode.termTrace, terminated: episode.record.terminated, holdingLastStep: !endings.pinsOffset) else {
+            throw StoreTeacherError.segmentOutside(start: reference.start, length: reference.length, episodeLength: episode.termTrace.count)
         }
-        let held = endings.pinsOffset ? trace[end - 1].map { _ in 0.0 } : trace[end - 1]
-        return Array(trace[reference.start..<end]) + Array(repeating: held, count: reference.start + reference.length - end)
+        return terms
     }
 
     private func rewards(_ reference: SegmentReference, in store: LabelStore) throws -> [Double] {

@@ -89,18 +89,18 @@ public struct PreferencePair: Sendable {
 
 extension LabelStore {
     /// Replays the stored episodes and returns every answered pair query as labelled segment pairs
-    /// (skips and undone answers left out; with several annotators, each answer counts).
+    /// (skips, undone and replaced answers left out; with several annotators, each annotator's standing
+    /// answer counts once). A segment that does not lie in its episode is `LabelStoreError.segmentOutside`.
     public func labelledPairs(in tasks: TaskRegistry) throws -> [PreferencePair] {
         var episodes: [Int64: Episode] = [:]
-        func segment(_ reference: SegmentReference) throws -> Segment {
+        func segment(_ reference: SegmentReference, of queryID: Int64) throws -> Segment {
             if episodes[reference.episode] == nil {
                 let record = try episode(reference.episode)
                 episodes[reference.episode] = try Rollout.replay(record, in: tasks, keepObservations: true).episode
             }
             let episode = episodes[reference.episode]!
-            guard reference.start >= 0, reference.start < episode.record.length,
-                  reference.start + reference.length <= episode.record.length || episode.record.terminated else {
-                throw LabelStoreError.sqlite(path, statement: "segment", reason: "segment \(reference.start)+\(reference.length) lies outside its episode of \(episode.record.length) steps")
+            guard reference.fits(episodeLength: episode.record.length, terminated: episode.record.terminated) else {
+                throw LabelStoreError.segmentOutside(query: queryID, segment: reference, episodeLength: episode.record.length)
             }
             return Segment.cut(episode, start: reference.start, length: reference.length, reference: reference)
         }
@@ -108,7 +108,8 @@ extension LabelStore {
         var pairs: [PreferencePair] = []
         for answer in try answers() {
             guard let query = byID[answer.queryID], query.kind == .pair else { continue }
-            if let pair = PreferencePair(first: try segment(query.first), second: try segment(query.second), answer: answer.answer) {
+            if let pair = PreferencePair(first: try segment(query.first, of: query.id), second: try segment(query.second, of: query.id),
+                                         answer: answer.answer) {
                 pairs.append(pair)
             }
         }

@@ -40,7 +40,9 @@ public struct RewardFitter {
     /// training pairs, then standardises the output over the data. Deterministic for a seed.
     /// With `updateNormalization` false the input normalisation is kept (refits in a loop continue
     /// training the same networks, whose inputs must keep their meaning).
-    public func fit(_ model: RewardEnsemble, pairs: [PreferencePair], seed: UInt64, updateNormalization: Bool = true) throws -> Report {
+    /// `onEpoch` is called after each member's epoch (members × epochs times) with its mean loss, for progress.
+    public func fit(_ model: RewardEnsemble, pairs: [PreferencePair], seed: UInt64, updateNormalization: Bool = true,
+                    onEpoch: (Double) -> Void = { _ in }) throws -> Report {
         guard !pairs.isEmpty else { throw AgentLabelError.noLabels }
         var generator = SeededGenerator(seed: seed)
         var order = Array(pairs.indices)
@@ -70,6 +72,7 @@ public struct RewardFitter {
                     batches += 1
                 }
                 lastLoss = epochLoss / Double(Swift.max(batches, 1))
+                onEpoch(lastLoss)
             }
         }
         let seconds = Date().timeIntervalSince(start)

@@ -27,10 +27,13 @@ enum ArchiveCommand {
         case "export":
             guard let runPath = arguments.string("run") else { throw UsageError("archive export needs --run QDHF_DIR (a folder written by sandbox qdhf)") }
             guard let out = arguments.string("out") else { throw UsageError("archive export needs --out BUNDLE") }
-            let top = try arguments.int("top", default: 12, minimum: 1)!
-            let clips = try arguments.int("clips", default: 5, minimum: 0)!
+            let top = try arguments.int("top", default: 12, minimum: 1, maximum: 10_000)!
+            let clips = try arguments.int("clips", default: 5, minimum: 0, maximum: 1000)!
             try arguments.checkAllUsed()
             let source = URL(fileURLWithPath: runPath).appendingPathComponent("archive")
+            guard source.standardizedFileURL.path != URL(fileURLWithPath: out).standardizedFileURL.path else {
+                throw UsageError("--out is the run's own archive folder; export to another folder, e.g. --out bundle")
+            }
             guard FileManager.default.fileExists(atPath: source.appendingPathComponent("manifest.json").path) else {
                 throw UsageError("\(runPath) has no archive/manifest.json; pass a folder written by `sandbox qdhf --out DIR`")
             }
@@ -45,7 +48,7 @@ enum ArchiveCommand {
             return 0
         case "show":
             guard arguments.positional.count == 2 else { throw UsageError("archive show needs a bundle folder") }
-            let top = try arguments.int("top", default: 10, minimum: 1)!
+            let top = try arguments.int("top", default: 10, minimum: 1, maximum: 1_000_000)!
             try arguments.checkAllUsed()
             let bundle = try ArchiveBundle.load(from: URL(fileURLWithPath: arguments.positional[1]))
             let m = bundle.manifest

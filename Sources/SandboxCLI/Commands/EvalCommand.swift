@@ -8,11 +8,12 @@ import RewardLearning
 enum EvalCommand {
     static let help = """
     usage: sandbox eval --policy PATH [--episodes K] [--seed S] [--clip FILE.gif|FILE.mp4] [--record FILE.json]
-                        [--size WxH] [--stochastic] [--reward-model MODEL [--trace FILE.csv]]
+                        [--size WxH] [--stochastic] [--reward-model MODEL [--trace FILE.csv]] [--json]
 
     Runs a trained policy (a policy.safetensors, a checkpoint, or a run folder) for K episodes with its
     deterministic actions (--stochastic samples instead) and prints each return, then the mean and
-    standard deviation. --clip and --record write the first episode.
+    standard deviation, and the mean per-episode sum of each reward term. --clip and --record write the
+    first episode. --json prints the returns, their mean and standard deviation and the term sums as JSON.
 
     --reward-model also scores each episode with a learned reward (a reward_model.safetensors): its
     learned return and, for an episode that terminated, the model's reward for the ended state: held
@@ -34,7 +35,7 @@ enum EvalCommand {
 
     static func run(_ arguments: inout Arguments) throws -> Int32 {
         guard let path = arguments.string("policy") else { throw UsageError("eval needs --policy PATH (a policy file or run folder)") }
-        let episodes = try arguments.int("episodes", default: 10, minimum: 1)!
+        let episodes = try arguments.int("episodes", default: 10, minimum: 1, maximum: 100_000)!
         let seed = try arguments.seed()
         let clip = arguments.string("clip")
         let record = arguments.string("record")
@@ -42,11 +43,15 @@ enum EvalCommand {
         let stochastic = arguments.flag("stochastic")
         let rewardModelPath = arguments.string("reward-model")
         let tracePath = arguments.string("trace")
+        let json = arguments.flag("json")
         try arguments.checkAllUsed()
         if tracePath != nil && rewardModelPath == nil {
             throw UsageError("--trace compares the true reward with a learned one; add --reward-model MODEL")
         }
-        if let tracePath { try prepareOutput(tracePath) }
+        if let tracePath {
+            guard tracePath.lowercased().hasSuffix(".csv") else { throw UsageError("--trace writes CSV (and a PNG beside it); name it with .csv, e.g. trace.csv") }
+            try prepareOutput(tracePath)
+        }
         var trace = ""
         var firstEpisodeRewards: (truth: [Double], learned: [Double]) = ([], [])
 
@@ -62,12 +67,14 @@ enum EvalCommand {
         let size = try sizeText.map { try RenderSize(parsing: $0) }
             ?? RenderSize(width: environment.spec.renderWidth, height: environment.spec.renderHeight)
         var returns: [Double] = []
+        var termSums = [Double](repeating: 0, count: environment.spec.rewardTerms.count)
         for e in 0..<episodes {
             let episodeSeed = seed &+ UInt64(e)
             let controller: any Controller = stochastic ? SampledPolicy(policy, seed: episodeSeed) : policy
             let episode = try Rollout.run(environment, controller: controller, seed: episodeSeed,
                                           renderSize: e == 0 && clip != nil ? size : nil, keepObservations: rewardModel != nil)
             returns.append(episode.record.episodeReturn)
+            for step in episode.termTrace { for (t, value) in step.enumerated() where t < termSums.count { termSums[t] += value } }
             var line = String(format: "episode %d seed %llu return %.2f length %d", e, episodeSeed, episode.record.episodeReturn, episode.record.length)
             if let rewardModel {
                 let n = episode.record.length
@@ -96,7 +103,7 @@ enum EvalCommand {
                     line += " \(name)" + String(format: " %.3f (ensemble spread %.3f)", value, spread)
                 }
             }
-            print(line)
+            if !json { print(line) }
             if e == 0 {
                 if let clip, let clipFormat { try clipFormat.write(episode.frames, to: clip, framesPerSecond: environment.spec.framesPerSecond) }
                 if let record { try episode.record.write(to: URL(fileURLWithPath: record)) }
@@ -116,8 +123,17 @@ enum EvalCommand {
         }
         let mean = returns.reduce(0, +) / Double(returns.count)
         let std = (returns.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(returns.count)).squareRoot()
+        let names = environment.spec.rewardTerms
+        let meanTerms = termSums.map { $0 / Double(episodes) }
+        if json {
+            let object: [String: Any] = ["returns": returns, "mean": mean, "std": std, "task": policy.configuration.taskID,
+                                         "term_sums": Dictionary(uniqueKeysWithValues: zip(names, meanTerms))]
+            print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
+            return 0
+        }
         print(String(format: "mean return %.2f ± %.2f over %d episodes (%@ on %@)", mean, std, episodes,
                      policy.configuration.algorithm.uppercased(), policy.configuration.taskID))
+        print("mean per-episode term sums: " + zip(names, meanTerms).map { String(format: "%@ %.2f", $0, $1) }.joined(separator: ", "))
         return 0
     }
 }

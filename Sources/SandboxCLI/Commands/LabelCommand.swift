@@ -43,10 +43,7 @@ enum LabelCommand {
         let screenshot = arguments.string("screenshot")
         if let screenshot { try PictureOutputs.checkPNG(screenshot, option: "--screenshot") }
         try arguments.checkAllUsed()
-        guard FileManager.default.fileExists(atPath: storePath) else {
-            throw UsageError("no label store at \(storePath); make one with `sandbox queries make --store \(storePath) --task ID` or start `sandbox pbrl --teacher human --store \(storePath)`")
-        }
-        let store = try LabelStore(path: storePath)
+        let store = try openExistingStore(storePath)
         let session = try LabelSession(store: store, tasks: SandboxCLI.tasks, annotator: annotator, kind: kind)
         if terminal {
             let directory = clips.map { URL(fileURLWithPath: $0) }

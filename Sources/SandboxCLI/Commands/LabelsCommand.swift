@@ -3,21 +3,23 @@ import RewardLearning
 
 enum LabelsCommand {
     static let help = """
-    usage: sandbox labels stats --store FILE.db [--json]
+    usage: sandbox labels stats --store FILE.db [--json] [--endings zero|terminal|learned|off]
 
     Per annotator: answers, skip and equal rates, agreement with the other annotators on the queries
     they share (preferences only), agreement with the oracle teacher (the segment with the larger true
-    return; pair queries, preferences only) and median response time.
+    return; pair queries, preferences only) and median response time. An annotator's revised answer counts
+    once. --endings counts the steps of a segment that runs past its terminated episode's end as `queries
+    answer --endings` does: by default (zero) the segment's steps up to the end, and nothing after.
     """
 
     static func run(_ arguments: inout Arguments) throws -> Int32 {
         guard arguments.positional.first == "stats" else { throw UsageError("labels needs an action: `sandbox labels stats --store FILE.db`") }
         guard let storePath = arguments.string("store") else { throw UsageError("labels stats needs --store FILE.db") }
         let json = arguments.flag("json")
+        let endings = try arguments.endings()
         try arguments.checkAllUsed()
-        guard FileManager.default.fileExists(atPath: storePath) else { throw UsageError("no label store at \(storePath)") }
-        let store = try LabelStore(path: storePath)
-        let statistics = try store.statistics(in: SandboxCLI.tasks)
+        let store = try openExistingStore(storePath)
+        let statistics = try store.statistics(in: SandboxCLI.tasks, endings: endings)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

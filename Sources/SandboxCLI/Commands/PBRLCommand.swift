@@ -88,14 +88,14 @@ enum PBRLCommand {
         let teacher = try TeacherSpecification(parsing: teacherName)
         if case .hierarchy = teacher { throw UsageError("pbrl's --teacher is a simulated teacher or human; a hierarchy answers stored queries (sandbox queries answer --teacher \(teacherName))") }
         var loop = PreferenceLoop.Configuration()
-        loop.totalLabels = try arguments.int("labels", default: 1000, minimum: 1)!
-        loop.labelsPerRound = try arguments.int("per-round", default: Swift.min(100, loop.totalLabels), minimum: 1)!
-        loop.segmentLength = try arguments.int("segment", default: 50, minimum: 1)!
+        loop.totalLabels = try arguments.int("labels", default: 1000, minimum: 1, maximum: 1_000_000)!
+        loop.labelsPerRound = try arguments.int("per-round", default: Swift.min(100, loop.totalLabels), minimum: 1, maximum: 100_000)!
+        loop.segmentLength = try arguments.int("segment", default: 50, minimum: 1, maximum: 10_000)!
         if let sampler = arguments.string("sampler") {
             guard let s = QuerySampler(rawValue: sampler) else { throw UsageError("unknown sampler '\(sampler)'; use uniform, disagreement or entropy") }
             loop.sampler = s
         }
-        loop.demonstrationsPerRound = try arguments.int("demonstrations", default: 0, minimum: 0)!
+        loop.demonstrationsPerRound = try arguments.int("demonstrations", default: 0, minimum: 0, maximum: 1000)!
         loop.demonstrationShare = try arguments.fraction("demonstration-share", default: 0)
         if loop.demonstrationShare > 0, loop.demonstrationsPerRound == 0 {
             throw UsageError("--demonstration-share needs demonstrations to pair with: add --demonstrations K (for example 1)")
@@ -103,7 +103,7 @@ enum PBRLCommand {
         let defaults = PreferenceRecipe(algorithm: algorithm)
         loop.endingShare = try arguments.fraction("ending-share", default: defaults.endingShare, allowingZero: true)
         loop.feedbackFraction = try arguments.fraction("feedback-fraction", default: defaults.feedbackFraction)
-        let ensembleSize = try arguments.int("ensemble", default: 3, minimum: 1)!
+        let ensembleSize = try arguments.int("ensemble", default: 3, minimum: 1, maximum: 64)!
         let endings = try arguments.endings()
         let nonPositive = try arguments.nonPositiveReward(endings: endings)
         loop.rewardOffset = try arguments.rewardOffset(endings: endings, nonPositive: nonPositive, default: defaults.rewardOffset)
@@ -134,8 +134,10 @@ enum PBRLCommand {
         let (store, preference) = try run.removingIfUnstarted {
             let store = try givenStore ?? LabelStore(path: run.url.appendingPathComponent("labels.db").path)
             try run.write(configuration)
+            // The run's own store is recorded by its name, so that a copied or moved run folder still resumes.
+            let recorded = givenStore == nil ? "labels.db" : store.path
             try PreferenceRunSettings(teacher: teacher, endings: endings, nonPositiveReward: nonPositive, ensembleSize: ensembleSize,
-                                      store: store.path, loop: loop)
+                                      store: recorded, loop: loop)
                 .write(to: run.url)
             let preference = try PreferenceLoop(trainer: trainer, model: model, store: store, answerer: answerer,
                                                 configuration: loop, totalSteps: total, seed: seed, tasks: SandboxCLI.tasks)
@@ -144,6 +146,9 @@ enum PBRLCommand {
         }
         print("\(name) on \(spec.id): \(loop.totalLabels) labels from \(answerer.annotator), \(total) steps → \(run.url.path)")
         print("label store \(store.path)")
+        if algorithm == .sac, total <= loop.pretrainingSteps {
+            print("note: PEBBLE pre-trains for \(loop.pretrainingSteps) steps before its first feedback round, so this run of \(total) steps asks no query and fits no reward; give --steps above \(loop.pretrainingSteps) to learn one")
+        }
         if case .ppo(let ppo) = agent { TrainCommand.printRolloutRounding(ppo, budget: total) }
         return try train(preference, run: run, configuration: configuration, name: "\(name) \(spec.id)")
     }
@@ -176,10 +181,12 @@ enum PBRLCommand {
         }
         let trainer = try configuration.makeTrainer(tasks: SandboxCLI.tasks, reward: .model(model))
         try trainer.loadState(from: run.latestCheckpoint)
-        guard FileManager.default.fileExists(atPath: settings.store) else {
-            throw UsageError("the run's label store \(settings.store) is missing; restore it to resume (the run's answers are there)")
+        // A relative store path is the run's own (`labels.db`), inside the run folder.
+        let storePath = settings.store.hasPrefix("/") ? settings.store : run.url.appendingPathComponent(settings.store).path
+        guard FileManager.default.fileExists(atPath: storePath) else {
+            throw UsageError("the run's label store \(storePath) is missing; restore it to resume (the run's answers are there)")
         }
-        let store = try LabelStore(path: settings.store)
+        let store = try LabelStore(path: storePath)
         let answerer = try settings.teacher.makeAnswerer(seed: configuration.seed, endings: settings.endings, tasks: SandboxCLI.tasks)
         let preference = try PreferenceLoop(trainer: trainer, model: model, store: store, answerer: answerer,
                                             configuration: settings.loop, totalSteps: configuration.totalSteps,

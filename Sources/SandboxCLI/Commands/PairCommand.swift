@@ -19,8 +19,8 @@ enum PairCommand {
             throw UsageError("pair needs two record files, e.g. `sandbox pair a.json b.json --clip pair.gif`")
         }
         guard let clip = arguments.string("clip") else { throw UsageError("pair needs --clip FILE.gif or FILE.mp4") }
-        let start = try arguments.int("start", default: 0, minimum: 0)!
-        let length = try arguments.int("length", minimum: 1)
+        let start = try arguments.int("start", default: 0, minimum: 0, maximum: 10_000_000)!
+        let length = try arguments.int("length", minimum: 1, maximum: 10_000_000)
         let sizeText = arguments.string("size")
         try arguments.checkAllUsed()
 
@@ -29,6 +29,11 @@ enum PairCommand {
         let records = try arguments.positional.map { try EpisodeRecord.read(from: URL(fileURLWithPath: $0)) }
         let spec = try SandboxCLI.tasks.spec(for: records[0].task)
         let size = try sizeText.map { try RenderSize(parsing: $0) } ?? RenderSize(width: spec.renderWidth / 2, height: spec.renderHeight / 2)
+        // Both sides' frames are held in memory until the clip is written: keep them under 4 GB.
+        let frameCount = min(records.map(\.length).max() ?? 0, length ?? Int.max) + 1
+        if 2 * frameCount * size.width * size.height * 4 > 4_000_000_000 {
+            throw UsageError("a pair clip of \(frameCount) frames at \(size.width)x\(size.height) needs more than 4 GB; use a smaller --size or a shorter --length")
+        }
         var sides: [ClipSide] = []
         for (label, (record, file)) in zip(["A", "B"], zip(records, arguments.positional)) {
             let replay = try Rollout.replay(record, in: SandboxCLI.tasks, path: file, renderSize: size)

@@ -10,6 +10,7 @@ enum QDHFCommand {
     static let help = """
     usage: sandbox qdhf --domain arm|maze|lander --method qdhf|qdhf-base|aurora-pca|aurora-ae|gt [--judgments N] [--iterations N]
                         [--batch N] [--grid N] [--seed S] [--judge simulated|human [--store FILE.db]] --out DIR
+           mpirun -np N sandbox-mpi qdhf --distributed ... --out DIR
 
     Quality diversity through human feedback (Ding et al. 2024): MAP-Elites over measures learned from
     "which of these two is more like this one" judgments (qdhf: refitted at 1, 10, 25 and 50% of the run;
@@ -32,6 +33,9 @@ enum QDHFCommand {
                     lander) to the label store (--store, default DIR/labels.db) and waits until they
                     are answered, e.g. with `sandbox label --store DIR/labels.db` in another terminal.
                     --judgments defaults to 100 (25 per refit). Skipped and equal answers are dropped.
+    --distributed   (under MPI, with sandbox-mpi) evaluates each batch of candidates across the ranks and
+                    gathers them to every rank in order: the archive, metrics and bundle rank 0 writes are
+                    byte-identical to a one-process run with the same seed.
     """
 
     static func run(_ arguments: inout Arguments) throws -> Int32 {
@@ -60,11 +64,17 @@ enum QDHFCommand {
         let largestGrid = Int(pow(Double(ArchiveBundle.maximumCells), 1 / Double(measureCount)).rounded(.down))
         configuration.gridSize = try arguments.int("grid", default: defaults.gridSize, minimum: 1, maximum: largestGrid)!
         let seed = try arguments.seed()
+        let distributed = arguments.flag("distributed")
         try arguments.checkAllUsed()
+        if distributed && SandboxCLI.ranks == nil { throw UsageError(DistributedError.notUnderMPI.description) }
+        if distributed && judge == "human" { throw UsageError("--distributed spreads a simulated run's evaluations; people judge one run at a time (drop --distributed)") }
 
         let directory = URL(fileURLWithPath: out)
         try prepareOutput(directory.appendingPathComponent("metrics.jsonl").path)
         let experiment = QDHFExperiment(domain: domain, configuration: configuration, seed: seed)
+        if distributed, let ranks = SandboxCLI.ranks {
+            experiment.batchEvaluator = { try ranks.evaluate($0, with: domain) }
+        }
         if judge == "human" {
             try prepareOutput(storePath)
             let store = try LabelStore(path: storePath)

@@ -10,20 +10,27 @@ enum QueriesCommand {
     usage: sandbox queries make --store FILE.db --task ID [--policy random|heuristic|PATH] [--episodes K]
                                 [--segment L] [--pairs N] [--seed S]
            sandbox queries answer --store FILE.db --teacher oracle|noisy|myopic|skip|equal|mistake|hierarchy:FILE.json|regret:EXPERT
-                                  [--annotator NAME] [--seed S] [--endings learned|zero|terminal]
+                                  [--annotator NAME] [--seed S] [--endings learned|zero|terminal] [--verbose]
            sandbox queries export --store FILE.db FILE.jsonl
            sandbox queries import --store FILE.db FILE.jsonl
            sandbox queries show --store FILE.db
 
-    make    records K episodes with the policy, cuts segments of L steps and stores N uniformly drawn pairs
-    answer  answers every pending pair query with a simulated teacher (B-Pref), each answer saved at once;
+    make    records K episodes with the policy, cuts segments of L steps and stores N distinct pairs drawn
+            uniformly, never a pair the store already holds (either way round); checks everything before
+            writing, and makes the store if it is missing
+    answer  answers the pair queries the annotator has not answered with a simulated teacher (B-Pref), each
+            answer saved at once; an annotator answers a query once, so a second run answers only what is
+            left; one summary line, or a line per answer with --verbose.
             hierarchy:FILE.json answers as HERON does, by a ranking of reward terms (sandbox label --ranking);
             steps past a terminated episode's end count its last step again, or 0 with --endings zero|terminal;
             regret:EXPERT (a run folder or policy file of `sandbox train`) prefers the segment with the lower
             regret V(s₀) − (Σ r + V(s_end)) under that expert (Knox et al. 2022; steps past an end are 0)
     export  writes every query with its segments (episode records inline) and answers as JSON Lines
-    import  adds the queries of a JSON Lines export (all or nothing)
+    import  adds the queries of a JSON Lines export (all or nothing; a bad line is reported as FILE:LINE);
+            a query already in the store (same kind, episodes and segments) is not added again
     show    counts of episodes, queries, answers and pending queries
+
+    Only make and import create a store; the other actions need an existing one.
     """
 
     static func run(_ arguments: inout Arguments) throws -> Int32 {
@@ -37,18 +44,21 @@ enum QueriesCommand {
             try arguments.checkAllUsed()
             let file = URL(fileURLWithPath: arguments.positional[1])
             if action == "export" {
+                let store = try openExistingStore(storePath)
                 try prepareOutput(file.path)
-                let store = try LabelStore(path: storePath)
                 print("exported \(try store.export(to: file)) queries to \(file.path)")
             } else {
                 guard FileManager.default.fileExists(atPath: file.path) else { throw UsageError("no file \(file.path) to import") }
-                let store = try LabelStore(path: storePath)
-                print("imported \(try store.importQueries(from: file)) queries into \(storePath)")
+                // Every line is checked before the store is opened (or made).
+                let batch = try QueryImport.read(from: file, tasks: SandboxCLI.tasks)
+                let summary = try openOrMakeStore(storePath).importQueries(batch)
+                let answers = summary.answersToNewQueries + summary.answersToExistingQueries
+                print("imported \(summary.newQueries) new queries, \(summary.existingQueries) already in the store; \(answers) answers added to \(storePath)")
             }
             return 0
         case "show":
             try arguments.checkAllUsed()
-            let store = try LabelStore(path: storePath)
+            let store = try openExistingStore(storePath)
             let counts = try store.counts
             print("\(storePath): task \(try store.task ?? "none"), \(counts.episodes) episodes, \(counts.queries) queries, \(counts.answers) answers, \(try store.pendingQueries().count) pending")
             return 0
@@ -57,42 +67,55 @@ enum QueriesCommand {
         }
     }
 
+    /// Records the episodes and checks that they give enough segments and pairs, then writes episodes,
+    /// segments and pairs in one transaction: a refused `make` leaves the store as it was (or unmade).
     static func make(_ arguments: inout Arguments, _ storePath: String) throws -> Int32 {
         guard let taskID = arguments.string("task") else { throw UsageError("queries make needs --task ID") }
         let policy = arguments.string("policy") ?? "random"
-        let episodes = try arguments.int("episodes", default: 20, minimum: 1)!
-        let length = try arguments.int("segment", default: 50, minimum: 1)!
-        let pairs = try arguments.int("pairs", default: 100, minimum: 1)!
+        let episodes = try arguments.int("episodes", default: 20, minimum: 1, maximum: 100_000)!
+        let length = try arguments.int("segment", default: 50, minimum: 1, maximum: 10_000)!
+        let pairs = try arguments.int("pairs", default: 100, minimum: 1, maximum: 1_000_000)!
         let seed = try arguments.seed()
         try arguments.checkAllUsed()
         let environment = try SandboxCLI.tasks.make(taskID)
         let trained = ["random", "heuristic"].contains(policy) ? nil : try Policy.load(from: EvalCommand.policyURL(policy))
-        try prepareOutput(storePath)
-        let store = try LabelStore(path: storePath)
-        var generator = SeededGenerator(seed: seed)
-        var segmentIDs: [Int64] = []
+        // An existing store is checked (and its task compared) before any episode is recorded.
+        let existing = FileManager.default.fileExists(atPath: storePath) ? try openOrMakeStore(storePath) : nil
+        if let stored = try existing?.task, stored != environment.spec.id {
+            throw UsageError("\(storePath) holds \(stored) queries, not \(environment.spec.id); use another --store file")
+        }
+        var recorded: [(record: EpisodeRecord, starts: [Int])] = []
         for e in 0..<episodes {
             let episodeSeed = seed &+ UInt64(e)
             let controller: any Controller = trained ?? (policy == "random"
                 ? RandomController(space: environment.spec.actionSpace, seed: SeedStream.randomActions.seed(from: episodeSeed)) : environment.makeHeuristic())
-            let episode = try Rollout.run(environment, controller: controller, seed: episodeSeed)
-            let starts = segmentStarts(episodeLength: episode.record.length, segmentLength: length, terminated: episode.record.terminated)
-            guard !starts.isEmpty else { continue }
-            let id = try store.add(episode: episode.record)
-            for start in starts {
-                segmentIDs.append(try store.add(segment: SegmentReference(episode: id, start: start, length: length)))
-            }
+            let record = try Rollout.run(environment, controller: controller, seed: episodeSeed).record
+            recorded.append((record, segmentStarts(episodeLength: record.length, segmentLength: length, terminated: record.terminated)))
         }
-        guard segmentIDs.count >= 2 else {
-            throw UsageError("the episodes were shorter than --segment \(length); use shorter segments or more episodes")
+        let segments = LabelStore.distinctSegments(recorded, segmentLength: length).count
+        let lengths = recorded.map(\.record.length)
+        guard segments >= 2 else {
+            throw UsageError("--segment \(length) leaves \(segments == 0 ? "no" : "only one") segment to pair: the shortest of the \(episodes) episodes has \(lengths.min()!) steps and the longest \(lengths.max()!) (an episode that hits its time limit needs at least \(length)); use a shorter --segment or more --episodes")
         }
-        for _ in 0..<pairs {
-            let i = generator.integer(0, segmentIDs.count)
-            var j = generator.integer(0, segmentIDs.count - 1)
-            if j >= i { j += 1 }
-            try store.addQuery(kind: .pair, first: segmentIDs[i], second: segmentIDs[j])
+        func tooManyPairs(available: Int) -> UsageError {
+            UsageError("--pairs \(pairs) is more than the \(available) new distinct pairs of \(segments) segments of --segment \(length) steps; use --pairs \(available) or less, or more --episodes")
         }
-        print("stored \(segmentIDs.count) segments of \(length) steps and \(pairs) pair queries in \(storePath)")
+        // A new store is made only once the pairs are known to fit (an existing one is checked again below).
+        guard existing != nil || pairs <= segments * (segments - 1) / 2 else { throw tooManyPairs(available: segments * (segments - 1) / 2) }
+        let skipped = recorded.filter { $0.starts.isEmpty }.count
+        try prepareOutput(storePath)
+        let store = try existing ?? openOrMakeStore(storePath)
+        var generator = SeededGenerator(seed: seed)
+        let drawn: LabelStore.RandomPairs
+        do {
+            drawn = try store.addRandomPairQueries(recorded, segmentLength: length, count: pairs, using: &generator)
+        } catch LabelStoreError.tooFewPairs(_, let available, _) {
+            throw tooManyPairs(available: available)
+        }
+        var line = "stored \(drawn.segments) segments of \(length) steps and \(drawn.newPairs) pair queries in \(storePath)"
+        if drawn.storedPairs > 0 { line += " (\(drawn.storedPairs) pairs of these segments were already there and were not drawn again)" }
+        if skipped > 0 { line += "; \(skipped) episodes shorter than --segment \(length) left out" }
+        print(line)
         return 0
     }
 
@@ -102,70 +125,23 @@ enum QueriesCommand {
         let annotator = arguments.string("annotator") ?? specification.annotator
         let seed = try arguments.seed()
         let endings = try arguments.endings()
+        let verbose = arguments.flag("verbose")
         try arguments.checkAllUsed()
         let teacher = try StoreTeacher(specification, seed: seed, endings: endings, tasks: SandboxCLI.tasks)
-        guard FileManager.default.fileExists(atPath: storePath) else { throw UsageError("no label store at \(storePath)") }
-        let store = try LabelStore(path: storePath)
-        let answered: Int
+        let store = try openExistingStore(storePath)
+        let summary: StoreTeacher.Summary
         do {
-            answered = try teacher.answerPending(in: store, as: annotator) { id, answer in
-                print("answered query \(id): \(answer.rawValue)")
-                fflush(stdout)
+            summary = try teacher.answerPending(in: store, as: annotator) { id, answer in
+                if verbose { print("answered query \(id): \(answer.rawValue)") }
             }
         } catch let error as StoreTeacherError {
             throw UsageError(error.description)  // the teacher does not fit the store: a usage error, as before
         }
-        print("\(answered) queries answered by \(annotator)")
-        return 0
-    }
-}
-
-enum FitRewardCommand {
-    static let help = """
-    usage: sandbox fit-reward --store FILE.db --task ID [--ensemble K] [--hidden 256,256,256] [--epochs N]
-                              [--observation-only] [--seed S] [--endings learned|zero|terminal|off] [--nonpositive-reward]
-                              --out MODEL.safetensors
-
-    Fits a Bradley–Terry reward ensemble (equal answers as 0.5) to the store's answered pair queries,
-    prints the held-out label accuracy, and saves the model for `sandbox train --reward model:MODEL`.
-    --endings values the steps of segments that run past a termination, as in `sandbox pbrl`; answers
-    given with `queries answer --endings zero` are fitted with --endings zero. --nonpositive-reward (with
-    --endings zero) holds the reward at or below 0 on every step, as in `sandbox pbrl`.
-    """
-
-    static func run(_ arguments: inout Arguments) throws -> Int32 {
-        guard let storePath = arguments.string("store") else { throw UsageError("fit-reward needs --store FILE.db") }
-        guard let taskID = arguments.string("task") else { throw UsageError("fit-reward needs --task ID") }
-        guard let out = arguments.string("out") else { throw UsageError("fit-reward needs --out MODEL.safetensors") }
-        let ensemble = try arguments.int("ensemble", default: 3, minimum: 1)!
-        let epochs = try arguments.int("epochs", default: 50, minimum: 1)!
-        let seed = try arguments.seed()
-        let hidden = try (arguments.string("hidden") ?? "256,256,256").split(separator: ",").map { text -> Int in
-            guard let n = Int(text), n > 0 else { throw UsageError("--hidden takes sizes like 256,256,256") }
-            return n
+        var line = "\(summary.answered) queries answered by \(annotator)"
+        if summary.alreadyAnswered > 0 {
+            line += "; \(summary.alreadyAnswered) already answered by \(annotator) were left as they were (an annotator answers a query once)"
         }
-        let observationOnly = arguments.flag("observation-only")
-        let endings = try arguments.endings()
-        let nonPositive = try arguments.nonPositiveReward(endings: endings)
-        try arguments.checkAllUsed()
-        guard FileManager.default.fileExists(atPath: storePath) else { throw UsageError("no label store at \(storePath)") }
-        try prepareOutput(out)
-        let spec = try SandboxCLI.tasks.spec(for: taskID)
-        let store = try LabelStore(path: storePath)
-        if let storeTask = try store.task, storeTask != spec.id {
-            throw UsageError("the store holds \(storeTask) episodes, not \(spec.id)")
-        }
-        let pairs = try store.labelledPairs(in: SandboxCLI.tasks)
-        var generator = SeededGenerator(seed: seed)
-        let model = RewardEnsemble(.init(task: spec, usesActions: !observationOnly, hiddenSizes: hidden, ensembleSize: ensemble,
-                                         endings: endings, nonPositive: nonPositive), using: &generator)
-        var fitter = RewardFitter()
-        fitter.configuration.epochs = epochs
-        let report = try fitter.fit(model, pairs: pairs, seed: seed)
-        try model.save(to: URL(fileURLWithPath: out))
-        print(String(format: "fitted %d members on %d pairs (%d held out): held-out accuracy %.3f, final loss %.4f, %.0f pair-updates/s",
-                     ensemble, report.trainingPairs, report.heldOutPairs, report.heldOutAccuracy, report.trainingLoss, report.pairUpdatesPerSecond))
-        print("model \(out)")
+        print(line)
         return 0
     }
 }

@@ -9,7 +9,7 @@ enum RegretCommand {
     usage: sandbox regret study [--prefs 30,100,300,1000,3000] [--seeds K] [--board delivery|random:SEED]
                                 [--stochastic] [--iterations N] [--seed S] [--out DIR]
            sandbox regret teacher --task ID --expert PATH [--episodes K] [--segment L] [--seed S]
-           sandbox regret fit-labels --store FILE.db [--folds K] [--seed S]
+           sandbox regret fit-labels --store FILE.db [--folds K] [--seed S] [--json]
 
     Models of human preference (Knox et al. 2022, arXiv 2206.02231) on the delivery domain (task
     Delivery-v1): does a person compare segments by their sum of reward (partial return) or by how much
@@ -86,9 +86,10 @@ enum RegretCommand {
 
     static func description(_ c: RegretStudy.Configuration, _ study: RegretStudy) -> String {
         String(format: "%@ teachers; segments of %d transitions; %d datasets per size; learners: full-batch Adam, %d steps, lr %g; "
-               + "regret learner's soft V* over %d policies (temperature 0.001). Mean V* over start states %.2f, uniformly random %.2f.",
+               + "regret learner's soft V* (temperature 0.001) over the optimal policies of %d random rewards, joined every %d steps by the optimal policy of the weights reached. "
+               + "Mean V* over start states %.2f, uniformly random %.2f.",
                c.stochastic ? "Stochastic" : "Noiseless", c.segmentLength, c.seeds, c.learner.iterations, c.learner.learningRate,
-               c.policySetSize, study.scale.optimalMean, study.scale.randomMean)
+               c.policySetSize, c.learner.refineEvery, study.scale.optimalMean, study.scale.randomMean)
     }
 
     /// `delivery` (Knox et al.'s board) or `random:SEED`.
@@ -175,6 +176,29 @@ enum RegretCommand {
     }
 
     static func fitLabels(_ arguments: inout Arguments) throws -> Int32 {
-        throw UsageError("regret fit-labels is not built yet")
+        guard let path = arguments.string("store") else { throw UsageError("regret fit-labels needs --store FILE.db (a label store with answered Delivery-v1 pair queries)") }
+        var comparison = PreferenceModelComparison()
+        comparison.folds = try arguments.int("folds", default: 5, minimum: 2, maximum: 100)!
+        comparison.seed = try arguments.seed()
+        let json = arguments.flag("json")
+        try arguments.checkAllUsed()
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw UsageError("no label store at \(path); make one with `sandbox queries make --store \(path) --task Delivery --segment 3`")
+        }
+        let results = try comparison.compare(store: try LabelStore(path: path), tasks: SandboxCLI.tasks)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(results), as: UTF8.self))
+            return 0
+        }
+        print("cross-validated log-likelihood per answer (\(comparison.folds) folds; higher explains the answers better):")
+        print("annotator             answers  partial return   regret   regret − partial return")
+        for r in results {
+            print(r.annotator.padding(toLength: 20, withPad: " ", startingAt: 0)
+                  + String(format: "  %7d  %14.4f  %7.4f  %+8.4f  %@", r.answers, r.partialReturn, r.regret, r.regretAdvantage,
+                           r.regretAdvantage > 0 ? "regret explains better" : "partial return explains better"))
+        }
+        return 0
     }
 }

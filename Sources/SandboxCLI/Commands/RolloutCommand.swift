@@ -38,13 +38,16 @@ enum RolloutCommand {
             throw UsageError("the policy was trained on \(trained.configuration.taskID), not \(task); drop --task or pick its task")
         }
         let seed = try arguments.seed()
-        let episodes = try arguments.int("episodes", default: 1, minimum: 1)!
-        let maxSteps = try arguments.int("max-steps", minimum: 1)
+        let episodes = try arguments.int("episodes", default: 1, minimum: 1, maximum: 100_000)!
+        let maxSteps = try arguments.int("max-steps", minimum: 1, maximum: 10_000_000)
         let clip = arguments.string("clip")
         let record = arguments.string("record")
         let sheet = arguments.string("sheet")
         let sizeText = arguments.string("size")
         let options = try arguments.taskOptions()
+        if trainedPolicyGiven(arguments), !options.isEmpty {
+            throw UsageError("a trained policy runs its task with the options it was trained with; drop --option (or train with them)")
+        }
         try arguments.checkAllUsed()
 
         let environment = try trained.map { try $0.makeEnvironment(in: SandboxCLI.tasks) } ?? SandboxCLI.tasks.make(task, options: options)
@@ -71,7 +74,7 @@ enum RolloutCommand {
             }
         }
 
-        var returns: [Double] = []
+        var returns: [Double] = [], scores: [Double] = []
         for e in 0..<episodes {
             let episodeSeed = seed &+ UInt64(e)
             let controller: any Controller = trained ?? (policy == "random"
@@ -81,7 +84,12 @@ enum RolloutCommand {
             let r = episode.record
             returns.append(r.episodeReturn)
             let end = r.terminated ? "terminated (\(episode.outcome))" : (r.truncated ? "truncated" : "stopped")
-            print(String(format: "episode %d seed %llu return %.2f length %d %@", e, episodeSeed, r.episodeReturn, r.length, end))
+            var line = String(format: "episode %d seed %llu return %.2f length %d %@", e, episodeSeed, r.episodeReturn, r.length, end)
+            if let score = episode.finalInfo["score"] {
+                scores.append(score)
+                line += String(format: " score %.2f", score)
+            }
+            print(line)
             if let p = path(clip, episode: e), let clipFormat {
                 try clipFormat.write(episode.frames, to: p, framesPerSecond: spec.framesPerSecond)
                 print("  clip   \(p)")
@@ -101,7 +109,17 @@ enum RolloutCommand {
             let mean = returns.reduce(0, +) / Double(returns.count)
             let std = (returns.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(returns.count)).squareRoot()
             print(String(format: "mean return %.2f ± %.2f over %d episodes", mean, std, episodes))
+            if !scores.isEmpty {
+                let successes = scores.filter { $0 >= 1 }.count
+                print(String(format: "mean score %.3f; success (score 1) in %d of %d episodes", scores.reduce(0, +) / Double(scores.count), successes, scores.count))
+            }
         }
         return 0
     }
+}
+
+/// Whether `--policy` names a trained policy (not `random` or `heuristic`).
+private func trainedPolicyGiven(_ arguments: Arguments) -> Bool {
+    guard let policy = arguments.peek("policy") else { return false }
+    return policy != "random" && policy != "heuristic"
 }

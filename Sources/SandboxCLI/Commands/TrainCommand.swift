@@ -37,6 +37,9 @@ enum TrainCommand {
         if let resume {
             try arguments.checkAllUsed()
             runDirectory = RunDirectory(url: URL(fileURLWithPath: resume))
+            guard FileManager.default.fileExists(atPath: runDirectory.configurationFile.path) else {
+                throw UsageError("\(resume) is not a run folder (it has no config.json); give a folder `sandbox train` made")
+            }
             if FileManager.default.fileExists(atPath: runDirectory.url.appendingPathComponent(PreferenceRunSettings.fileName).path) {
                 throw UsageError("\(resume) is a `sandbox pbrl` run; continue it with its preference loop: sandbox pbrl --resume \(resume)")
             }
@@ -52,7 +55,7 @@ enum TrainCommand {
             }
             let algorithm = try arguments.algorithm(for: "train")
             let seed = try arguments.seed()
-            let envs = try arguments.int("envs", minimum: 1)
+            let envs = try arguments.int("envs", minimum: 1, maximum: 1024)
             let rewardText = arguments.string("reward") ?? "true"
             let out = arguments.string("out") ?? "runs"
             let options = try arguments.taskOptions()

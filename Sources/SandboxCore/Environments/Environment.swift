@@ -21,13 +21,16 @@ public struct TaskSpec: Sendable, Codable, Equatable {
     public let defaultOptions: [String: Double]
     /// One-line summary.
     public let summary: String
+    /// Options that choose among named values (`--option variant=layout`): each name's index is the
+    /// option's number. Nil when the task has none.
+    public let optionChoices: [String: [String]]?
 
     /// `Name-vN`.
     public var id: String { "\(name)-v\(version)" }
 
     public init(name: String, version: Int, observationSpace: Space, actionSpace: Space, rewardTerms: [String],
                 maxEpisodeSteps: Int, framesPerSecond: Int, renderWidth: Int, renderHeight: Int,
-                defaultOptions: [String: Double], summary: String) {
+                defaultOptions: [String: Double], summary: String, optionChoices: [String: [String]]? = nil) {
         self.name = name
         self.version = version
         self.observationSpace = observationSpace
@@ -39,6 +42,13 @@ public struct TaskSpec: Sendable, Codable, Equatable {
         self.renderHeight = renderHeight
         self.defaultOptions = defaultOptions
         self.summary = summary
+        self.optionChoices = optionChoices
+    }
+
+    /// The name of a choice option's value (`variant` 1 → "layout"), or nil for other options.
+    public func choiceName(option: String, value: Double) -> String? {
+        guard let names = optionChoices?[option], value >= 0, value == value.rounded(), Int(value) < names.count else { return nil }
+        return names[Int(value)]
     }
 }
 

@@ -46,14 +46,17 @@ public struct EpisodeRecord: Codable, Equatable, Sendable {
         do { data = try Data(contentsOf: url) } catch {
             throw RecordError.unreadable(url.path, reason: describeFileError(error))
         }
+        return try decode(data, path: url.path)
+    }
+
+    /// Decodes a record from the bytes of a record file; `path` names the file in errors.
+    public static func decode(_ data: Data, path: String = "record") throws -> EpisodeRecord {
         let record: EpisodeRecord
-        do { record = try JSONDecoder().decode(EpisodeRecord.self, from: data) } catch let error as DecodingError {
-            throw RecordError.malformed(url.path, reason: describe(error))
-        } catch {
-            throw RecordError.malformed(url.path, reason: "\(error)")
+        do { record = try decodeJSONFile(EpisodeRecord.self, from: data) } catch {
+            throw RecordError.malformed(path, reason: error.description)
         }
         guard record.format <= formatVersion else {
-            throw RecordError.newerFormat(url.path, found: record.format, supported: formatVersion)
+            throw RecordError.newerFormat(path, found: record.format, supported: formatVersion)
         }
         return record
     }
@@ -66,6 +69,7 @@ public enum RecordError: Error, CustomStringConvertible {
     case versionMismatch(path: String, recorded: String, available: String)
     case actionCount(path: String, step: Int, expected: Int, got: Int)
     case segmentOutOfRange(start: Int, length: Int, episodeLength: Int)
+    case invalidTask(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -77,8 +81,10 @@ public enum RecordError: Error, CustomStringConvertible {
             return "episode record \(path) is for \(recorded) but this build has \(available); replay it with the sandbox version that recorded it"
         case let .actionCount(path, step, expected, got):
             return "episode record \(path): action \(step) has \(got) entries, the task needs \(expected)"
+        case let .invalidTask(path, reason):
+            return "episode record \(path) cannot be replayed here: \(reason)"
         case let .segmentOutOfRange(start, length, episodeLength):
-            return "segment of \(length) steps from step \(start) does not fit an episode of \(episodeLength) steps (only a terminated episode's segments may run past its end)"
+            return "segment of \(length) steps from step \(start) does not fit an episode of \(episodeLength) steps (a segment starts within its episode and has 1 to \(Rollout.maximumSegmentLength) steps; only a terminated episode's segments may run past its end)"
         }
     }
 }

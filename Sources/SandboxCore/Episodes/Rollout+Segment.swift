@@ -26,16 +26,28 @@ public struct SegmentClip: Sendable {
 }
 
 extension Rollout {
+    /// Longest segment accepted: a segment is a clip a person watches, and a few minutes of any task's
+    /// steps are far shorter than this.
+    public static let maximumSegmentLength = 100_000
+
+    /// Checks that steps [start, start + length) are a segment of `record`: a positive length of at most
+    /// `maximumSegmentLength`, starting within the episode and ending within it, or past its end only
+    /// when the episode terminated (the steps after a termination are absorbing).
+    public static func checkSegment(start: Int, length: Int, of record: EpisodeRecord) throws {
+        // `length <= count - start` rather than `start + length <= count`: no sum of two stored numbers overflows.
+        guard start >= 0, length >= 1, length <= maximumSegmentLength, start < record.actions.count,
+              length <= record.actions.count - start || record.terminated else {
+            throw RecordError.segmentOutOfRange(start: start, length: length, episodeLength: record.actions.count)
+        }
+    }
+
     /// Replays steps [start, start + length) of `record` and renders only those, so that a segment of a
     /// long episode costs `length + 1` frames of memory, not the whole episode's.
     ///
     /// A segment may run past the end of a terminated episode: the episode has ended there (absorbing
     /// steps), so the clip holds its last frame and those steps' reward terms are 0.
     public static func segment(of record: EpisodeRecord, in tasks: TaskRegistry, start: Int, length: Int, renderSize: RenderSize) throws -> SegmentClip {
-        guard start >= 0, length >= 1, start < record.actions.count,
-              start + length <= record.actions.count || record.terminated else {
-            throw RecordError.segmentOutOfRange(start: start, length: length, episodeLength: record.actions.count)
-        }
+        try checkSegment(start: start, length: length, of: record)
         let spec = try tasks.spec(for: record.task)
         guard spec.version == record.version else {
             throw RecordError.versionMismatch(path: "record", recorded: record.taskID, available: spec.id)

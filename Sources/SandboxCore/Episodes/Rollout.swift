@@ -10,6 +10,8 @@ public struct Episode: Sendable {
     public var observations: [[Float]]
     /// How the episode ended (`.running` when `maxSteps` stopped it first).
     public var outcome: EpisodeOutcome = .running
+    /// The `info` of the last step (e.g. the tabletop tasks' `score`).
+    public var finalInfo: [String: Double] = [:]
 }
 
 /// Runs and replays episodes.
@@ -31,6 +33,7 @@ public enum Rollout {
         var sums = [Double](repeating: 0, count: environment.spec.rewardTerms.count)
         var terminated = false, truncated = false
         var outcome = EpisodeOutcome.running
+        var finalInfo: [String: Double] = [:]
         if let size = renderSize { frames.append(environment.render(width: size.width, height: size.height)) }
         let limit = maxSteps ?? Int.max
         while actions.count < limit {
@@ -47,6 +50,7 @@ public enum Rollout {
             if let size = renderSize { frames.append(environment.render(width: size.width, height: size.height)) }
             terminated = result.isTerminated
             truncated = result.isTruncated
+            finalInfo = result.info
             if result.isDone {
                 outcome = EpisodeOutcome(result, in: environment)
                 break
@@ -58,7 +62,8 @@ public enum Rollout {
             options: environment.options, seed: seed, actions: actions, episodeReturn: total, length: actions.count,
             termSums: Dictionary(uniqueKeysWithValues: zip(spec.rewardTerms, sums)),
             terminated: terminated, truncated: truncated, digest: digest.hex)
-        return Episode(record: record, frames: frames, termTrace: terms, observations: observations, outcome: outcome)
+        return Episode(record: record, frames: frames, termTrace: terms, observations: observations, outcome: outcome,
+                       finalInfo: finalInfo)
     }
 
     /// The outcome of replaying a record.
@@ -69,17 +74,32 @@ public enum Rollout {
         public var mismatches: [String]
     }
 
-    /// Replays `record` in a fresh instance of its task from `tasks` and compares everything it produced.
-    public static func replay(_ record: EpisodeRecord, in tasks: TaskRegistry, path: String = "record", renderSize: RenderSize? = nil,
-                              keepObservations: Bool = false) throws -> ReplayResult {
-        let spec = try tasks.spec(for: record.task)
+    /// A fresh instance of `record`'s task from `tasks`, with its options, after checking that the record
+    /// fits it (the task and version exist, every action has the task's width): everything a replay
+    /// checks before its first step. `path` names the record in errors. The task and options come from
+    /// the file: a problem with them is the file's (exit 1), not the command line's.
+    public static func environment(replaying record: EpisodeRecord, in tasks: TaskRegistry, path: String = "record") throws -> any Environment {
+        let spec: TaskSpec
+        do { spec = try tasks.spec(for: record.task) } catch {
+            let reason: String = error.description
+            throw RecordError.invalidTask(path: path, reason: reason)
+        }
         guard spec.version == record.version else {
             throw RecordError.versionMismatch(path: path, recorded: record.taskID, available: spec.id)
         }
         for (i, action) in record.actions.enumerated() where action.count != spec.actionSpace.count {
             throw RecordError.actionCount(path: path, step: i, expected: spec.actionSpace.count, got: action.count)
         }
-        let environment = try tasks.make(record.taskID, options: record.options)
+        do { return try tasks.make(record.taskID, options: record.options) } catch {
+            let reason: String = error.description
+            throw RecordError.invalidTask(path: path, reason: reason)
+        }
+    }
+
+    /// Replays `record` in a fresh instance of its task from `tasks` and compares everything it produced.
+    public static func replay(_ record: EpisodeRecord, in tasks: TaskRegistry, path: String = "record", renderSize: RenderSize? = nil,
+                              keepObservations: Bool = false) throws -> ReplayResult {
+        let environment = try Rollout.environment(replaying: record, in: tasks, path: path)
         let player = ActionSequence(record.actions)
         let episode = try run(environment, controller: player, seed: record.seed, maxSteps: record.actions.count, renderSize: renderSize,
                               keepObservations: keepObservations)

@@ -34,3 +34,11 @@ public func resolveOptions(_ given: [String: Double], defaults: [String: Double]
     }
     return resolved
 }
+
+/// Checks that option `name` of `task` is the index of one of `choices` (0 for the first).
+public func checkChoice(_ value: Double, _ choices: [String], option name: String, task: String) throws(EnvironmentError) {
+    guard value >= 0, value == value.rounded(), Int(value) < choices.count else {
+        let listed = choices.enumerated().map { "\($0.element) (\($0.offset))" }.joined(separator: ", ")
+        throw .invalidOption(task: task, option: name, reason: "\(value.plainText) is not one of \(listed)")
+    }
+}

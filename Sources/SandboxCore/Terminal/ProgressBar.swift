@@ -18,7 +18,12 @@ public final class ProgressBar {
     public var status = ""
     public var isEnabled = true
 
+    /// Whether bars made on this task stay silent (a command run in-process with its output captured,
+    /// as a sweep's runs on an MPI rank are). Bound with `ProgressBar.$silenced.withValue(true) { … }`.
+    @TaskLocal public static var silenced = false
+
     public init(_ label: String, total: Int, plainInterval: TimeInterval = 10) {
+        isEnabled = !Self.silenced
         self.label = label
         self.total = max(total, 1)
         self.isTerminal = isatty(STDERR_FILENO) != 0

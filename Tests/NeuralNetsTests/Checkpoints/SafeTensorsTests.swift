@@ -82,4 +82,20 @@ struct SafeTensorsTests {
         }
         #expect(throws: CheckpointError.self) { try SafeTensorsFile.read(from: temporaryURL("absent")) }
     }
+
+    @Test("a shape whose count of values overflows is refused, not trapped on (issue 23)")
+    func overflowingShapes() throws {
+        for (dtype, shape) in [("F32", "[4294967296,4294967296]"), ("F64", "[2305843009213693952]"), ("F32", "[3,0,9223372036854775807]")] {
+            var header = Array(#"{"w":{"dtype":"\#(dtype)","shape":\#(shape),"data_offsets":[0,0]}}"#.utf8)
+            while header.count % 8 != 0 { header.append(0x20) }
+            let data = Data((0..<8).map { UInt8(truncatingIfNeeded: header.count >> (8 * $0)) } + header)
+            if shape.contains(",0,") {
+                #expect(try SafeTensorsFile.decode(data)["w"]?.shape == [3, 0, Int.max])  // no values: a legal, empty tensor
+            } else {
+                #expect(throws: CheckpointError.corrupt("data", reason: "entry w has shape \(shape.replacingOccurrences(of: ",", with: ", ")), more values than any file can hold")) {
+                    try SafeTensorsFile.decode(data)
+                }
+            }
+        }
+    }
 }

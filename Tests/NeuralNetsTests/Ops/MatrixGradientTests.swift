@@ -47,6 +47,20 @@ struct MatrixGradientTests {
         expectGradientsMatch([x, w, b]) { project(Tensor.conv2d(x, weight: w, bias: b, geometry: geometry)) }
     }
 
+    @Test("direct convolution of narrow inputs matches loops in full blocks of positions and channels", arguments: [1, 3, 4])
+    func directConvolutionBlocks(channels: Int) {
+        var g = TestGenerator(seed: UInt64(channels))
+        // 8×8/4 on 36×40 gives 8×9 positions (one block of 6 and a remainder of 3 per row); 33 output
+        // channels are two full blocks of 16 and a partial one.
+        let geometry = ConvolutionGeometry(kernel: 8, stride: 4)
+        let x = variable([2, 36, 40, channels], &g), w = variable([33, 8, 8, channels], &g), b = variable([33], &g)
+        let y = Tensor.conv2d(x, weight: w, bias: b, geometry: geometry, activation: .relu)
+        let reference = directConvolution(x, w, b, geometry).map { max($0, 0) }
+        #expect(y.shape == [2, 8, 9, 33])
+        #expect(zip(y.data, reference).allSatisfy { abs($0 - $1) < 1e-3 })
+        expectGradientsMatch([x, w, b], samples: 8) { project(Tensor.conv2d(x, weight: w, bias: b, geometry: geometry)) }
+    }
+
     @Test("layer norm normalises the last dimension and differentiates")
     func layerNorm() {
         var g = TestGenerator(seed: 9)

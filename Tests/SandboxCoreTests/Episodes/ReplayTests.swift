@@ -71,4 +71,24 @@ struct ReplayTests {
             }
         }
     }
+
+    @Test("a segment whose end overflows, or a time limit beyond an Int, is refused, not trapped on (issue 23)")
+    func hostileNumbers() throws {
+        let environment = try Fixtures.tasks.make("GridWorld-v1")
+        var record = try Rollout.run(environment, controller: RandomController(space: environment.spec.actionSpace, seed: 3),
+                                     seed: 4, maxSteps: 10).record
+        record.terminated = true  // segments of a terminated episode may run past its end, but not without bound
+        let n = record.actions.count
+        for (start, length) in [(1, Int.max), (0, Rollout.maximumSegmentLength + 1), (-1, 2), (n, 1), (0, 0)] {
+            #expect {
+                try Rollout.checkSegment(start: start, length: length, of: record)
+            } throws: { error in
+                guard case let .segmentOutOfRange(s, l, episodeLength)? = error as? RecordError else { return false }
+                return s == start && l == length && episodeLength == n
+            }
+        }
+        try Rollout.checkSegment(start: n - 1, length: 50, of: record)
+        record.options["max_episode_steps"] = 1e300
+        #expect(throws: RecordError.self) { try Rollout.environment(replaying: record, in: Fixtures.tasks) }
+    }
 }

@@ -1,0 +1,61 @@
+import Foundation
+
+/// Grouping: bring the three blocks together at a spot, our version of RAPL's X-Magical "grouping" task
+/// (its code and exact reward are not public, so this design is ours; RAPL's Franka "group" task scores
+/// the distance of objects to a goal in the same spirit).
+///
+/// - **Spot:** (0, 0.6), drawn as a ring: above the debris row and below the goal strip, so every piece
+///   must travel.
+/// - **Reward terms:**
+///   - `spread`: −mean pairwise distance between the pieces' centres (units), at every step;
+///   - `spot`: −distance from the pieces' centroid to the spot.
+/// - **Debris start:** as SweepToTop (Demo and Layout variants alike).
+/// - **Episode:** 100 steps for every body, ending only at the time limit.
+/// - **Success** (`info["score"]` 1): mean pairwise distance ≤ 0.35 (touching pieces in a row are
+///   0.21–0.42 apart) and the centroid within 0.15 of the spot, at the last step.
+enum Grouping {
+    static let spot = Vec2(0, 0.6)
+    static let episodeSteps = 100
+    static let groupedSpread: Double = 0.35
+    static let spotTolerance: Double = 0.15
+    /// The expert lays the pieces in a row this far apart (centre to centre) around the spot.
+    static let rowSpacing: Float = 0.24
+
+    static func meanPairwiseDistance(_ points: [Vec2]) -> Double {
+        var total = 0.0, count = 0
+        for i in points.indices { for j in points.indices where j > i {
+            let dx = Double(points[i].x - points[j].x), dy = Double(points[i].y - points[j].y)
+            total += (dx * dx + dy * dy).squareRoot()
+            count += 1
+        } }
+        return count == 0 ? 0 : total / Double(count)
+    }
+
+    static func centroidDistance(_ points: [Vec2]) -> Double {
+        let cx = points.reduce(0.0) { $0 + Double($1.x) } / Double(points.count)
+        let cy = points.reduce(0.0) { $0 + Double($1.y) } / Double(points.count)
+        let dx = cx - Double(spot.x), dy = cy - Double(spot.y)
+        return (dx * dx + dy * dy).squareRoot()
+    }
+
+    static func isGrouped(_ points: [Vec2]) -> Bool {
+        meanPairwiseDistance(points) <= groupedSpread && centroidDistance(points) <= spotTolerance
+    }
+
+    /// The expert's next push: pieces sorted by x go to a row around the spot (left, middle, right); the
+    /// nearest piece (by x) not yet within 0.06 of its place is pushed there.
+    static func nextPush(debris: [Vec2], robot: Vec2, body: TabletopBody) -> TabletopPush? {
+        guard !isGrouped(debris) else { return nil }
+        let order = debris.indices.sorted { debris[$0].x < debris[$1].x }
+        var places: [Int: Vec2] = [:]
+        for (rank, index) in order.enumerated() {
+            places[index] = Vec2(spot.x + Float(rank - 1) * rowSpacing, spot.y)
+        }
+        let open = debris.indices.filter { i in
+            let p = debris[i], t = places[i]!
+            return ((p.x - t.x) * (p.x - t.x) + (p.y - t.y) * (p.y - t.y)).squareRoot() > 0.06
+        }
+        guard let i = open.min(by: { abs(debris[$0].x - robot.x) < abs(debris[$1].x - robot.x) }) else { return nil }
+        return TabletopPush(point: debris[i], target: places[i]!, stopDistance: 0.04)
+    }
+}

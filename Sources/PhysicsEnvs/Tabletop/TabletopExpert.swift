@@ -1,0 +1,104 @@
+import Foundation
+import SandboxCore
+
+/// One push the expert wants: move the piece at `point` towards `target`, and stop pushing once it is
+/// within `stopDistance` of it (0: keep pushing, the objective decides when the piece is done).
+struct TabletopPush {
+    var point: Vec2
+    var target: Vec2
+    var stopDistance: Float
+}
+
+/// The scripted expert of a tabletop task, for every body: it reads only the state observation (robot
+/// and debris positions, heading) and, step by step,
+/// 1. asks the task for the next push (which piece, towards where);
+/// 2. if it is not behind that piece, backs away along the push direction until it is;
+/// 3. drives to the point `pushClearance` behind the piece and turns to face the push;
+/// 4. pushes, steering at a point just beyond the piece so the piece stays centred on the blade
+///    (or in the gripper's open fingers).
+/// It keeps no memory, so one controller can run any number of episodes.
+public final class TabletopExpert: Controller {
+    let objective: TabletopObjective
+    let body: TabletopBody
+
+    init(objective: TabletopObjective, body: TabletopBody) {
+        self.objective = objective
+        self.body = body
+    }
+
+    public func action(for o: [Float]) -> [Float] {
+        let robot = Vec2(o[0], o[1])
+        let debris = [Vec2(o[2], o[3]), Vec2(o[4], o[5]), Vec2(o[6], o[7])]
+        let forward = Vec2(-o[9], o[8])
+        var action: [Float]
+        if let push = objective.nextPush(debris: debris, robot: robot, body: body) {
+            action = drive(robot: robot, forward: forward, push: push)
+        } else {
+            action = [0, 0]
+        }
+        if body == .gripper { action.append(-1) }  // fingers open: the piece rides in the cup
+        return action
+    }
+
+    private func drive(robot r: Vec2, forward: Vec2, push: TabletopPush) -> [Float] {
+        let d = push.point
+        var u = Vec2(push.target.x - d.x, push.target.y - d.y)
+        let remaining = length(u)
+        u = Vec2(u.x / Swift.max(remaining, 1e-6), u.y / Swift.max(remaining, 1e-6))
+        let c = body.pushClearance
+        let along = (r.x - d.x) * u.x + (r.y - d.y) * u.y
+        let lateral = u.x * (r.y - d.y) - u.y * (r.x - d.x)
+        let facing = angleBetween(forward, u)
+        if body == .longStick, along < 0 {
+            // The long blade never turns far from the push: it drifts sideways while driving at the
+            // pieces, heading at most 0.35 rad off the push direction, and square to it near them.
+            let aim = Vec2(d.x + 0.25 * u.x - r.x, d.y + 0.25 * u.y - r.y)
+            let limit: Float = along < -0.45 ? 0.35 : 0.05
+            let offset = Swift.max(-limit, Swift.min(limit, angleBetween(u, aim)))
+            let direction = Vec2(u.x * cos(offset) - u.y * sin(offset), u.x * sin(offset) + u.y * cos(offset))
+            return [1, steer(forward, towards: direction)]
+        }
+        // Travelling sideways turns a blade along the way, so the lane lies deeper behind the piece.
+        let lane = body.travelClearance
+        if along < -0.6 * c, along > -(lane + 0.15), abs(lateral) < body.lateralTolerance, abs(facing) < 0.35 {
+            // Push: aim just beyond the piece; ease off near the target.
+            let aim = Vec2(d.x + 0.25 * u.x, d.y + 0.25 * u.y)
+            let speed = push.stopDistance > 0 ? Swift.min(1, (remaining - push.stopDistance) / 0.25 + 0.15) : 1
+            return [speed, steer(forward, towards: Vec2(aim.x - r.x, aim.y - r.y))]
+        }
+        let approach = Vec2(d.x - lane * u.x, d.y - lane * u.y)
+        if along < -0.9 * lane {
+            if distance(r, approach) > 0.04 { return goTo(approach, from: r, forward: forward, mayReverse: true) }
+            return [0, steer(forward, towards: u)]
+        }
+        // Not behind the piece: back away along −u (reversing when facing roughly along u).
+        if abs(facing) < 1.3 {
+            return [-1, steer(forward, towards: u)]
+        }
+        return goTo(Vec2(r.x - 0.4 * u.x, r.y - 0.4 * u.y), from: r, forward: forward, mayReverse: true)
+    }
+
+    /// Drives to `point`: turns on the spot when it is off to the side, reverses when it is behind.
+    private func goTo(_ point: Vec2, from r: Vec2, forward: Vec2, mayReverse: Bool) -> [Float] {
+        let e = Vec2(point.x - r.x, point.y - r.y)
+        let dist = length(e)
+        let speed = Swift.min(1, dist / 0.2)
+        let error = angleBetween(forward, e)
+        if mayReverse, abs(error) > 2.2 {
+            let backwardError = angleBetween(Vec2(-forward.x, -forward.y), e)
+            return [abs(backwardError) > 0.35 ? 0 : -speed, turn(backwardError)]
+        }
+        if abs(error) > 0.6 { return [0, turn(error)] }
+        return [speed * (1 - abs(error) / 1.2), turn(error)]
+    }
+
+    /// The turn action that closes `error` radians in one step (the drive turns a1 / 0.0125 s⁻¹, capped).
+    private func turn(_ error: Float) -> Float { Swift.max(-1, Swift.min(1, error * 0.1)) }
+    private func steer(_ forward: Vec2, towards direction: Vec2) -> Float { turn(angleBetween(forward, direction)) }
+
+    private func angleBetween(_ a: Vec2, _ b: Vec2) -> Float {
+        atan2(a.x * b.y - a.y * b.x, a.x * b.x + a.y * b.y)
+    }
+    private func length(_ v: Vec2) -> Float { (v.x * v.x + v.y * v.y).squareRoot() }
+    private func distance(_ a: Vec2, _ b: Vec2) -> Float { length(Vec2(a.x - b.x, a.y - b.y)) }
+}

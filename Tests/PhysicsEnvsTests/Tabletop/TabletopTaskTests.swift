@@ -1,0 +1,145 @@
+import Testing
+import TestSupport
+@testable import PhysicsEnvs
+import SandboxCore
+import Rendering
+
+@Suite("Tabletop tasks")
+struct TabletopTaskTests {
+    static func score(_ objective: TabletopObjective, _ body: TabletopBody, variant: TabletopVariant, seed: UInt64) throws -> Double {
+        let task = try TabletopTask(objective: objective, body: body, options: ["variant": Double(variant.rawValue)])
+        return try Rollout.run(task, controller: task.makeHeuristic(), seed: seed).finalInfo["score"] ?? -1
+    }
+
+    @Test("the SweepToTop experts put every piece in the goal (Demo and Layout)",
+          arguments: [TabletopBody.shortStick, .mediumStick, .longStick])
+    func stickExpertsSucceed(body: TabletopBody) throws {
+        #expect(try Self.score(.sweepToTop, body, variant: .demo, seed: 1) == 1)
+        // bench/tabletop_experts.sh measures 20 seeds per cell (the short stick succeeds on 85%); here 3 of 5.
+        let successes = try (UInt64(1)...5).filter { try Self.score(.sweepToTop, body, variant: .layout, seed: $0) == 1 }.count
+        #expect(successes >= 3, "\(body): \(successes) of 5 layout seeds")
+    }
+
+    @Test("the gripper's expert sweeps the Demo layout")
+    func gripperExpertSucceeds() throws {
+        #expect(try Self.score(.sweepToTop, .gripper, variant: .demo, seed: 1) == 1)
+    }
+
+    @Test("the Grouping expert groups the Demo pieces with the short stick")
+    func groupingExpert() throws {
+        #expect(try Self.score(.grouping, .shortStick, variant: .demo, seed: 1) == 1)
+    }
+
+    @Test("debris stops within a step once nothing pushes it")
+    func debrisStops() {
+        let scene = TabletopScene(body: .shortStick, debrisPositions: TabletopTask.defaultDebris,
+                                  shapes: [.square, .pentagon, .star], colors: [.red, .red, .red], dynamics: TabletopDynamics())
+        for piece in scene.debris { piece.body.setLinearVelocity(Vec2(0.8, 0.3)); piece.body.setAngularVelocity(2) }
+        scene.step([0, 0])
+        for piece in scene.debris {
+            let v = piece.body.linearVelocity
+            #expect((v.x * v.x + v.y * v.y).squareRoot() < 1e-3)
+            #expect(abs(piece.body.angularVelocity) < 1e-3)
+        }
+        // Moving 0.8 units/s for a whole step would be 0.1; friction stops it after a few millimetres.
+        #expect(abs(scene.debris[0].body.position.x - -0.5) < 0.02)
+    }
+
+    @Test("a piece counts as in the goal only when its whole box is inside")
+    func goalCountsWholeBox() {
+        func fraction(_ y: Float, shape: DebrisShape = .square) -> Double {
+            let scene = TabletopScene(body: .shortStick, debrisPositions: [Vec2(-0.5, y), Vec2(0, -0.5), Vec2(0.5, -0.5)],
+                                      shapes: [shape, .square, .square], colors: [.red, .red, .red], dynamics: TabletopDynamics())
+            return SweepToTop.fractionInGoal(scene)
+        }
+        let half = DebrisShape.squareSide / 2
+        #expect(fraction(0.76 + half + 0.001) == 1.0 / 3)
+        #expect(fraction(0.76 + half - 0.01) == 0)  // centre inside, bottom edge out
+        #expect(fraction(0.76 + 0.12 + 0.001, shape: .circle) == 1.0 / 3)
+        #expect(fraction(0.76 + 0.12 - 0.01, shape: .circle) == 0)
+    }
+
+    @Test("the state observation follows x-magical's layout")
+    func observationLayout() throws {
+        let stick = try TabletopTask(objective: .sweepToTop, body: .mediumStick)
+        let o = stick.reset(seed: 0)
+        #expect(o.count == 16)
+        #expect(o[0] == 0 && abs(o[1] - -0.6) < 1e-6)
+        #expect(Array(o[2...7]) == [-0.5, 0, 0, 0, 0.5, 0])
+        #expect(o[8] == 1 && o[9] == 0)
+        let scale = Float(2 * 2.0.squareRoot())
+        #expect(abs(o[11] - 0.6 / scale) < 1e-5)  // robot to the middle piece
+        #expect(abs(o[13] - 1 / scale) < 1e-5)  // a piece at y 0 is 1 below the top line
+        let gripper = try TabletopTask(objective: .sweepToTop, body: .gripper)
+        #expect(gripper.reset(seed: 0).count == 17)
+        #expect(gripper.spec.actionSpace.count == 3)
+    }
+
+    @Test("each variant changes what it says and nothing else")
+    func variantsChangeOnlyTheirAspect() throws {
+        func run(_ variant: TabletopVariant, seed: UInt64) throws -> (observations: [[Float]], frame: Frame, dynamics: TabletopDynamics) {
+            let task = try TabletopTask(objective: .sweepToTop, body: .shortStick, options: ["variant": Double(variant.rawValue)])
+            let actions = ActionSequence((0..<12).map { i in [Float(0.8), Float(i % 3) * 0.05] })
+            let episode = try Rollout.run(task, controller: actions, seed: seed, maxSteps: 12, keepObservations: true)
+            return (episode.observations, task.render(width: 64, height: 64), task.scene!.dynamics)
+        }
+        for seed in UInt64(3)...4 {
+            let demo = try run(.demo, seed: seed)
+            #expect(try run(.demo, seed: seed + 10).observations == demo.observations, "demo ignores the seed")
+            let color = try run(.color, seed: seed)
+            #expect(color.observations == demo.observations && color.dynamics == demo.dynamics)
+            let layout = try run(.layout, seed: seed)
+            #expect(layout.observations[0] != demo.observations[0] && layout.dynamics == demo.dynamics)
+            #expect(Array(layout.observations[0][0...1]) == Array(demo.observations[0][0...1]), "the robot never moves")
+            let shape = try run(.shape, seed: seed)
+            #expect(shape.observations[0] == demo.observations[0] && shape.dynamics == demo.dynamics)
+            let dynamics = try run(.dynamics, seed: seed)
+            #expect(dynamics.observations[0] == demo.observations[0] && dynamics.dynamics != demo.dynamics)
+        }
+        // Colours differ from the demo's red on some seed.
+        var anyColorDiffers = false
+        for seed in UInt64(0)..<5 where try run(.color, seed: seed).frame != run(.demo, seed: seed).frame { anyColorDiffers = true }
+        #expect(anyColorDiffers)
+    }
+
+    @Test("the egocentric view turns with the robot; the allocentric one does not")
+    func egocentricView() throws {
+        let allo = try TabletopTask(objective: .sweepToTop, body: .shortStick)
+        let ego = try TabletopTask(objective: .sweepToTop, body: .shortStick, options: ["view": 1])
+        for task in [allo, ego] {
+            task.reset(seed: 0)
+            for _ in 0..<3 { _ = try task.step([0, 1]) }
+        }
+        #expect(allo.render(width: 64, height: 64) != ego.render(width: 64, height: 64))
+        #expect(throws: EnvironmentError.self) { try TabletopTask(objective: .sweepToTop, body: .shortStick, options: ["view": 2]) }
+        #expect(throws: EnvironmentError.self) { try TabletopTask(objective: .grouping, body: .shortStick, options: ["reward": 1]) }
+    }
+
+    @Test("reward choices: both terms, sparse only or dense only, summing to the reward")
+    func rewardChoices() throws {
+        for (choice, zeroed) in [(0.0, nil), (1.0, 1), (2.0, 0)] as [(Double, Int?)] {
+            let task = try TabletopTask(objective: .sweepToTop, body: .longStick, options: ["reward": choice])
+            let episode = try Rollout.run(task, controller: task.makeHeuristic(), seed: 0)
+            let last = episode.termTrace.last!
+            if let zeroed { #expect(last[zeroed] == 0) } else { #expect(last[0] == 1 && last[1] == 0) }
+            #expect(episode.finalInfo["in_goal"] == 1)
+        }
+    }
+
+    @Test("Avoiding counts the zone; the sweep straight up the middle enters it")
+    func avoidingZone() throws {
+        let task = try TabletopTask(objective: .avoiding, body: .shortStick)
+        let straight = try Rollout.run(task, controller: ActionSequence(Array(repeating: [1, 0], count: 100)), seed: 0)
+        #expect(straight.record.termSums["zone"]! < 0)
+        #expect(straight.finalInfo["zone_steps"]! > 0 && straight.finalInfo["score"] == 0)
+    }
+
+    @Test("task ids carry the body, and every objective × body is registered")
+    func registry() throws {
+        let registry = TaskRegistry(TabletopTasks.entries)
+        #expect(registry.ids.count == 12)
+        #expect(registry.ids.contains("SweepToTop-MediumStick-v1"))
+        #expect(try registry.spec(for: "SweepToTop-LongStick-v1").maxEpisodeSteps == 50)
+        #expect(try registry.spec(for: "Grouping-Gripper").optionChoices?["variant"] == TabletopVariant.names)
+    }
+}
