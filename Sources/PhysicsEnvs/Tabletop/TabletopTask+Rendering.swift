@@ -59,23 +59,12 @@ extension TabletopTask {
             canvas.fillPolygon(outline, fill: piece.palette.fill, outline: piece.palette.outline, lineWidth: line)
         }
         for finger in scene.fingers {
-            for part in TabletopScene.fingerParts(side: finger.side) {
-                let points = part.map { v -> (Double, Double) in
-                    let w = finger.body.worldPoint(v)
-                    return (Double(w.x), Double(w.y))
-                }
-                canvas.fillPolygon(points, fill: TabletopPalette.robotFill, outline: TabletopPalette.robotOutline, lineWidth: line)
-            }
+            canvas.drawPolygons(of: finger.body, scale: 1, fill: TabletopPalette.robotFill, outline: TabletopPalette.robotOutline, lineWidth: line)
         }
         let robot = scene.robot
         let r = Double(TabletopBody.radius)
-        if let width = body.stickWidth {
-            let hw = width / 2, ht = TabletopBody.stickThickness / 2
-            let points = [Vec2(-hw, -ht), Vec2(hw, -ht), Vec2(hw, ht), Vec2(-hw, ht)].map { v -> (Double, Double) in
-                let w = robot.worldPoint(v)
-                return (Double(w.x), Double(w.y))
-            }
-            canvas.fillPolygon(points, fill: TabletopPalette.robotFill, outline: TabletopPalette.robotOutline, lineWidth: line)
+        if body.stickWidth != nil {
+            canvas.drawPolygons(of: robot, scale: 1, fill: TabletopPalette.robotFill, outline: TabletopPalette.robotOutline, lineWidth: line)
         } else {
             let p = robot.position
             canvas.fillCircle(center: (Double(p.x), Double(p.y)), radius: r, TabletopPalette.robotOutline)

@@ -82,10 +82,7 @@ enum DebrisShape: Int, CaseIterable {
     /// The area of the outline, m².
     var area: Float {
         if self == .circle { return .pi * Self.circleRadius * Self.circleRadius }
-        let p = outline
-        var sum: Float = 0
-        for i in p.indices { let a = p[i], b = p[(i + 1) % p.count]; sum += a.x * b.y - b.x * a.y }
-        return abs(sum) / 2
+        return abs(Self.signedArea(outline))
     }
 
     /// `count` points on a circle, the first at angle `phase` from +y, counter-clockwise.
@@ -96,11 +93,14 @@ enum DebrisShape: Int, CaseIterable {
         }
     }
 
-    static func counterClockwise(_ p: [Vec2]) -> [Vec2] {
+    /// The shoelace area of a closed polygon: positive when its points run counter-clockwise.
+    static func signedArea(_ p: [Vec2]) -> Float {
         var sum: Float = 0
         for i in p.indices { let a = p[i], b = p[(i + 1) % p.count]; sum += a.x * b.y - b.x * a.y }
-        return sum >= 0 ? p : p.reversed()
+        return sum / 2
     }
+
+    static func counterClockwise(_ p: [Vec2]) -> [Vec2] { signedArea(p) >= 0 ? p : p.reversed() }
 }
 
 /// X-Magical's colours (`style.py`): fill, outline (darkened) and goal fill (lightened twice), RGB 0–255.
