@@ -21,8 +21,13 @@ enum Avoiding {
     static let zone = (min: Vec2(-0.15, 0.3), max: Vec2(0.15, 0.62))
     static let layoutY = (-0.1, 0.1)
     static let episodeSteps = 100
-    /// The column a piece is pushed to when its straight path would cross the zone.
-    static let detourX: Float = 0.34
+    /// A piece whose centre is nearer the zone's middle column than this would cross the zone on its way
+    /// up (the zone's half-width 0.15, and margin for the drift of a pushed piece).
+    static let blockedX: Float = 0.3
+    /// Where such a piece is pushed first: a piece under the zone's middle (|x| < 0.1) sideways to
+    /// |x| = 0.3, square to a blade; one off-centre diagonally up and out to |x| = 0.44, which is shorter.
+    static let sidewaysX: Float = 0.3
+    static let diagonalX: Float = 0.44
 
     /// Bodies (robot and debris) whose centre is inside the zone.
     static func bodiesInZone(_ scene: TabletopScene) -> Int {
@@ -30,13 +35,20 @@ enum Avoiding {
         return robot + scene.debris.filter { TabletopScene.contains(zone, $0.body.position) }.count
     }
 
-    /// The expert's next push: a piece whose column would cross the zone is first pushed diagonally out
-    /// to x = ±0.34 below the zone; then SweepToTop's pushes.
+    /// The expert's next push: a piece whose column would cross the zone is first pushed out of it (see
+    /// `sidewaysX`), towards the side with more room; then SweepToTop's pushes.
     static func nextPush(debris: [Vec2], robot: Vec2, body: TabletopBody) -> TabletopPush? {
-        let blocked = debris.filter { abs($0.x) < detourX - 0.04 && $0.y < zone.min.y }
+        let blocked = debris.filter { abs($0.x) < blockedX && $0.y < zone.min.y }
         if let piece = blocked.min(by: { abs($0.x - robot.x) < abs($1.x - robot.x) }) {
-            let side: Float = piece.x < 0 ? -1 : 1
-            return TabletopPush(point: piece, target: Vec2(side * (detourX + 0.1), piece.y + 0.3), stopDistance: 0)
+            if abs(piece.x) >= 0.1 {
+                let side: Float = piece.x < 0 ? -1 : 1
+                return TabletopPush(point: piece, target: Vec2(side * diagonalX, piece.y + 0.3), stopDistance: 0)
+            }
+            func room(_ side: Float) -> Float {
+                debris.filter { $0 != piece }.map { abs($0.x - side * sidewaysX) }.min() ?? 1
+            }
+            let side: Float = room(1) > room(-1) + 0.01 ? 1 : (room(-1) > room(1) + 0.01 ? -1 : (piece.x < 0 ? -1 : 1))
+            return TabletopPush(point: piece, target: Vec2(side * sidewaysX, piece.y), stopDistance: 0.03)
         }
         return SweepToTop.nextPush(debris: debris, robot: robot, body: body)
     }

@@ -16,23 +16,47 @@ struct TabletopPush {
 /// 3. drives to the point `pushClearance` behind the piece and turns to face the push;
 /// 4. pushes, steering at a point just beyond the piece so the piece stays centred on the blade
 ///    (or in the gripper's open fingers).
-/// It keeps no memory, so one controller can run any number of episodes.
+/// Between pushes it drives by `TabletopPlanner`'s fastest path. Its only memory is the previous
+/// observation, to estimate the robot's speed (the observation has no velocities); a jump larger than
+/// one step could travel starts afresh, so one controller can run any number of episodes.
 public final class TabletopExpert: Controller {
     let objective: TabletopObjective
     let body: TabletopBody
+    private var planner: TabletopPlanner
+    private var previous: (position: Vec2, heading: Float)?
 
     init(objective: TabletopObjective, body: TabletopBody) {
         self.objective = objective
         self.body = body
+        planner = TabletopPlanner(body: body)
+        if objective == .avoiding {
+            let m = Self.zoneMargin
+            planner.keepOut = (Vec2(Avoiding.zone.min.x - m, Avoiding.zone.min.y - m), Vec2(Avoiding.zone.max.x + m, Avoiding.zone.max.y + m))
+        }
     }
+
+    /// How far outside Avoiding's zone the robot's centre keeps while it travels, units.
+    static let zoneMargin: Float = 0.03
+    /// Debris as obstacles for the planner: a disc just past a square's half-diagonal (0.15).
+    static let debrisClearance: Float = 0.155
+    /// How much further back than `pushClearance` the planner's goal pose sits.
+    static let approachSlack: Float = 0.04
 
     public func action(for o: [Float]) -> [Float] {
         let robot = Vec2(o[0], o[1])
         let debris = [Vec2(o[2], o[3]), Vec2(o[4], o[5]), Vec2(o[6], o[7])]
         let forward = Vec2(-o[9], o[8])
+        let heading = atan2(o[9], o[8])
+        // Forward speed from the last observation, units/s (0 after a jump: a new episode).
+        var speed: Float = 0, turnRate: Float = 0
+        if let last = previous, distance(last.position, robot) < 0.15 {
+            speed = ((robot.x - last.position.x) * forward.x + (robot.y - last.position.y) * forward.y) / TabletopPlanner.stepSeconds
+            turnRate = (heading - last.heading).remainder(dividingBy: 2 * .pi) / TabletopPlanner.stepSeconds
+        }
+        previous = (robot, heading)
         var action: [Float]
         if let push = objective.nextPush(debris: debris, robot: robot, body: body) {
-            action = drive(robot: robot, forward: forward, push: push)
+            action = drive(robot: robot, forward: forward, speed: speed, turnRate: turnRate, push: push, debris: debris)
         } else {
             action = [0, 0]
         }
@@ -40,8 +64,10 @@ public final class TabletopExpert: Controller {
         return action
     }
 
-    private func drive(robot r: Vec2, forward: Vec2, push: TabletopPush) -> [Float] {
-        let d = push.point
+    private func drive(robot r: Vec2, forward: Vec2, speed: Float, turnRate: Float, push: TabletopPush, debris: [Vec2]) -> [Float] {
+        // A piece by a wall is pushed off-centre, with the body just clear of the wall.
+        let reach = TabletopScene.arenaHalfSize - (body.stickWidth.map { $0 / 2 } ?? 0.2) - 0.03
+        let d = Vec2(Swift.max(-reach, Swift.min(reach, push.point.x)), push.point.y)
         var u = Vec2(push.target.x - d.x, push.target.y - d.y)
         let remaining = length(u)
         u = Vec2(u.x / Swift.max(remaining, 1e-6), u.y / Swift.max(remaining, 1e-6))
@@ -63,8 +89,18 @@ public final class TabletopExpert: Controller {
         if along < -0.6 * c, along > -(lane + 0.15), abs(lateral) < body.lateralTolerance, abs(facing) < 0.35 {
             // Push: aim just beyond the piece; ease off near the target.
             let aim = Vec2(d.x + 0.25 * u.x, d.y + 0.25 * u.y)
-            let speed = push.stopDistance > 0 ? Swift.min(1, (remaining - push.stopDistance) / 0.25 + 0.15) : 1
+            let speed = push.stopDistance > 0 ? Swift.max(0, Swift.min(1, (remaining - push.stopDistance) / 0.2)) : 1
             return [speed, steer(forward, towards: Vec2(aim.x - r.x, aim.y - r.y))]
+        }
+        // Elsewhere: the fastest path to the pose just behind the piece, facing the push.
+        if body != .longStick {
+            planner.obstacles = debris.map { .init(center: $0, radius: Self.debrisClearance) }
+            let heading = atan2(forward.x * -1, forward.y)
+            let goal = TabletopPlanner.Pose(x: d.x - (c + Self.approachSlack) * u.x, y: d.y - (c + Self.approachSlack) * u.y,
+                                            heading: atan2(-u.x, u.y))
+            if let move = planner.firstMove(from: .init(x: r.x, y: r.y, heading: heading, speed: speed, turn: turnRate), to: goal) {
+                return [move.v / TabletopPlanner.speed, move.w / TabletopPlanner.turnRate]
+            }
         }
         let approach = Vec2(d.x - lane * u.x, d.y - lane * u.y)
         if along < -0.9 * lane {
