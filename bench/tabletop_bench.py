@@ -1,7 +1,7 @@
 """Tabletop tasks: the scripted experts' success per task x body x variant (20 seeds each), PPO on the state
 observation with the dense reward per body (SweepToTop, Demo variant), and throughput against X-Magical.
 Writes bench/out/tabletop_*.json and prints the tables as Markdown for bench/RESULTS.md.
-Usage: python3 bench/tabletop_bench.py [seeds] [ppo-steps] [ppo-seeds]
+Usage: python3 bench/tabletop_bench.py [seeds] [ppo-steps] [ppo-seeds]   (ppo-seeds 0: experts and throughput only)
 """
 import json
 import os
@@ -9,7 +9,7 @@ import re
 import subprocess
 import sys
 
-SANDBOX = ".build/release/sandbox"
+SANDBOX = os.environ.get("SANDBOX", ".build/release/sandbox")
 SEEDS = int(sys.argv[1]) if len(sys.argv) > 1 else 20
 PPO_STEPS = int(sys.argv[2]) if len(sys.argv) > 2 else 1000000
 PPO_SEEDS = int(sys.argv[3]) if len(sys.argv) > 3 else 2
@@ -39,8 +39,12 @@ for task in TASKS:
         print(f"| {task} | {body} | " + " | ".join(f"{experts[f'{task}-{body}/{v}']:.0%}" for v in VARIANTS) + " |")
 
 ppo = {}
+if PPO_SEEDS == 0:
+    BODIES_PPO = []
+else:
+    BODIES_PPO = BODIES
 os.makedirs("runs/bench-tabletop-ppo", exist_ok=True)
-for body in BODIES:
+for body in BODIES_PPO:
     rates = []
     for seed in range(1, PPO_SEEDS + 1):
         out = subprocess.run([SANDBOX, "train", "--task", f"SweepToTop-{body}-v1", "--algo", "ppo", "--reward", "terms:distance=1",
@@ -49,11 +53,12 @@ for body in BODIES:
         run = re.search(r"policy\s+(\S+)/policy.safetensors", out).group(1)
         rates.append(success(["--policy", run, "--episodes", "20"]))
     ppo[body] = rates
-json.dump(ppo, open("bench/out/tabletop_ppo.json", "w"), indent=2, sort_keys=True)
+if BODIES_PPO:
+    json.dump(ppo, open("bench/out/tabletop_ppo.json", "w"), indent=2, sort_keys=True)
 print(f"\n### PPO on the state observation, dense reward (`terms:distance=1`), {PPO_STEPS} steps, SweepToTop Demo\n")
 print("| body | success per seed (20 episodes each) |")
 print("|---|---|")
-for body in BODIES:
+for body in BODIES_PPO:
     print(f"| {body} | " + ", ".join(f"{r:.0%}" for r in ppo[body]) + " |")
 
 ours = json.load(open("bench/out/tabletop_sandbox.json"))

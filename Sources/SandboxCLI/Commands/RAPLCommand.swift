@@ -31,8 +31,10 @@ enum RAPLCommand {
               are recorded there as answered triplet queries.
               --teacher human: writes N triplet queries to --store (reference: an expert rollout; "which
               is more like it?") and waits for answers from `sandbox label --store F.db`.
-              --cost: the reward terms whose running sum, negated, is the privileged cost (default per
-              task, the lander's distance; all the task's terms, i.e. its return, for a task without one).
+              --cost: the reward terms whose running sum, negated, is the privileged cost; TERM:state
+              counts a term's value at the step instead (a level, not a change). Default per task: the
+              lander's distance; the tabletop tasks' distance:state (Avoiding: distance:state+zone,
+              Grouping: spread:state+spot:state); all the task's terms, i.e. its return, otherwise.
               --encoder defaults to assets/encoder-TASK.safetensors. --fine-tune E then trains the whole
               encoder (backbone and RAPL's head, Adam 1e-4) for E more epochs on the same triplets, keeping
               the best validation epoch, before the RLHF head is trained on its features; every method,

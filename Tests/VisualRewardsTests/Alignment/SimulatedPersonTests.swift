@@ -40,6 +40,16 @@ struct SimulatedPersonTests {
         trace[0][d] = 2; trace[1][d] = -1; trace[2][s] = 5
         #expect(cost.costs(termTrace: trace, spec: spec) == [0, -2, -1, -1])
         #expect(try PrivilegedCost.resolve("distance+speed", spec: spec).costs(termTrace: trace, spec: spec) == [0, -2, -1, -6])
+        // A state term counts with its value at the step: c_t = −term(t) (c_0 from the first step), plus
+        // the running sum of the others.
+        let mixed = try PrivilegedCost.resolve("distance:state+speed", spec: spec)
+        #expect(mixed.stateTerms == ["distance"] && mixed.description == "distance:state+speed")
+        #expect(mixed.costs(termTrace: trace, spec: spec) == [-2, -2, 1, -5])
+        // The tabletop tasks' defaults: how far the debris is now (and, on Avoiding, time in the zone).
+        let sweep = try Fixtures.tasks.spec(for: "SweepToTop-MediumStick-v1")
+        #expect(try PrivilegedCost.resolve(nil, spec: sweep) == PrivilegedCost(terms: ["distance"], stateTerms: ["distance"]))
+        let avoiding = try Fixtures.tasks.spec(for: "Avoiding-Gripper-v1")
+        #expect(try PrivilegedCost.resolve(nil, spec: avoiding).description == "distance:state+zone")
         // A task without a line of its own: the person wants its return (all its terms).
         let car = try Fixtures.tasks.spec(for: "CarRacing-v1")
         #expect(try PrivilegedCost.resolve(nil, spec: car).terms == car.rewardTerms)
