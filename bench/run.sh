@@ -80,4 +80,16 @@ echo "bench: RAPL on the lander (speed against torch; correlations over 5 seeds 
 swift build -c release --product sandbox >/dev/null
 python3 bench/rapl_bench.py --seeds 5 --triplets 20,50,150,300 --parts speed,correlation,persons,finetune,agents --agent-steps 500000 --agent-seeds 3
 python3 bench/rapl_bench.py --task MazeNavigation-v1 --parts correlation --triplets 150 --seeds 5
+echo "bench: tabletop tasks: experts (20 seeds per task × body × variant), throughput against X-Magical, PPO per body"
+swift build -c release --product sandbox --product sandbox-bench >/dev/null
+xm_venv=bench/.venv-xmagical
+if [ ! -x "$xm_venv/bin/python" ]; then
+  python3 -m venv "$xm_venv" && "$xm_venv/bin/pip" install -q x-magical || echo "bench: x-magical did not install; its columns stay empty"
+fi
+taskset -c 0 .build/release/sandbox-bench tabletop 1 > bench/out/tabletop_sandbox.json
+[ -x "$xm_venv/bin/python" ] && "$xm_venv/bin/python" bench/tabletop_xmagical.py 1 > bench/out/tabletop_xmagical.json || true
+python3 bench/tabletop_bench.py 20 "${BENCH_TABLETOP_PPO_STEPS:-1000000}" "${BENCH_TABLETOP_PPO_SEEDS:-2}"
+echo "bench: RAPL on the tabletop tasks (correlations over 3 seeds at 150 and 300 triplets; agents and transfer)"
+python3 bench/rapl_bench.py --task SweepToTop-ShortStick-v1 --parts correlation,agents,transfer --seeds 3 --triplets 150,300 --agent-steps 300000 --agent-seeds 2
+python3 bench/rapl_bench.py --task Avoiding-ShortStick-v1 --parts correlation,agents --seeds 3 --triplets 150,300 --agent-steps 300000 --agent-seeds 2
 echo "bench: wrote bench/RESULTS.md"

@@ -201,7 +201,7 @@ enum RAPLCommand {
         if json {
             print(String(decoding: resultsJSON, as: UTF8.self))
         } else {
-            print("Spearman ρ with the privileged ground truth (−c_t, c = −Σ \(cost)) on \(heldOut.episodes.count) held-out rollouts of \(spec.id), \(demos) demonstrations, encoder \(encoderFile):")
+            print("Spearman ρ with the privileged ground truth (−c_t for the cost \(cost)) on \(heldOut.episodes.count) held-out rollouts of \(spec.id), \(demos) demonstrations, encoder \(encoderFile):")
             print("method  within-trajectory ρ (mean ± std)  across-episode ρ")
             for r in results {
                 print(r.method.padding(toLength: 6, withPad: " ", startingAt: 0) + String(format: "  %6.3f ± %.3f                     %6.3f", r.withinMean, r.withinStd, r.across))
