@@ -84,7 +84,7 @@ echo "bench: tabletop tasks: experts (20 seeds per task × body × variant), thr
 swift build -c release --product sandbox --product sandbox-bench >/dev/null
 xm_venv=bench/.venv-xmagical
 if [ ! -x "$xm_venv/bin/python" ]; then
-  python3 -m venv "$xm_venv" && "$xm_venv/bin/pip" install -q x-magical || echo "bench: x-magical did not install; its columns stay empty"
+  python3 -m venv "$xm_venv" && "$xm_venv/bin/pip" install -q "x-magical==0.0.4" "pymunk==5.6.0" "gym==0.26.2" || echo "bench: x-magical did not install; its columns stay empty"
 fi
 taskset -c 0 .build/release/sandbox-bench tabletop 1 > bench/out/tabletop_sandbox.json
 [ -x "$xm_venv/bin/python" ] && "$xm_venv/bin/python" bench/tabletop_xmagical.py 1 > bench/out/tabletop_xmagical.json || true
