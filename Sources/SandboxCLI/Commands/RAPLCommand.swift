@@ -66,9 +66,24 @@ enum RAPLCommand {
         }
     }
 
+    /// The shipped encoder for a task: `assets/encoder-NAME.safetensors` under the current folder, or
+    /// else under the package the running binary was built in (`.build/<configuration>/sandbox`, two
+    /// folders up), so the command works from any folder.
+    static func shippedEncoderPath(for spec: TaskSpec) -> String {
+        let relative = "assets/encoder-\(spec.name).safetensors"
+        if FileManager.default.fileExists(atPath: relative) { return relative }
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<3 {
+            folder = folder.deletingLastPathComponent()
+            let candidate = folder.appendingPathComponent(relative).path
+            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+        }
+        return relative
+    }
+
     /// The encoder a command reads: --encoder, or the shipped one for the task.
     static func loadEncoder(_ path: String?, spec: TaskSpec, anyTask: Bool, required: Bool) throws -> (FrameEncoder, String) {
-        let file = path ?? "assets/encoder-\(spec.name).safetensors"
+        let file = path ?? shippedEncoderPath(for: spec)
         guard FileManager.default.fileExists(atPath: file) else {
             if path == nil || !required {
                 throw UsageError("no encoder at \(file); pretrain one with sandbox encoder pretrain --task \(spec.id) --out \(file), or give --encoder FILE")
