@@ -124,13 +124,19 @@ def correlation_table(results, triplet_counts):
 
 
 def agent_table(results):
-    lines = ["| reward | success | mean final privileged cost | mean true return |", "|---|---:|---:|---:|"]
+    scored = any(r["summary"].get("meanScore") is not None for r in results)
+    zoned = any(r["summary"].get("meanZoneSteps") is not None for r in results)
+    extra_head = (" mean score |" if scored else "") + (" steps in the zone |" if zoned else "")
+    lines = ["| reward | success | mean final privileged cost | mean true return |" + extra_head,
+             "|---|---:|---:|---:|" + "---:|" * (int(scored) + int(zoned))]
     for method in AGENT_METHODS:
         rows = [r["summary"] for r in results if r["method"] == method]
         if not rows:
             continue
         success = [100 * r["successRate"] if r.get("successRate") is not None else None for r in rows]
-        lines.append(f"| {method} | {fmt(success, 0)} % | {fmt([r['meanFinalCost'] for r in rows], 1)} | {fmt([r['meanReturn'] for r in rows], 1)} |")
+        extra = (f" {fmt([r.get('meanScore') for r in rows])} |" if scored else "") + \
+                (f" {fmt([r.get('meanZoneSteps') for r in rows], 1)} |" if zoned else "")
+        lines.append(f"| {method} | {fmt(success, 0)} % | {fmt([r['meanFinalCost'] for r in rows], 2)} | {fmt([r['meanReturn'] for r in rows], 1)} |" + extra)
     return "\n".join(lines)
 
 

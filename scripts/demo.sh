@@ -23,13 +23,12 @@ step "2/6 HERON on the lander with the default ranking of its reward terms"
 step "3/6 the regret study on the delivery board (Knox et al.), small scale"
 "$sandbox" regret study --prefs 30,100,300 --seeds 3 --out "$demo/regret"
 
-step "4/6 RAPL on SweepToTop (short stick): pretrain the encoder, align it from 60 simulated triplets, compare with RLHF"
+step "4/6 RAPL on SweepToTop (short stick): align the shipped encoder from 150 simulated triplets, compare with RLHF, OT and goal distance"
 mkdir -p "$demo/rapl"
 "$sandbox" rollout --task SweepToTop-ShortStick --option variant=layout --seed 0 --clip "$demo/rapl/expert.gif" --sheet "$demo/rapl/expert-sheet.png"
-"$sandbox" encoder pretrain --task SweepToTop-ShortStick-v1 --out "$demo/rapl/encoder.safetensors" --episodes 24 --steps 200
-"$sandbox" rapl align --task SweepToTop-ShortStick-v1 --triplets 60 --store "$demo/rapl/triplets.db" \
-  --encoder "$demo/rapl/encoder.safetensors" --out "$demo/rapl/aligned.safetensors"
-"$sandbox" rapl evaluate --task SweepToTop-ShortStick-v1 --encoder "$demo/rapl/aligned.safetensors" --rollouts 20 --out "$demo/rapl"
+"$sandbox" rapl align --task SweepToTop-ShortStick-v1 --triplets 150 --store "$demo/rapl/triplets.db" \
+  --out "$demo/rapl/aligned.safetensors"
+"$sandbox" rapl evaluate --task SweepToTop-ShortStick-v1 --encoder "$demo/rapl/aligned.safetensors" --rollouts 30 --out "$demo/rapl"
 
 step "5/6 QDHF: diverse arm postures and lander styles, with measures learned from similarity judgments"
 "$sandbox" qdhf --domain arm --method qdhf --iterations 200 --seed 1 --out "$demo/qdhf-arm"

@@ -113,6 +113,40 @@ struct RegretTeacherTests {
         #expect(throws: RegretTeacherError.self) { _ = try StoreTeacher(missing, seed: 0, tasks: tasks) }
     }
 
+    @Test("fit-labels with an expert: a regret annotator is explained better by regret, a partial-return one by partial return")
+    func whichModelExplains() throws {
+        let store = try LabelStore(path: Fixtures.temporaryPath("fit.db"))
+        let values = values()
+        var references: [(Int64, EpisodeRecord, Int)] = []
+        for seed in UInt64(0)..<8 {
+            let controller: any Controller = seed % 2 == 0 ? PointExpert() : RandomController(space: PointTask().spec.actionSpace, seed: seed)
+            let record = try episode(controller, seed: seed)
+            let id = try store.add(episode: record)
+            for start in [0, 6, 12] where start + 5 <= record.length {
+                references.append((try store.add(segment: SegmentReference(episode: id, start: start, length: 5)), record, start))
+            }
+        }
+        var generator = Fixtures.generator(seed: 17)
+        for _ in 0..<120 {
+            let a = references[generator.integer(0, references.count)], b = references[generator.integer(0, references.count)]
+            let q = try store.addQuery(kind: .pair, first: a.0, second: b.0)
+            let (ra, rb) = try (values.regrets([(a.1, a.2, 5)])[0], values.regrets([(b.1, b.2, 5)])[0])
+            func answer(_ x: Double, _ y: Double) -> Answer { abs(x - y) < 1e-9 ? .equal : (x > y ? .first : .second) }
+            _ = try store.add(answer: answer(rb.regret, ra.regret), to: q, annotator: "by-regret", responseTime: 1)
+            _ = try store.add(answer: answer(ra.partialReturn, rb.partialReturn), to: q, annotator: "by-return", responseTime: 1)
+        }
+        var comparison = PreferenceModelComparison()
+        comparison.folds = 4
+        let results = try comparison.compare(store: store, expert: values)
+        #expect(results.map(\.annotator) == ["by-regret", "by-return"])
+        #expect(results[0].regretAdvantage > 0 && results[1].regretAdvantage < 0)
+        #expect(results.allSatisfy { $0.answers == 120 && $0.partialReturn <= 0 && $0.regret <= 0 })
+        // β = 0 (random answers) is the floor: log 2 per answer at worst, for noiseless answers near 0.
+        #expect(results.allSatisfy { Swift.max($0.partialReturn, $0.regret) > -0.3 })
+        let other = ExpertValues(taskID: "LunarLanderContinuous-v1", tasks: tasks, workers: 1, makeExpert: { PointExpert() })
+        #expect(throws: ComparisonError.self) { _ = try comparison.compare(store: store, expert: other) }
+    }
+
     @Test("episodes of another task are refused")
     func otherTask() throws {
         let values = ExpertValues(taskID: "LunarLanderContinuous-v1", tasks: tasks, workers: 1, makeExpert: { PointExpert() })

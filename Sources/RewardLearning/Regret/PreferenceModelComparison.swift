@@ -93,8 +93,12 @@ public struct PreferenceModelComparison: Sendable {
 
 public enum ComparisonError: Error, CustomStringConvertible {
     case noDeliveryAnswers(String)
+    case noTaskAnswers(String, task: String)
     public var description: String {
         switch self {
+        case .noTaskAnswers(let path, let task):
+            return "\(path) has no answered pair queries of \(task) episodes (the expert's task); make some with `sandbox queries make --store \(path) --task \(task)` and answer them, or give an expert trained on the store's task"
+
         case .noDeliveryAnswers(let path):
             return "\(path) has no answered pair queries of Delivery-v1 episodes; make some with `sandbox queries make --store \(path) --task Delivery --segment 3` and answer them (sandbox label --store \(path))"
         }

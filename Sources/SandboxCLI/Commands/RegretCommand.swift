@@ -9,7 +9,7 @@ enum RegretCommand {
     usage: sandbox regret study [--prefs 30,100,300,1000,3000] [--seeds K] [--board delivery|random:SEED]
                                 [--stochastic] [--iterations N] [--seed S] [--out DIR]
            sandbox regret teacher --task ID --expert PATH [--episodes K] [--segment L] [--seed S]
-           sandbox regret fit-labels --store FILE.db [--folds K] [--seed S] [--json]
+           sandbox regret fit-labels --store FILE.db [--expert PATH] [--folds K] [--seed S] [--json]
 
     Models of human preference (Knox et al. 2022, arXiv 2206.02231) on the delivery domain (task
     Delivery-v1): does a person compare segments by their sum of reward (partial return) or by how much
@@ -33,6 +33,10 @@ enum RegretCommand {
     fit-labels  which model explains each annotator's answers in a label store of Delivery-v1 pair
                 queries: the cross-validated log-likelihood per answer of a linear reward fitted with
                 each model (--folds, default 5). Higher is better; the difference is reported per annotator.
+            With --expert PATH (a run folder or policy of `sandbox train`), the store's pair queries of
+            the expert's task (a Box2D task) instead: each segment's regret under the expert's exact
+            values (as `regret teacher`) and its partial return; each model is σ(β·Δ) with the
+            person's rationality β fitted on the training folds.
     """
 
     static func run(_ arguments: inout Arguments) throws -> Int32 {
@@ -180,12 +184,19 @@ enum RegretCommand {
         var comparison = PreferenceModelComparison()
         comparison.folds = try arguments.int("folds", default: 5, minimum: 2, maximum: 100)!
         comparison.seed = try arguments.seed()
+        let expertPath = arguments.string("expert")
         let json = arguments.flag("json")
         try arguments.checkAllUsed()
         guard FileManager.default.fileExists(atPath: path) else {
             throw UsageError("no label store at \(path); make one with `sandbox queries make --store \(path) --task Delivery --segment 3`")
         }
-        let results = try comparison.compare(store: try LabelStore(path: path), tasks: SandboxCLI.tasks)
+        let results: [PreferenceModelComparison.Result]
+        if let expertPath {
+            let expert = try ExpertValues(expertPath: expertPath, tasks: SandboxCLI.tasks)
+            results = try comparison.compare(store: try LabelStore(path: path), expert: expert)
+        } else {
+            results = try comparison.compare(store: try LabelStore(path: path), tasks: SandboxCLI.tasks)
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
