@@ -69,6 +69,7 @@ struct DemoSmokeTests {
         for reference in Self.localReferences(in: html) {
             #expect(FileManager.default.fileExists(atPath: "\(demo)/\(reference)"), "the page links to \(reference), which is missing")
         }
+        #expect(html.contains("<h2>RAPL evaluation rapl</h2>") && html.contains("reward_trace.png"))
         for name in ["pbrl", "heron", "regret", "rapl", "qdhf-arm", "archive"] {
             #expect(html.contains(name), "the page mentions \(name)")
         }

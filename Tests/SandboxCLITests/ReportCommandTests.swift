@@ -21,7 +21,7 @@ struct ReportCommandTests {
         let html = try String(contentsOfFile: "\(directory)/index.html", encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>") && html.hasSuffix("</html>\n"))
         #expect(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"))
-        for heading in ["LunarLanderContinuous-v1 · PPO · seed 0", "Label store labels.db", "QDHF run qdhf", "Policy archive archive", "Pictures and clips"] {
+        for heading in ["LunarLanderContinuous-v1 · PPO · seed 0", "Label store labels.db", "QDHF run qdhf", "Policy archive qdhf/archive", "Pictures and clips"] {
             #expect(html.contains("<h2>\(heading)</h2>"), "\(heading)")
         }
         #expect(html.contains("said A is better") || html.contains("said B is better") || html.contains("said equal"))

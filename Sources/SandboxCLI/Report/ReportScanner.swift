@@ -30,6 +30,8 @@ struct ReportScanner {
                 sections.append(markdownSection(directory, file: "study.md", title: "Regret study"))
             } else if files.contains("sweep.md") {
                 sections.append(markdownSection(directory, file: "sweep.md", title: "Sweep"))
+            } else if files.contains("correlations.json") {
+                if let section = raplSection(directory) { sections.append(section) }
             }
             for file in files.sorted() where file.hasSuffix(".db") {
                 if let section = storeSection(directory.appendingPathComponent(file)) { sections.append(section) }
@@ -43,7 +45,12 @@ struct ReportScanner {
         if !loose.isEmpty {
             sections.append(.init(title: "Pictures and clips", source: root.path, blocks: [.gallery(loose)]))
         }
-        return sections
+        // The summary, then in the demo's order: runs, label stores, regret studies, RAPL, QDHF, bundles.
+        let order = ["Summary", "·", "Label store", "Regret study", "RAPL", "QDHF", "Policy archive", "Sweep"]
+        func rank(_ section: ReportPage.Section) -> Int {
+            order.firstIndex { $0 == "·" ? section.title.contains("·") : section.title.hasPrefix($0) } ?? order.count
+        }
+        return sections.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
     }
 
     /// The folder and the folders under it (breadth first, sorted), skipping checkpoints and clip folders.
@@ -125,10 +132,13 @@ struct ReportScanner {
                     return String(format: "%@ ρ %.2f", name, across)
                 }
                 rows.append(["RAPL (visual reward, optimal transport)",
-                             "across-episode Spearman ρ with the true cost: " + parts.joined(separator: ", "), relative(directory)])
+                             "across-episode Spearman ρ with the person's cost: " + parts.joined(separator: ", "), relative(directory)])
             }
         }
-        return rows
+        // In the demo's order: preference RL, HERON, regret, RAPL, QDHF, exports; others after, as found.
+        let order = ["PrefPPO", "PEBBLE", "HERON", "regret", "RAPL", "QDHF", "policy archive"]
+        func rank(_ row: [String]) -> Int { order.firstIndex { row[0].hasPrefix($0) } ?? order.count }
+        return rows.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
     }
 
     func summarySection() throws -> ReportPage.Section? {
@@ -142,7 +152,13 @@ struct ReportScanner {
         var title = directory.lastPathComponent
         var blocks: [ReportPage.Block] = []
         if let configuration = try? run.readConfiguration() {
-            title = "\(configuration.task) · \(configuration.algorithm.displayName) · seed \(configuration.seed)"
+            let method: String
+            switch configuration.reward {
+            case .preferenceLoop: method = configuration.algorithm == .sac ? "PEBBLE" : "PrefPPO"
+            case .hierarchy: method = "HERON + \(configuration.algorithm.displayName)"
+            default: method = configuration.algorithm.displayName
+            }
+            title = "\(configuration.task) · \(method) · seed \(configuration.seed)"
             blocks.append(.table(["task", "algorithm", "seed", "steps", "reward"],
                                  [[configuration.task, configuration.algorithm.displayName, String(configuration.seed), String(configuration.totalSteps),
                                    configuration.reward.description]]))
@@ -164,6 +180,26 @@ struct ReportScanner {
             .filter { $0.hasSuffix(".gif") }.sorted()
         if let clip = clips.last { blocks.append(.image(directory.appendingPathComponent("eval").appendingPathComponent(clip), caption: "evaluation episode, \(clip)")) }
         return .init(title: title, source: directory.path, blocks: blocks)
+    }
+
+    /// A `rapl evaluate --out` folder: each method's Spearman ρ with the person's cost, the rewards along a
+    /// held-out rollout, and the folder's other pictures and clips (the demo's expert clip).
+    func raplSection(_ directory: URL) -> ReportPage.Section? {
+        guard let data = try? Data(contentsOf: directory.appendingPathComponent("correlations.json")),
+              let methods = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return nil }
+        let rows = methods.compactMap { m -> [String]? in
+            guard let name = m["method"] as? String else { return nil }
+            func cell(_ key: String) -> String { (m[key] as? Double).map { String(format: "%.3f", $0) } ?? "—" }
+            return [name, cell("within_mean"), cell("across")]
+        }
+        var blocks: [ReportPage.Block] = [
+            .text("Spearman ρ of each reward with the person's privileged cost on held-out rollouts: within each rollout per step (mean), and across rollouts' returns."),
+            .table(["method", "within-trajectory ρ", "across-episode ρ"], rows),
+        ]
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).sorted()
+        let pictures = files.filter { $0.hasSuffix(".png") || $0.hasSuffix(".gif") }
+        if !pictures.isEmpty { blocks.append(.gallery(pictures.map { (directory.appendingPathComponent($0), caption: $0) })) }
+        return .init(title: "RAPL evaluation \(directory.lastPathComponent)", source: directory.path, blocks: blocks)
     }
 
     func qdhfSection(_ directory: URL) -> ReportPage.Section {
@@ -189,7 +225,9 @@ struct ReportScanner {
         if !clips.isEmpty {
             blocks.append(.gallery(clips.map { (directory.appendingPathComponent("clips").appendingPathComponent($0), caption: $0) }))
         }
-        return .init(title: "Policy archive \(directory.lastPathComponent)", source: directory.path, blocks: blocks)
+        let path = directory.standardizedFileURL.path, base = root.standardizedFileURL.path
+        let name = path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : directory.lastPathComponent
+        return .init(title: "Policy archive \(name)", source: directory.path, blocks: blocks)
     }
 
     func markdownSection(_ directory: URL, file: String, title: String) -> ReportPage.Section {
