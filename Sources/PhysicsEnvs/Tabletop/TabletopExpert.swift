@@ -55,7 +55,11 @@ public final class TabletopExpert: Controller {
         }
         previous = (robot, heading)
         var action: [Float]
-        if let push = objective.nextPush(debris: debris, robot: robot, body: body) {
+        let push = objective.nextPush(debris: debris, robot: robot, body: body)
+        if body == .gripper, objective == .grouping {
+            return carry(robot: robot, forward: forward, opening: o[16], push: push, speed: speed, turnRate: turnRate, debris: debris)
+        }
+        if let push {
             action = drive(robot: robot, forward: forward, speed: speed, turnRate: turnRate, push: push, debris: debris)
         } else {
             action = [0, 0]
@@ -63,6 +67,32 @@ public final class TabletopExpert: Controller {
         if body == .gripper { action.append(-1) }  // fingers open: the piece rides in the cup
         return action
     }
+
+    /// The gripper on Grouping carries pieces instead of pushing them: once the piece is in its cup
+    /// (0.31 ahead of the centre), it closes the fingers and drives the cup to the piece's place by the
+    /// shortest way, turning on the spot when the place is off to the side; at the place it opens the
+    /// fingers and waits for them before driving off, so the piece stays where it was put.
+    private func carry(robot r: Vec2, forward: Vec2, opening: Float, push: TabletopPush?, speed: Float, turnRate: Float,
+                       debris: [Vec2]) -> [Float] {
+        let cup = Vec2(r.x + Self.cupReach * forward.x, r.y + Self.cupReach * forward.y)
+        if let push, distance(push.point, cup) < 0.1 {
+            let remaining = distance(push.point, push.target)
+            if remaining > push.stopDistance + 0.02 {
+                // Aim the cup at the place: the heading from the robot's centre to the place, less the cup.
+                let e = Vec2(push.target.x - r.x, push.target.y - r.y)
+                let error = angleBetween(forward, e)
+                let drive: Float = abs(error) > 0.5 ? 0 : Swift.min(1, remaining / 0.2 + 0.1)
+                return [drive, turn(error), 1]
+            }
+        }
+        // Not carrying: open the fingers first, and stand still until they are open.
+        if opening < 0.8 { return [0, 0, -1] }
+        guard let push else { return [0, 0, -1] }
+        return drive(robot: r, forward: forward, speed: speed, turnRate: turnRate, push: push, debris: debris) + [-1]
+    }
+
+    /// Where a piece sits in the gripper's cup, ahead of the robot's centre (disc 0.2 + half a piece).
+    static let cupReach: Float = 0.31
 
     private func drive(robot r: Vec2, forward: Vec2, speed: Float, turnRate: Float, push: TabletopPush, debris: [Vec2]) -> [Float] {
         // A piece by a wall is pushed off-centre, with the body just clear of the wall.

@@ -19,9 +19,10 @@ struct TabletopTaskTests {
         #expect(successes >= 4, "\(body): \(successes) of 5 layout seeds")
     }
 
-    @Test("the short stick's experts group the Demo pieces and sweep them around Avoiding's zone")
+    @Test("the short stick's experts group the Demo pieces and sweep them around Avoiding's zone; the gripper carries them together")
     func groupingAndAvoidingExperts() throws {
         #expect(try Self.score(.grouping, .shortStick, variant: .demo, seed: 1) == 1)
+        #expect(try Self.score(.grouping, .gripper, variant: .demo, seed: 1) == 1)
         #expect(try Self.score(.avoiding, .shortStick, variant: .demo, seed: 1) == 1)
     }
 
