@@ -184,8 +184,9 @@ def section(results, command):
             rows = [r for x in results["finetune"] for r in x["rows"] if r["method"] == method]
             lines.append(f"| {method} | {fmt([r['within_mean'] for r in rows])} | {fmt([r['across'] for r in rows])} |")
         lines.append("")
-    if "transfer" in results:
-        t = results["transfer"]
+    transfers = [results["transfer"]] if "transfer" in results else []
+    transfers += [results[k] for k in sorted(results) if k.startswith("transfer:")]
+    for t in transfers:
         lines += [f"**Cross-embodiment** (encoders aligned on {t['source']}'s rollouts; PPO agents of {t['target']}, "
                   f"{t['steps']:,} steps; demonstrations from the target's expert, or from the source's):", "",
                   "*Target demonstrations:*", "", agent_table(t["target_demos"]), "",
@@ -249,11 +250,12 @@ def main():
         encoder_of = lambda seed: os.path.join(OUT, f"{source}_t{args.agent_triplets}_s{seed}.safetensors")
         seeds = list(range(1, args.agent_seeds + 1))
         methods = ["rapl", "rlhf", "ot", "true"]
-        results["transfer"] = {
+        key = "transfer" if target == "SweepToTop-MediumStick-v1" else f"transfer:{target}"
+        results[key] = {
             "source": source, "target": target, "steps": args.agent_steps,
-            "target_demos": agents(target, seeds, args.agent_steps, args.jobs, encoder_of, tag="transfer_target",
+            "target_demos": agents(target, seeds, args.agent_steps, args.jobs, encoder_of, tag=f"transfer_target_{target}",
                                    methods=methods, extra=["--any-task"]),
-            "source_demos": agents(target, seeds, args.agent_steps, args.jobs, encoder_of, demo_task=source, tag="transfer_source",
+            "source_demos": agents(target, seeds, args.agent_steps, args.jobs, encoder_of, demo_task=source, tag=f"transfer_source_{target}",
                                    methods=[m for m in methods if m in ("rapl", "ot")], extra=["--any-task"]),
         }
     if "agents" in parts:
