@@ -35,6 +35,12 @@ struct TrainingCommandTests {
         let rollout = try CommandLine.run(["rollout", "--policy", "\(run)/policy.safetensors", "--max-steps", "30"])
         #expect(rollout.status == 0, "\(rollout.standardError)")
         #expect(rollout.standardOutput.contains("episode 0 seed 0"))
+        // --option changes the options the policy was trained with (a trained policy in a windy world);
+        // an option the task lacks stays a usage error.
+        let windy = try CommandLine.run(["rollout", "--policy", run, "--max-steps", "30", "--option", "enable_wind=1"])
+        #expect(windy.status == 0, "\(windy.standardError)")
+        let unknown = try CommandLine.run(["rollout", "--policy", run, "--max-steps", "30", "--option", "nonsense=1"])
+        #expect(unknown.status == 2 && unknown.standardError.contains("no option 'nonsense'"))
 
         let plot = try CommandLine.run(["plot", run, "--out", "\(directory)/curves.png"])
         #expect(plot.status == 0, "\(plot.standardError)")

@@ -175,12 +175,12 @@ public final class Policy: Controller, ParameterContainer {
     }
 
     /// Makes the policy's task from `tasks` (with the options it was trained with), checking the version.
-    public func makeEnvironment(in tasks: TaskRegistry) throws -> any Environment {
+    public func makeEnvironment(in tasks: TaskRegistry, overriding options: [String: Double] = [:]) throws -> any Environment {
         let spec = try tasks.spec(for: configuration.task)
         guard spec.version == configuration.taskVersion else {
             throw AgentError.checkpointMismatch("policy was trained on \(configuration.taskID) but this build has \(spec.id); use the sandbox version it was trained with")
         }
-        let environment = try tasks.make(configuration.taskID, options: configuration.taskOptions)
+        let environment = try tasks.make(configuration.taskID, options: configuration.taskOptions.merging(options) { $1 })
         guard environment.spec.observationSpace.count == configuration.observationSize,
               environment.spec.actionSpace.count == configuration.actionSize else {
             throw AgentError.checkpointMismatch("policy's spaces (\(configuration.observationSize) → \(configuration.actionSize)) do not match \(spec.id)")

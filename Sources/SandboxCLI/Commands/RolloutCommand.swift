@@ -18,7 +18,8 @@ enum RolloutCommand {
       --size       frame size for clips and sheets, e.g. 600x400 (default: the task's)
       --record     write each episode's replay record (JSON)
       --sheet      write a contact sheet PNG of each episode; its last tile says how the episode ended
-      --option     a task option, e.g. --option gravity=-9.8 (see `sandbox tasks`)
+      --option     a task option, e.g. --option gravity=-9.8 (see `sandbox tasks`); with a trained policy
+               it changes the options the policy was trained with, e.g. --option variant=layout
     With several episodes, file names get -e0, -e1, ... before the extension.
     """
 
@@ -45,12 +46,11 @@ enum RolloutCommand {
         let sheet = arguments.string("sheet")
         let sizeText = arguments.string("size")
         let options = try arguments.taskOptions()
-        if trainedPolicyGiven(arguments), !options.isEmpty {
-            throw UsageError("a trained policy runs its task with the options it was trained with; drop --option (or train with them)")
-        }
         try arguments.checkAllUsed()
 
-        let environment = try trained.map { try $0.makeEnvironment(in: SandboxCLI.tasks) } ?? SandboxCLI.tasks.make(task, options: options)
+        // A trained policy runs with the options it was trained with; --option changes some of them (a
+        // policy trained on one tabletop variant, evaluated on another), as long as the spaces still fit.
+        let environment = try trained.map { try $0.makeEnvironment(in: SandboxCLI.tasks, overriding: options) } ?? SandboxCLI.tasks.make(task, options: options)
         let spec = environment.spec
         var size: RenderSize?
         if let sizeText { size = try RenderSize(parsing: sizeText) }
@@ -118,8 +118,3 @@ enum RolloutCommand {
     }
 }
 
-/// Whether `--policy` names a trained policy (not `random` or `heuristic`).
-private func trainedPolicyGiven(_ arguments: Arguments) -> Bool {
-    guard let policy = arguments.peek("policy") else { return false }
-    return policy != "random" && policy != "heuristic"
-}
