@@ -45,17 +45,10 @@ extension PreferenceModelComparison {
 
     /// Mean held-out log-likelihood per answer of σ(β·Δ) with β fitted on the other folds.
     public func crossValidatedLogLikelihood(differences: [(delta: Double, y: Double)]) -> Double {
-        var generator = SeededGenerator(seed: seed)
-        let order = differences.indices.shuffled(using: &generator)
-        let k = max(2, min(folds, differences.count))
-        var total = 0.0
-        for fold in 0..<k {
-            let held = order.enumerated().filter { $0.offset % k == fold }.map { differences[$0.element] }
-            let train = order.enumerated().filter { $0.offset % k != fold }.map { differences[$0.element] }
+        crossValidated(differences) { train, held in
             let beta = Self.fittedRationality(train)
-            for pair in held { total += Self.logLikelihood(pair, beta: beta) }
+            return held.reduce(0) { $0 + Self.logLikelihood($1, beta: beta) }
         }
-        return total / Double(max(differences.count, 1))
     }
 
     static func logLikelihood(_ pair: (delta: Double, y: Double), beta: Double) -> Double {

@@ -39,20 +39,27 @@ public struct PreferenceModelComparison: Sendable {
     /// Mean held-out log-likelihood per pair over `folds` folds (a seeded shuffle; every pair is held
     /// out once). With fewer pairs than folds, leave-one-out.
     public func crossValidatedLogLikelihood(_ model: any LinearPreferenceModel, _ pairs: [TabularPair], featureCount: Int) -> Double {
+        crossValidated(pairs) { train, held in
+            let (fit, refined) = LinearRewardLearner(model: model, configuration: learner).fitModel(train, featureCount: featureCount)
+            // log σ(z) for y = 1, log σ(−z) for y = 0, their mean for a tie.
+            return zip(held, refined.logits(held, weights: fit.weights)).reduce(0) { $0 - (softplus($1.1.0) - $1.0.firstPreferred * $1.1.0) }
+        }
+    }
+
+    /// Mean held-out log-likelihood per item over `folds` folds of a seeded shuffle (every item held out
+    /// once; leave-one-out with fewer items than folds): `score(train, held)` fits on `train` and returns
+    /// the summed log-likelihood of `held`.
+    func crossValidated<Item>(_ items: [Item], score: ([Item], [Item]) -> Double) -> Double {
         var generator = SeededGenerator(seed: seed)
-        let order = pairs.indices.shuffled(using: &generator)
-        let k = max(2, min(folds, pairs.count))
+        let order = items.indices.shuffled(using: &generator)
+        let k = max(2, min(folds, items.count))
         var total = 0.0
         for fold in 0..<k {
-            let held = order.enumerated().filter { $0.offset % k == fold }.map { pairs[$0.element] }
-            let train = order.enumerated().filter { $0.offset % k != fold }.map { pairs[$0.element] }
-            let (fit, refined) = LinearRewardLearner(model: model, configuration: learner).fitModel(train, featureCount: featureCount)
-            for (pair, (z, _)) in zip(held, refined.logits(held, weights: fit.weights)) {
-                // log σ(z) for y = 1, log σ(−z) for y = 0, their mean for a tie.
-                total += -(softplus(z) - pair.firstPreferred * z)
-            }
+            let held = order.enumerated().filter { $0.offset % k == fold }.map { items[$0.element] }
+            let train = order.enumerated().filter { $0.offset % k != fold }.map { items[$0.element] }
+            total += score(train, held)
         }
-        return total / Double(max(pairs.count, 1))
+        return total / Double(max(items.count, 1))
     }
 
     /// The store's answered Delivery-v1 pair queries, as tabular pairs per annotator (with the board's MDP).
