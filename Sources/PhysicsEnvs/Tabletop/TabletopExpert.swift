@@ -54,13 +54,14 @@ public final class TabletopExpert: Controller {
             turnRate = (heading - last.heading).remainder(dividingBy: 2 * .pi) / TabletopPlanner.stepSeconds
         }
         previous = (robot, heading)
+        let pose = TabletopPlanner.Pose(x: robot.x, y: robot.y, heading: heading, speed: speed, turn: turnRate)
         var action: [Float]
         let push = objective.nextPush(debris: debris, robot: robot, body: body)
         if body == .gripper, objective == .grouping {
-            return carry(robot: robot, forward: forward, opening: o[16], push: push, speed: speed, turnRate: turnRate, debris: debris)
+            return carry(robot: robot, forward: forward, opening: o[16], push: push, pose: pose, debris: debris)
         }
         if let push {
-            action = drive(robot: robot, forward: forward, speed: speed, turnRate: turnRate, push: push, debris: debris)
+            action = drive(robot: robot, forward: forward, pose: pose, push: push, debris: debris)
         } else {
             action = [0, 0]
         }
@@ -72,7 +73,7 @@ public final class TabletopExpert: Controller {
     /// (0.31 ahead of the centre), it closes the fingers and drives the cup to the piece's place by the
     /// shortest way, turning on the spot when the place is off to the side; at the place it opens the
     /// fingers and waits for them before driving off, so the piece stays where it was put.
-    private func carry(robot r: Vec2, forward: Vec2, opening: Float, push: TabletopPush?, speed: Float, turnRate: Float,
+    private func carry(robot r: Vec2, forward: Vec2, opening: Float, push: TabletopPush?, pose: TabletopPlanner.Pose,
                        debris: [Vec2]) -> [Float] {
         let cup = Vec2(r.x + Self.cupReach * forward.x, r.y + Self.cupReach * forward.y)
         if let push, distance(push.point, cup) < 0.1 {
@@ -88,13 +89,14 @@ public final class TabletopExpert: Controller {
         // Not carrying: open the fingers first, and stand still until they are open.
         if opening < 0.8 { return [0, 0, -1] }
         guard let push else { return [0, 0, -1] }
-        return drive(robot: r, forward: forward, speed: speed, turnRate: turnRate, push: push, debris: debris) + [-1]
+        return drive(robot: r, forward: forward, pose: pose, push: push, debris: debris) + [-1]
     }
 
     /// Where a piece sits in the gripper's cup, ahead of the robot's centre (disc 0.2 + half a piece).
     static let cupReach: Float = 0.31
 
-    private func drive(robot r: Vec2, forward: Vec2, speed: Float, turnRate: Float, push: TabletopPush, debris: [Vec2]) -> [Float] {
+    /// `pose` is the robot's pose, speed and turn rate, for the planner.
+    private func drive(robot r: Vec2, forward: Vec2, pose: TabletopPlanner.Pose, push: TabletopPush, debris: [Vec2]) -> [Float] {
         // A piece by a wall is pushed off-centre, with the body just clear of the wall.
         let reach = TabletopScene.arenaHalfSize - (body.stickWidth.map { $0 / 2 } ?? 0.2) - 0.03
         let d = Vec2(Swift.max(-reach, Swift.min(reach, push.point.x)), push.point.y)
@@ -125,10 +127,9 @@ public final class TabletopExpert: Controller {
         // Elsewhere: the fastest path to the pose just behind the piece, facing the push.
         if body != .longStick {
             planner.obstacles = debris.map { .init(center: $0, radius: Self.debrisClearance) }
-            let heading = atan2(forward.x * -1, forward.y)
             let goal = TabletopPlanner.Pose(x: d.x - (c + Self.approachSlack) * u.x, y: d.y - (c + Self.approachSlack) * u.y,
                                             heading: atan2(-u.x, u.y))
-            if let move = planner.firstMove(from: .init(x: r.x, y: r.y, heading: heading, speed: speed, turn: turnRate), to: goal) {
+            if let move = planner.firstMove(from: pose, to: goal) {
                 return [move.v / TabletopPlanner.speed, move.w / TabletopPlanner.turnRate]
             }
         }

@@ -72,13 +72,16 @@ struct ReportScanner {
         return result
     }
 
+    /// `url`'s path below the root, or nil when it is not below it.
+    func pathBelowRoot(_ url: URL) -> String? {
+        let path = url.standardizedFileURL.path, base = root.standardizedFileURL.path
+        return path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : nil
+    }
+
     /// One line per method found under the root: what it learned, and where its files are.
     func summaryRows() throws -> [[String]] {
         var rows: [[String]] = []
-        func relative(_ url: URL) -> String {
-            let path = url.standardizedFileURL.path, base = root.standardizedFileURL.path
-            return path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : path
-        }
+        func relative(_ url: URL) -> String { pathBelowRoot(url) ?? url.standardizedFileURL.path }
         for directory in try folders(under: root, depth: 4) {
             let files = Set((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
             if files.contains("config.json") && files.contains("metrics.jsonl"), let configuration = try? RunDirectory(url: directory).readConfiguration() {
@@ -225,9 +228,7 @@ struct ReportScanner {
         if !clips.isEmpty {
             blocks.append(.gallery(clips.map { (directory.appendingPathComponent("clips").appendingPathComponent($0), caption: $0) }))
         }
-        let path = directory.standardizedFileURL.path, base = root.standardizedFileURL.path
-        let name = path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : directory.lastPathComponent
-        return .init(title: "Policy archive \(name)", source: directory.path, blocks: blocks)
+        return .init(title: "Policy archive \(pathBelowRoot(directory) ?? directory.lastPathComponent)", source: directory.path, blocks: blocks)
     }
 
     func markdownSection(_ directory: URL, file: String, title: String) -> ReportPage.Section {
