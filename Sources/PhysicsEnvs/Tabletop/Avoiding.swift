@@ -2,32 +2,40 @@ import Foundation
 
 /// Avoiding: SweepToTop with an off-limits zone on the table, our version of RAPL's "clean the counter
 /// while avoiding an off-limits zone" (Tian et al., RAPL; its X-Magical code and exact reward are not
-/// public, so this design is ours).
+/// public, so this design is ours; reviewers of the ICLR 2024 version describe the task as "only requires
+/// agent to avoid the blue box").
 ///
-/// - **Zone:** x ∈ [−0.15, 0.15], y ∈ [0.3, 0.62]: the middle of the table between the debris row and
-///   the goal, so the fastest sweep (straight up the middle) crosses it, and a careful one pushes the
-///   middle piece aside first. It is drawn as a hatched blue-grey box.
+/// - **Zone:** x ∈ [−0.24, −0.08], y ∈ [0.2, 0.62], drawn as a hatched blue-grey box: between the left
+///   and middle debris columns (x = −0.5 and 0; Layout's −0.32 and 0.16), just above the debris row.
+///   The way back down from the goal to the left piece passes it, so a careless sweep often crosses it
+///   (SweepToTop's expert, which ignores it, enters it on every gripper Demo seed and on 1–4 of 10 Layout
+///   seeds with the sticks) and a careful one drives around it; a piece whose way up would cross it is
+///   first pushed out of its column. Every body can sweep without entering it: no start column of any
+///   variant lies under it, and the long stick's blade (1.6) spans all three pieces with its centre
+///   outside it. (Our first design put the zone in the middle column, which the long stick cannot keep
+///   a piece out of: its blade spans x = 0 wherever it stands.)
 /// - **Reward terms:** `in_goal` and `distance` as in SweepToTop (option `reward` as there), plus
 ///   `zone`: −1 for each body (the robot or a debris piece) whose centre is inside the zone, at every
 ///   step. The centre is where a wheeled base or an object's footprint would be judged; a blade passing
 ///   over the zone's edge does not count.
-/// - **Debris start:** as SweepToTop; the Layout variant draws y from U(−0.1, 0.1) so that no piece
-///   starts inside the zone.
+/// - **Debris start:** as SweepToTop (Demo and Layout alike).
 /// - **Episode:** 100 steps for every body, ending only at the time limit.
 /// - **Success:** every piece in the goal at the last step and no step with a body in the zone
 ///   (`info["zone_steps"]` counts them; `info["score"]` is the `in_goal` fraction, or 0 once the zone
 ///   was entered).
 enum Avoiding {
-    static let zone = (min: Vec2(-0.15, 0.3), max: Vec2(0.15, 0.62))
-    static let layoutY = (-0.1, 0.1)
+    static let zone = (min: Vec2(-0.24, 0.2), max: Vec2(-0.08, 0.62))
     static let episodeSteps = 100
-    /// A piece whose centre is nearer the zone's middle column than this would cross the zone on its way
-    /// up (the zone's half-width 0.15, and margin for the drift of a pushed piece).
-    static let blockedX: Float = 0.3
-    /// Where such a piece is pushed first: a piece under the zone's middle (|x| < 0.1) sideways to
-    /// |x| = 0.3, square to a blade; one off-centre diagonally up and out to |x| = 0.44, which is shorter.
-    static let sidewaysX: Float = 0.3
-    static let diagonalX: Float = 0.44
+    /// How far outside the zone's columns the expert keeps the robot's centre while pushing, and a
+    /// pushed piece's centre (the drift of a piece across the blade), units.
+    static let columnMargin: Float = 0.03
+    /// Where a piece in the zone's column is pushed first: this far outside the column, and this much
+    /// higher (a diagonal push), units.
+    static let sidestep: Float = 0.08
+    static let sidestepRise: Float = 0.3
+
+    /// The x-range the expert keeps robot and piece centres out of while anything is below the zone.
+    static var column: (min: Float, max: Float) { (zone.min.x - columnMargin, zone.max.x + columnMargin) }
 
     /// Bodies (robot and debris) whose centre is inside the zone.
     static func bodiesInZone(_ scene: TabletopScene) -> Int {
@@ -35,21 +43,16 @@ enum Avoiding {
         return robot + scene.debris.filter { TabletopScene.contains(zone, $0.body.position) }.count
     }
 
-    /// The expert's next push: a piece whose column would cross the zone is first pushed out of it (see
-    /// `sidewaysX`), towards the side with more room; then SweepToTop's pushes.
+    /// The expert's next push: a piece below the zone in its column is first pushed diagonally out of
+    /// the column, to the nearer side; then SweepToTop's pushes, with the robot's centre kept out of the
+    /// column (the long stick shifts along its blade; other sticks push such runs one piece at a time).
     static func nextPush(debris: [Vec2], robot: Vec2, body: TabletopBody) -> TabletopPush? {
-        let blocked = debris.filter { abs($0.x) < blockedX && $0.y < zone.min.y }
-        if let piece = blocked.min(by: { abs($0.x - robot.x) < abs($1.x - robot.x) }) {
-            if abs(piece.x) >= 0.1 {
-                let side: Float = piece.x < 0 ? -1 : 1
-                return TabletopPush(point: piece, target: Vec2(side * diagonalX, piece.y + 0.3), stopDistance: 0)
-            }
-            func room(_ side: Float) -> Float {
-                debris.filter { $0 != piece }.map { abs($0.x - side * sidewaysX) }.min() ?? 1
-            }
-            let side: Float = room(1) > room(-1) + 0.01 ? 1 : (room(-1) > room(1) + 0.01 ? -1 : (piece.x < 0 ? -1 : 1))
-            return TabletopPush(point: piece, target: Vec2(side * sidewaysX, piece.y), stopDistance: 0.03)
+        let c = column
+        let blocked = debris.filter { $0.x > c.min && $0.x < c.max && $0.y < zone.max.y }
+        if body != .longStick, let piece = blocked.min(by: { abs($0.x - robot.x) < abs($1.x - robot.x) }) {
+            let x = piece.x - c.min < c.max - piece.x ? c.min - sidestep : c.max + sidestep
+            return TabletopPush(point: piece, target: Vec2(x, piece.y + sidestepRise), stopDistance: 0.03)
         }
-        return SweepToTop.nextPush(debris: debris, robot: robot, body: body)
+        return SweepToTop.nextPush(debris: debris, robot: robot, body: body, robotKeepOut: c)
     }
 }

@@ -42,8 +42,11 @@ enum SweepToTop {
 
     /// The expert's next push: straight up under the pieces still below the goal. A stick pushes the
     /// largest run of neighbouring pieces its blade spans at once (the medium stick two pieces 0.5 apart,
-    /// the long stick all three), the nearest run (by x) first.
-    static func nextPush(debris: [Vec2], robot: Vec2, body: TabletopBody) -> TabletopPush? {
+    /// the long stick all three), the nearest run (by x) first. With `robotKeepOut` (an x-range, Avoiding's
+    /// zone column) no push puts the robot's centre in that range: the long stick slides along its blade
+    /// while it still spans the run, and a run it cannot push that way is left for smaller runs.
+    static func nextPush(debris: [Vec2], robot: Vec2, body: TabletopBody,
+                         robotKeepOut: (min: Float, max: Float)? = nil) -> TabletopPush? {
         let remaining = debris.filter { $0.y < 0.93 }.sorted { $0.x < $1.x }
         guard !remaining.isEmpty else { return nil }
         let span = (body.stickWidth ?? 0) - 0.05
@@ -51,13 +54,24 @@ enum SweepToTop {
         for i in remaining.indices {
             var j = i
             while j + 1 < remaining.count, remaining[j + 1].x - remaining[i].x <= span { j += 1 }
-            let run = remaining[i...j]
-            let point = Vec2((run.first!.x + run.last!.x) / 2, run.map(\.y).min()!)
-            let offset = abs(point.x - robot.x)
-            if best == nil || run.count > best!.count || (run.count == best!.count && offset < best!.offset) {
-                best = (point, run.count, offset)
+            for last in stride(from: j, through: i, by: -1) {
+                let run = remaining[i...last]
+                var point = Vec2((run.first!.x + run.last!.x) / 2, run.map(\.y).min()!)
+                if let keepOut = robotKeepOut, point.x > keepOut.min, point.x < keepOut.max {
+                    // Slide to the nearer edge of the range if the blade (less 0.05) still spans the run.
+                    let slack = span / 2 - (run.last!.x - run.first!.x) / 2
+                    let shift = point.x - keepOut.min < keepOut.max - point.x ? keepOut.min - point.x : keepOut.max - point.x
+                    guard abs(shift) <= slack else { continue }
+                    point.x += shift
+                }
+                let offset = abs(point.x - robot.x)
+                if best == nil || run.count > best!.count || (run.count == best!.count && offset < best!.offset) {
+                    best = (point, run.count, offset)
+                }
+                break
             }
         }
-        return TabletopPush(point: best!.point, target: Vec2(best!.point.x, 1.3), stopDistance: 0)
+        guard let best else { return nil }
+        return TabletopPush(point: best.point, target: Vec2(best.point.x, 1.3), stopDistance: 0)
     }
 }

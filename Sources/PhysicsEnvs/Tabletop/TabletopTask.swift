@@ -32,9 +32,6 @@ public enum TabletopObjective: String, CaseIterable, Sendable {
         }
     }
 
-    /// The shared y and its range in the Layout variant.
-    var layoutY: (Double, Double) { self == .avoiding ? Avoiding.layoutY : (-0.1, 0.5) }
-
     func nextPush(debris: [Vec2], robot: Vec2, body: TabletopBody) -> TabletopPush? {
         switch self {
         case .sweepToTop: SweepToTop.nextPush(debris: debris, robot: robot, body: body)
@@ -68,6 +65,8 @@ public final class TabletopTask: EpisodicTask {
     static let defaultDebris = [Vec2(-0.5, 0), Vec2(0, 0), Vec2(0.5, 0)]
     /// x positions of the Layout variant, drawn without repeats (x-magical: `np.arange(-0.8, 0.8, 0.48)`).
     static let layoutXs: [Float] = [-0.8, -0.32, 0.16, 0.64]
+    /// The range of the Layout variant's shared y (x-magical: U(−0.1, 0.5)).
+    static let layoutY = (-0.1, 0.5)
 
     public let objective: TabletopObjective
     public let body: TabletopBody
@@ -136,7 +135,7 @@ public final class TabletopTask: EpisodicTask {
         var positions = Self.defaultDebris
         if variant.randomisesLayout {
             var g = SeededGenerator(seed: seed &* 4 &+ 1)
-            let y = Float(g.uniform(objective.layoutY.0, objective.layoutY.1))
+            let y = Float(g.uniform(Self.layoutY.0, Self.layoutY.1))
             var xs = Self.layoutXs
             positions = (0..<3).map { _ in Vec2(xs.remove(at: g.integer(0, xs.count)), y) }
         }

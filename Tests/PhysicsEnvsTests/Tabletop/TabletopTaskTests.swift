@@ -19,11 +19,17 @@ struct TabletopTaskTests {
         #expect(successes >= 4, "\(body): \(successes) of 5 layout seeds")
     }
 
-    @Test("the short stick's experts group the Demo pieces and sweep them around Avoiding's zone; the gripper carries them together")
-    func groupingAndAvoidingExperts() throws {
+    @Test("the Avoiding experts sweep every piece in without entering the zone (Demo and Layout)", arguments: TabletopBody.allCases)
+    func avoidingExpertsSucceed(body: TabletopBody) throws {
+        #expect(try Self.score(.avoiding, body, variant: .demo, seed: 1) == 1)
+        let successes = try (UInt64(1)...5).filter { try Self.score(.avoiding, body, variant: .layout, seed: $0) == 1 }.count
+        #expect(successes >= 4, "\(body): \(successes) of 5 layout seeds")
+    }
+
+    @Test("the short stick's expert groups the Demo pieces; the gripper carries them together")
+    func groupingExperts() throws {
         #expect(try Self.score(.grouping, .shortStick, variant: .demo, seed: 1) == 1)
         #expect(try Self.score(.grouping, .gripper, variant: .demo, seed: 1) == 1)
-        #expect(try Self.score(.avoiding, .shortStick, variant: .demo, seed: 1) == 1)
     }
 
     @Test("the planner's kinematic model: full speed ahead for a step travels 0.1 at most, reversing works")
@@ -153,12 +159,15 @@ struct TabletopTaskTests {
         }
     }
 
-    @Test("Avoiding counts the zone; the sweep straight up the middle enters it")
+    @Test("Avoiding counts the zone: SweepToTop's expert, which ignores it, drives through it; Avoiding's does not")
     func avoidingZone() throws {
-        let task = try TabletopTask(objective: .avoiding, body: .shortStick)
-        let straight = try Rollout.run(task, controller: ActionSequence(Array(repeating: [1, 0], count: 100)), seed: 0)
-        #expect(straight.record.termSums["zone"]! < 0)
-        #expect(straight.finalInfo["zone_steps"]! > 0 && straight.finalInfo["score"] == 0)
+        let task = try TabletopTask(objective: .avoiding, body: .gripper)
+        let careless = try Rollout.run(task, controller: TabletopExpert(objective: .sweepToTop, body: .gripper), seed: 1)
+        #expect(careless.record.termSums["zone"]! < 0)
+        #expect(careless.finalInfo["zone_steps"]! > 0 && careless.finalInfo["score"] == 0)
+        #expect(careless.finalInfo["in_goal"] == 1)
+        let careful = try Rollout.run(task, controller: task.makeHeuristic(), seed: 1)
+        #expect(careful.record.termSums["zone"] == 0 && careful.finalInfo["score"] == 1)
     }
 
     @Test("task ids carry the body, and every objective × body is registered")
