@@ -57,7 +57,13 @@ enum Grouping {
             let p = debris[i], t = places[i]!
             return ((p.x - t.x) * (p.x - t.x) + (p.y - t.y) * (p.y - t.y)).squareRoot() > 0.06
         }
-        guard let i = open.min(by: { abs(debris[$0].x - robot.x) < abs(debris[$1].x - robot.x) }) else { return nil }
+        // Sticks take the nearest piece by x (they travel behind the row); the gripper, which picks pieces
+        // up from any side, the nearest outright.
+        func cost(_ i: Int) -> Float {
+            let dx = debris[i].x - robot.x, dy = debris[i].y - robot.y
+            return body == .gripper ? dx * dx + dy * dy : abs(dx)
+        }
+        guard let i = open.min(by: { cost($0) < cost($1) }) else { return nil }
         return TabletopPush(point: debris[i], target: places[i]!, stopDistance: 0.04)
     }
 }

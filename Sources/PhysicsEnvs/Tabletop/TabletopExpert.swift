@@ -39,6 +39,9 @@ public final class TabletopExpert: Controller {
     static let zoneMargin: Float = 0.03
     /// Debris as obstacles for the planner: a disc just past a square's half-diagonal (0.15).
     static let debrisClearance: Float = 0.155
+    /// The same for a second, longer search when the first finds no path: a square's inscribed circle
+    /// and a little (its half-side is 0.106), so a path may graze a corner.
+    static let tightDebrisClearance: Float = 0.12
     /// How much further back than `pushClearance` the planner's goal pose sits.
     static let approachSlack: Float = 0.04
 
@@ -81,19 +84,38 @@ public final class TabletopExpert: Controller {
             if remaining > push.stopDistance + 0.02 {
                 // Aim the cup at the place: the heading from the robot's centre to the place, less the cup.
                 let e = Vec2(push.target.x - r.x, push.target.y - r.y)
+                let gap = length(e) - Self.cupReach
+                // Nearer than the cup reaches, the heading to the place says little: back straight out.
+                if gap < 0.03 { return [Swift.max(-1, gap / 0.2 - 0.2), 0, 1] }
                 let error = angleBetween(forward, e)
-                let drive: Float = abs(error) > 0.5 ? 0 : Swift.min(1, remaining / 0.2 + 0.1)
+                let drive: Float = abs(error) > 0.5 ? 0 : Swift.min(1, gap / 0.2 + 0.1)
                 return [drive, turn(error), 1]
             }
         }
         // Not carrying: open the fingers first, and stand still until they are open.
         if opening < 0.8 { return [0, 0, -1] }
-        guard let push else { return [0, 0, -1] }
+        guard var push else { return [0, 0, -1] }
+        // The gripper picks a piece up from any side, so when the pose behind it (towards its place) is
+        // off the table, it picks the piece up from below instead, or from the side facing the centre.
+        let behind = { (target: Vec2) -> Bool in
+            let u = Vec2(target.x - push.point.x, target.y - push.point.y)
+            let n = self.length(u)
+            let reach = self.body.pushClearance + Self.approachSlack
+            let x = push.point.x - reach * u.x / n, y = push.point.y - reach * u.y / n
+            return abs(x) < Self.approachLimit && abs(y) < Self.approachLimit
+        }
+        if !behind(push.target) {
+            let side = Vec2(push.point.x + (push.point.x < 0 ? 1 : -1), push.point.y)
+            let below = Vec2(push.point.x, push.point.y + 1)
+            if let target = [below, side].first(where: behind) { push.target = target; push.stopDistance = 0 }
+        }
         return drive(robot: r, forward: forward, pose: pose, push: push, debris: debris) + [-1]
     }
 
     /// Where a piece sits in the gripper's cup, ahead of the robot's centre (disc 0.2 + half a piece).
     static let cupReach: Float = 0.31
+    /// The gripper's centre can reach |x|, |y| up to this (the arena 1.1 less its disc 0.2 and a margin).
+    static let approachLimit: Float = 0.85
 
     /// `pose` is the robot's pose, speed and turn rate, for the planner.
     private func drive(robot r: Vec2, forward: Vec2, pose: TabletopPlanner.Pose, push: TabletopPush, debris: [Vec2]) -> [Float] {
@@ -130,6 +152,13 @@ public final class TabletopExpert: Controller {
             let goal = TabletopPlanner.Pose(x: d.x - (c + Self.approachSlack) * u.x, y: d.y - (c + Self.approachSlack) * u.y,
                                             heading: atan2(-u.x, u.y))
             if let move = planner.firstMove(from: pose, to: goal) {
+                return [move.v / TabletopPlanner.speed, move.w / TabletopPlanner.turnRate]
+            }
+            // No path within the usual effort: search longer, with the debris' corners only just cleared.
+            var patient = planner
+            patient.expansionLimit = 4 * planner.expansionLimit
+            patient.obstacles = debris.map { .init(center: $0, radius: Self.tightDebrisClearance) }
+            if let move = patient.firstMove(from: pose, to: goal) {
                 return [move.v / TabletopPlanner.speed, move.w / TabletopPlanner.turnRate]
             }
         }

@@ -44,7 +44,8 @@ struct TabletopPlanner {
     static let headingBins = 20
     /// Speed cells for deduplication: −0.8, −0.4, 0, 0.4, 0.8 units/s; turn-rate cells likewise.
     static let speedBins = 5
-    static let expansionLimit = 12_000
+    /// Nodes expanded before the search gives up; the expert retries a failed search with more.
+    var expansionLimit = 12_000
     static let arena: Float = 1.1
 
     /// How much the speed can change in one step, units/s: the drive's 5 N over the robot's mass (1 kg,
@@ -133,7 +134,7 @@ struct TabletopPlanner {
         let n = Int((2 * Self.arena / Self.cell).rounded(.up)) + 1
         let bins = Self.headingBins, speeds = Self.speedBins
         var best: [Int: Int32] = [:]
-        best.reserveCapacity(4 * Self.expansionLimit)
+        best.reserveCapacity(4 * expansionLimit)
         func key(_ p: Pose) -> Int {
             let ix = Swift.max(0, Swift.min(n - 1, Int(((p.x + Self.arena) / Self.cell).rounded())))
             let iy = Swift.max(0, Swift.min(n - 1, Int(((p.y + Self.arena) / Self.cell).rounded())))
@@ -183,7 +184,7 @@ struct TabletopPlanner {
         }
         best[key(start)] = 0
         var expanded = 0
-        while !heap.isEmpty, expanded < Self.expansionLimit {
+        while !heap.isEmpty, expanded < expansionLimit {
             let index = Int(pop())
             let node = nodes[index]
             expanded += 1
