@@ -39,9 +39,6 @@ public final class TabletopExpert: Controller {
     static let zoneMargin: Float = 0.03
     /// Debris as obstacles for the planner: a disc just past a square's half-diagonal (0.15).
     static let debrisClearance: Float = 0.155
-    /// The same for a second, longer search when the first finds no path: a square's inscribed circle
-    /// and a little (its half-side is 0.106), so a path may graze a corner.
-    static let tightDebrisClearance: Float = 0.12
     /// How much further back than `pushClearance` the planner's goal pose sits.
     static let approachSlack: Float = 0.04
 
@@ -154,10 +151,9 @@ public final class TabletopExpert: Controller {
             if let move = planner.firstMove(from: pose, to: goal) {
                 return [move.v / TabletopPlanner.speed, move.w / TabletopPlanner.turnRate]
             }
-            // No path within the usual effort: search longer, with the debris' corners only just cleared.
+            // No path within the usual effort: search four times longer.
             var patient = planner
             patient.expansionLimit = 4 * planner.expansionLimit
-            patient.obstacles = debris.map { .init(center: $0, radius: Self.tightDebrisClearance) }
             if let move = patient.firstMove(from: pose, to: goal) {
                 return [move.v / TabletopPlanner.speed, move.w / TabletopPlanner.turnRate]
             }
