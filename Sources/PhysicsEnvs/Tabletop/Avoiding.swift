@@ -6,9 +6,9 @@ import Foundation
 /// agent to avoid the blue box").
 ///
 /// - **Zone:** x ∈ [−0.24, −0.08], y ∈ [0.2, 0.62], drawn as a hatched blue-grey box: between the left
-///   and middle debris columns (x = −0.5 and 0; Layout's −0.32 and 0.16), just above the debris row.
+///   and middle debris columns (x = −0.5 and 0; Layout's −0.32 and 0.16), from just above Demo's row.
 ///   The way back down from the goal to the left piece passes it, so a careless sweep often crosses it
-///   (SweepToTop's expert, which ignores it, enters it on every gripper Demo seed and on 1–4 of 10 Layout
+///   (SweepToTop's expert, which ignores it, enters it with the gripper on Demo and on 1–4 of 10 Layout
 ///   seeds with the sticks) and a careful one drives around it; a piece whose way up would cross it is
 ///   first pushed out of its column. Every body can sweep without entering it: no start column of any
 ///   variant lies under it, and the long stick's blade (1.6) spans all three pieces with its centre
@@ -29,12 +29,12 @@ enum Avoiding {
     /// How far outside the zone's columns the expert keeps the robot's centre while pushing, and a
     /// pushed piece's centre (the drift of a piece across the blade), units.
     static let columnMargin: Float = 0.03
-    /// Where a piece in the zone's column is pushed first: this far outside the column, and this much
-    /// higher (a diagonal push), units.
+    /// Where a piece in the zone's column is pushed first: this far outside the column, and up to this
+    /// much higher (a diagonal push that stays below the zone), units.
     static let sidestep: Float = 0.08
     static let sidestepRise: Float = 0.3
 
-    /// The x-range the expert keeps robot and piece centres out of while anything is below the zone.
+    /// The x-range the expert keeps robot and piece centres out of.
     static var column: (min: Float, max: Float) { (zone.min.x - columnMargin, zone.max.x + columnMargin) }
 
     /// Bodies (robot and debris) whose centre is inside the zone.
@@ -43,16 +43,21 @@ enum Avoiding {
         return robot + scene.debris.filter { TabletopScene.contains(zone, $0.body.position) }.count
     }
 
-    /// The expert's next push: a piece below the zone in its column is first pushed diagonally out of
-    /// the column, to the nearer side; then SweepToTop's pushes, with the robot's centre kept out of the
-    /// column (the long stick shifts along its blade; other sticks push such runs one piece at a time).
+    /// The expert's next push: a piece in the zone's column, below the zone's top, is first pushed out
+    /// of the column to the nearer side (diagonally up while it stays below the zone, else sideways);
+    /// then SweepToTop's pushes, with the robot's centre kept out of the column (the long stick slides
+    /// along its blade; other sticks push such runs one piece at a time). The long stick cannot push one
+    /// piece alone and skips the first step. If no push keeps out of the column (a piece drifted into it
+    /// above the zone), SweepToTop's push is taken as it is rather than stopping.
     static func nextPush(debris: [Vec2], robot: Vec2, body: TabletopBody) -> TabletopPush? {
         let c = column
         let blocked = debris.filter { $0.x > c.min && $0.x < c.max && $0.y < zone.max.y }
         if body != .longStick, let piece = blocked.min(by: { abs($0.x - robot.x) < abs($1.x - robot.x) }) {
             let x = piece.x - c.min < c.max - piece.x ? c.min - sidestep : c.max + sidestep
-            return TabletopPush(point: piece, target: Vec2(x, piece.y + sidestepRise), stopDistance: 0.03)
+            let rise = Swift.max(0, Swift.min(sidestepRise, zone.min.y - columnMargin - piece.y))
+            return TabletopPush(point: piece, target: Vec2(x, piece.y + rise), stopDistance: 0.03)
         }
         return SweepToTop.nextPush(debris: debris, robot: robot, body: body, robotKeepOut: c)
+            ?? SweepToTop.nextPush(debris: debris, robot: robot, body: body)
     }
 }

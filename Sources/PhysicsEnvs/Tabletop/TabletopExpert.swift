@@ -102,7 +102,8 @@ public final class TabletopExpert: Controller {
             return abs(x) < Self.approachLimit && abs(y) < Self.approachLimit
         }
         if !behind(push.target) {
-            let side = Vec2(push.point.x + (push.point.x < 0 ? 1 : -1), push.point.y)
+            // Facing the wall from the centre's side, so the pose behind lies towards the centre.
+            let side = Vec2(push.point.x + (push.point.x < 0 ? -1 : 1), push.point.y)
             let below = Vec2(push.point.x, push.point.y + 1)
             if let target = [below, side].first(where: behind) { push.target = target; push.stopDistance = 0 }
         }

@@ -22,6 +22,7 @@ struct TabletopTaskTests {
     @Test("the Avoiding experts sweep every piece in without entering the zone (Demo and Layout)", arguments: TabletopBody.allCases)
     func avoidingExpertsSucceed(body: TabletopBody) throws {
         #expect(try Self.score(.avoiding, body, variant: .demo, seed: 1) == 1)
+        // bench/RESULTS.md: 85–100% of 20 Layout seeds per body; here 4 of 5.
         let successes = try (UInt64(1)...5).filter { try Self.score(.avoiding, body, variant: .layout, seed: $0) == 1 }.count
         #expect(successes >= 4, "\(body): \(successes) of 5 layout seeds")
     }
