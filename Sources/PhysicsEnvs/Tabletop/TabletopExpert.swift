@@ -152,12 +152,6 @@ public final class TabletopExpert: Controller {
             if let move = planner.firstMove(from: pose, to: goal) {
                 return [move.v / TabletopPlanner.speed, move.w / TabletopPlanner.turnRate]
             }
-            // No path within the usual effort: search four times longer.
-            var patient = planner
-            patient.expansionLimit = 4 * planner.expansionLimit
-            if let move = patient.firstMove(from: pose, to: goal) {
-                return [move.v / TabletopPlanner.speed, move.w / TabletopPlanner.turnRate]
-            }
         }
         let approach = Vec2(d.x - lane * u.x, d.y - lane * u.y)
         if along < -0.9 * lane {

@@ -47,10 +47,7 @@ struct ReportScanner {
         }
         // The summary, then in the demo's order: runs, label stores, regret studies, RAPL, QDHF, bundles.
         let order = ["Summary", "·", "Label store", "Regret study", "RAPL", "QDHF", "Policy archive", "Sweep"]
-        func rank(_ section: ReportPage.Section) -> Int {
-            order.firstIndex { $0 == "·" ? section.title.contains("·") : section.title.hasPrefix($0) } ?? order.count
-        }
-        return sections.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
+        return Self.sorted(sections, by: order) { section, key in key == "·" ? section.title.contains("·") : section.title.hasPrefix(key) }
     }
 
     /// The folder and the folders under it (breadth first, sorted), skipping checkpoints and clip folders.
@@ -70,6 +67,13 @@ struct ReportScanner {
             frontier = next
         }
         return result
+    }
+
+    /// `items` in the order of the first key of `order` each matches, items matching none last; a stable
+    /// sort, so items of one key keep the order they were found in.
+    static func sorted<Item>(_ items: [Item], by order: [String], matches: (Item, String) -> Bool) -> [Item] {
+        func rank(_ item: Item) -> Int { order.firstIndex { matches(item, $0) } ?? order.count }
+        return items.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
     }
 
     /// `url`'s path below the root, or nil when it is not below it.
@@ -140,8 +144,7 @@ struct ReportScanner {
         }
         // In the demo's order: preference RL, HERON, regret, RAPL, QDHF, exports; others after, as found.
         let order = ["PrefPPO", "PEBBLE", "HERON", "regret", "RAPL", "QDHF", "policy archive"]
-        func rank(_ row: [String]) -> Int { order.firstIndex { row[0].hasPrefix($0) } ?? order.count }
-        return rows.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
+        return Self.sorted(rows, by: order) { row, key in row[0].hasPrefix(key) }
     }
 
     func summarySection() throws -> ReportPage.Section? {
