@@ -22,8 +22,13 @@ struct TabletopPush {
 public final class TabletopExpert: Controller {
     let objective: TabletopObjective
     let body: TabletopBody
-    private var planner: TabletopPlanner
+    var planner: TabletopPlanner
     private var previous: (position: Vec2, heading: Float)?
+    /// The long stick's sweep under way on Grouping, and how far it has got (see `BladeSweeps`).
+    var sweep: BladeSweep?
+    var sweepPhase = SweepPhase.approach
+    /// Steps into the episode, for the long stick's sweep planning.
+    var sweepSteps = 0
 
     init(objective: TabletopObjective, body: TabletopBody) {
         self.objective = objective
@@ -52,8 +57,14 @@ public final class TabletopExpert: Controller {
         if let last = previous, distance(last.position, robot) < 0.15 {
             speed = ((robot.x - last.position.x) * forward.x + (robot.y - last.position.y) * forward.y) / TabletopPlanner.stepSeconds
             turnRate = (heading - last.heading).remainder(dividingBy: 2 * .pi) / TabletopPlanner.stepSeconds
+        } else {
+            sweep = nil
+            sweepSteps = 0
         }
         previous = (robot, heading)
+        if body == .longStick, objective == .grouping {
+            return sweepAction(pose: TabletopPlanner.Pose(x: robot.x, y: robot.y, heading: heading, speed: speed, turn: turnRate), debris: debris)
+        }
         let pose = TabletopPlanner.Pose(x: robot.x, y: robot.y, heading: heading, speed: speed, turn: turnRate)
         var action: [Float]
         let push = objective.nextPush(debris: debris, robot: robot, body: body)
@@ -180,7 +191,7 @@ public final class TabletopExpert: Controller {
     }
 
     /// The turn action that closes `error` radians in one step (the drive turns a1 / 0.0125 s⁻¹, capped).
-    private func turn(_ error: Float) -> Float { Swift.max(-1, Swift.min(1, error * 0.1)) }
+    func turn(_ error: Float) -> Float { Swift.max(-1, Swift.min(1, error * 0.1)) }
     private func steer(_ forward: Vec2, towards direction: Vec2) -> Float { turn(angleBetween(forward, direction)) }
 
     private func angleBetween(_ a: Vec2, _ b: Vec2) -> Float {
