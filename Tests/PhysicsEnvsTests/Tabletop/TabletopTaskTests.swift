@@ -27,10 +27,11 @@ struct TabletopTaskTests {
         #expect(successes >= 4, "\(body): \(successes) of 5 layout seeds")
     }
 
-    @Test("the short and medium sticks' experts group the Demo pieces; the gripper carries them together")
+    @Test("the sticks' experts group the Demo pieces (the long stick by tilted sweeps); the gripper carries them together")
     func groupingExperts() throws {
         #expect(try Self.score(.grouping, .shortStick, variant: .demo, seed: 1) == 1)
         #expect(try Self.score(.grouping, .mediumStick, variant: .demo, seed: 1) == 1)
+        #expect(try Self.score(.grouping, .longStick, variant: .demo, seed: 1) == 1)
         #expect(try Self.score(.grouping, .gripper, variant: .demo, seed: 1) == 1)
     }
 
