@@ -118,24 +118,26 @@ enum BladeSweeps {
     static func sweeps(from state: State) -> [(BladeSweep, State)] {
         var result: [(BladeSweep, State)] = []
         for tilt in tilts {
-            let a = Vec2(cos(tilt), sin(tilt))
+            let a = Vec2(cos(tilt), sin(tilt)), n = Vec2(-sin(tilt), cos(tilt))
             var options: [(covered: [Bool], centers: [Float])] = []
             for k in -14...14 {
                 let center = Float(k) * 0.05
                 let covered = state.pieces.map { abs(dot(a, $0) - center) <= halfWidth - endMargin }
-                guard covered.contains(true), balanced(center: center, tilt: tilt, pieces: state.pieces),
+                guard covered.contains(true) else { continue }
+                let reach = zip(state.pieces, covered).filter(\.1).map { dot(n, $0.0) }.max()!
+                guard balanced(center: center, tilt: tilt, pieces: state.pieces, reach: reach),
                       start(center: center, tilt: tilt, covered: covered, state: state) != nil else { continue }
                 if let i = options.firstIndex(where: { $0.covered == covered }) { options[i].centers.append(center) }
                 else { options.append((covered, [center])) }
             }
             for (covered, centers) in options {
                 let center = centers[centers.count / 2]
-                let n = Vec2(-sin(tilt), cos(tilt))
                 let reach = zip(state.pieces, covered).filter(\.1).map { dot(n, $0.0) }.max()!
                 // Pushing on past the line gives the next sweep room to turn behind the pieces.
                 let (start, approach) = start(center: center, tilt: tilt, covered: covered, state: state)!
                 for extra in extraReaches {
                     let sweep = BladeSweep(angle: tilt, center: center, reach: reach + extra, start: start)
+                    if extra > 0, !balanced(center: center, tilt: tilt, pieces: state.pieces, reach: sweep.reach) { continue }
                     if var after = apply(sweep, to: state) {
                         after.steps = state.steps + approach + (sweep.reach - bladeReach - dot(n, start)) / 0.1 + 2
                         result.append((sweep, after))
@@ -183,25 +185,35 @@ enum BladeSweeps {
 
     /// How much further than the line the pieces' centres an intermediate sweep may push, units.
     static let extraReaches: [Float] = [0, 0.15, 0.3]
-    /// The most the pieces may turn the blade while it pushes them, N·m: the drive's torque is capped at
-    /// 1 N·m (x-magical's rotation force), and each piece resists with up to 1.5 N of ground friction at
-    /// its distance from the blade's middle, so a piece near the end of the 1.6 blade (1.2 N·m) turns it.
-    static let torqueLimit: Float = 0.8
+    /// Each piece resists a push with up to 1.5 N of ground friction (x-magical's debris translation
+    /// force), at its distance from the blade's middle; the drive holds the heading with at most 1 N·m
+    /// (its rotation force), so a piece met alone more than 0.67 from the middle turns the blade, at the
+    /// excess torque over the blade's moment of inertia (1 kg × (1.6² + 0.1²) / 12).
     static let pieceDrag: Float = 1.5
+    static let driveTorque: Float = 1
+    static let bladeInertia: Float = (1.6 * 1.6 + 0.1 * 0.1) / 12
+    /// The most a sweep may turn the blade by the end, radians.
+    static let turnLimit: Float = 0.1
 
-    /// Whether the blade, centred at `center` and tilted `tilt`, holds its heading against the pieces'
-    /// drag as it meets them one after another (in the order they lie along its normal).
-    static func balanced(center: Float, tilt: Float, pieces: [Vec2]) -> Bool {
+    /// Whether the blade, centred at `center` and tilted `tilt`, keeps within `turnLimit` of its heading
+    /// against the pieces' drag, as it meets them one after another (in the order they lie along its
+    /// normal, at the drive's 0.8 units/s) and pushes them to `reach`. Conservative: once turning, the
+    /// blade is taken to keep turning.
+    static func balanced(center: Float, tilt: Float, pieces: [Vec2], reach: Float) -> Bool {
         let a = Vec2(cos(tilt), sin(tilt)), n = Vec2(-sin(tilt), cos(tilt))
-        let met = pieces.filter { abs(dot(a, $0) - center) <= halfWidth + pieceRadius }.sorted { dot(n, $0) < dot(n, $1) }
-        // Pieces level along the normal (within 0.03) are met together.
-        var torque: Float = 0
+        let met = pieces.filter { abs(dot(a, $0) - center) <= halfWidth + pieceRadius && dot(n, $0) < reach }
+            .sorted { dot(n, $0) < dot(n, $1) }
+        var levers: Float = 0, angle: Float = 0, rate: Float = 0
         for (i, p) in met.enumerated() {
-            torque += pieceDrag * (dot(a, p) - center)
-            let together = i + 1 < met.count && dot(n, met[i + 1]) - dot(n, p) < 0.03
-            if !together, abs(torque) > torqueLimit { return false }
+            levers += dot(a, p) - center
+            let next = i + 1 < met.count ? dot(n, met[i + 1]) : reach
+            let time = Swift.max(0, next - dot(n, p)) / 0.8
+            let torque = pieceDrag * levers
+            let excess = (torque < 0 ? -1 : 1) * Swift.max(0, abs(torque) - driveTorque) / bladeInertia
+            angle += rate * time + 0.5 * excess * time * time
+            rate += excess * time
         }
-        return true
+        return abs(angle) <= turnLimit
     }
 
     /// The same sweep pushed on past the line so that the centroid comes nearest the spot, if it may.
@@ -214,6 +226,7 @@ enum BladeSweeps {
         for fraction: Float in [1, 0.75, 0.5, 0.25] {
             var pushed = sweep
             pushed.reach += wanted * fraction
+            if !balanced(center: sweep.center, tilt: sweep.angle, pieces: state.pieces, reach: pushed.reach) { continue }
             if var after = apply(pushed, to: state) {
                 after.steps = flush.steps + (pushed.reach - sweep.reach) / 0.1
                 return [(pushed, after)]
