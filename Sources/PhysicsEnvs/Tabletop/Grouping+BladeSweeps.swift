@@ -32,10 +32,14 @@ struct BladeSweep: Equatable {
 ///
 /// `plan` searches sequences of up to three sweeps over this model: tilts every 5° in ±35°, the blade's
 /// centre where the robot can steer it on the way, and on the last sweep a push past the line to bring
-/// the group's centroid to the spot. A sweep is ruled out when a piece would be clipped by the blade's
-/// end, pushed into another piece that is not on the blade, or against a wall, or when the blade cannot
-/// turn to its tilt clear of the pieces and walls (reversing first along its heading, as the robot
-/// does). The robot re-plans from the pieces' real positions after every sweep.
+/// the group's centroid to the spot, within the steps left in the episode. A sweep is ruled out when a
+/// piece would be clipped by the blade's end, pushed into another piece that is not on the blade, or
+/// against a wall, when the pieces' drag would turn the blade (`balanced`), or when the blade has no
+/// clear pose to start from. The robot re-plans from the pieces' real positions after every sweep.
+///
+/// The 1.6 blade's centre stays within about 0.3 of the middle (its ends reach the side walls), so a
+/// piece near a side wall, as Layout puts one in 3 of 4 draws (x = ±0.8), sits near the blade's end,
+/// where its drag turns the blade: the model finds no plan for most such layouts (bench/RESULTS.md).
 enum BladeSweeps {
     /// Half the long stick's width.
     static let halfWidth: Float = 0.8

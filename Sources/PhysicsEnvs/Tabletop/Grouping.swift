@@ -46,7 +46,8 @@ enum Grouping {
 
     /// The expert's next push: pieces sorted by x go to a row around the spot (left, middle, right); the
     /// nearest piece not yet within 0.06 of its place is pushed there (nearest by x for the sticks, by
-    /// distance for the gripper).
+    /// distance for the gripper). The long stick, which cannot push one piece alone, sweeps instead
+    /// (`BladeSweeps`).
     static func nextPush(debris: [Vec2], robot: Vec2, body: TabletopBody) -> TabletopPush? {
         guard !isGrouped(debris) else { return nil }
         let order = debris.indices.sorted { debris[$0].x < debris[$1].x }

@@ -30,11 +30,14 @@ struct GroupingBladeSweepsTests {
     func ruledOut() {
         // The blade's end (0.8 from its middle) at the middle piece: it would clip it.
         #expect(BladeSweeps.apply(BladeSweep(angle: 0, center: -0.8, reach: 0.2), to: Self.demo) == nil)
-        // A piece met alone 0.7 from the blade's middle drags it round (1.05 N·m against the drive's 1).
-        #expect(!BladeSweeps.balanced(center: -0.2, tilt: 0.4, pieces: [Vec2(0.5, 0)]))
-        #expect(BladeSweeps.balanced(center: 0.2, tilt: 0.4, pieces: [Vec2(0.5, 0)]))
+        // A piece met alone 0.76 from the blade's middle drags it round (1.14 N·m against the drive's 1)
+        // by more than 0.1 rad over a 0.6 push; 0.26 from it, not at all.
+        let piece = Vec2(0.5, 0), tilt: Float = 0.4
+        let reach = BladeSweeps.dot(Vec2(-sin(tilt), cos(tilt)), piece) + 0.6
+        #expect(!BladeSweeps.balanced(center: -0.3, tilt: tilt, pieces: [piece], reach: reach))
+        #expect(BladeSweeps.balanced(center: 0.2, tilt: tilt, pieces: [piece], reach: reach))
         // Pieces level with each other are met together, so their drag balances.
-        #expect(BladeSweeps.balanced(center: 0, tilt: 0, pieces: Self.row))
+        #expect(BladeSweeps.balanced(center: 0, tilt: 0, pieces: Self.row, reach: 0.6))
     }
 
     @Test("from the Demo layout the plan groups the pieces at the spot in the model, within the episode")
