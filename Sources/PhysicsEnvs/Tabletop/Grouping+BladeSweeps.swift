@@ -41,11 +41,13 @@ struct BladeSweep: Equatable {
 /// piece near a side wall, as Layout puts one in 3 of 4 draws (x = ±0.8), sits near the blade's end,
 /// where its drag turns the blade: the model finds no plan for most such layouts (bench/RESULTS.md).
 enum BladeSweeps {
-    /// Half the long stick's width.
-    static let halfWidth: Float = 0.8
+    /// Half the long stick's width (0.8).
+    static let halfWidth: Float = TabletopBody.longStick.stickWidth! / 2
+    /// Half the blade's thickness (0.05).
+    static let halfThickness: Float = TabletopBody.stickThickness / 2
     /// From the blade's middle line to the centre of a piece flush against it: half the blade's
-    /// thickness (0.05) and half a square's side (0.106).
-    static let bladeReach: Float = 0.156
+    /// thickness and half a square's side (0.106).
+    static let bladeReach: Float = halfThickness + 0.106
     /// A piece counts as on the blade when its centre is this far inside the blade's end.
     static let endMargin: Float = 0.05
     /// Pieces are kept this far (centre to centre) from each other and from the blade while it turns: a
@@ -123,22 +125,21 @@ enum BladeSweeps {
         var result: [(BladeSweep, State)] = []
         for tilt in tilts {
             let a = Vec2(cos(tilt), sin(tilt)), n = Vec2(-sin(tilt), cos(tilt))
-            var options: [(covered: [Bool], centers: [Float])] = []
+            typealias Candidate = (center: Float, start: Vec2, approach: Float)
+            var options: [(covered: [Bool], reach: Float, candidates: [Candidate])] = []
             for k in -14...14 {
                 let center = Float(k) * 0.05
                 let covered = state.pieces.map { abs(dot(a, $0) - center) <= halfWidth - endMargin }
                 guard covered.contains(true) else { continue }
                 let reach = zip(state.pieces, covered).filter(\.1).map { dot(n, $0.0) }.max()!
                 guard balanced(center: center, tilt: tilt, pieces: state.pieces, reach: reach),
-                      start(center: center, tilt: tilt, covered: covered, state: state) != nil else { continue }
-                if let i = options.firstIndex(where: { $0.covered == covered }) { options[i].centers.append(center) }
-                else { options.append((covered, [center])) }
+                      let (start, approach) = start(center: center, tilt: tilt, covered: covered, state: state) else { continue }
+                if let i = options.firstIndex(where: { $0.covered == covered }) { options[i].candidates.append((center, start, approach)) }
+                else { options.append((covered, reach, [(center, start, approach)])) }
             }
-            for (covered, centers) in options {
-                let center = centers[centers.count / 2]
-                let reach = zip(state.pieces, covered).filter(\.1).map { dot(n, $0.0) }.max()!
+            for (_, reach, candidates) in options {
+                let (center, start, approach) = candidates[candidates.count / 2]
                 // Pushing on past the line gives the next sweep room to turn behind the pieces.
-                let (start, approach) = start(center: center, tilt: tilt, covered: covered, state: state)!
                 for extra in extraReaches {
                     let sweep = BladeSweep(angle: tilt, center: center, reach: reach + extra, start: start)
                     if extra > 0, !balanced(center: center, tilt: tilt, pieces: state.pieces, reach: sweep.reach) { continue }
@@ -193,9 +194,9 @@ enum BladeSweeps {
     /// force), at its distance from the blade's middle; the drive holds the heading with at most 1 N·m
     /// (its rotation force), so a piece met alone more than 0.67 from the middle turns the blade, at the
     /// excess torque over the blade's moment of inertia (1 kg × (1.6² + 0.1²) / 12).
-    static let pieceDrag: Float = 1.5
-    static let driveTorque: Float = 1
-    static let bladeInertia: Float = (1.6 * 1.6 + 0.1 * 0.1) / 12
+    static let pieceDrag: Float = TabletopDynamics().debrisForce
+    static let driveTorque: Float = TabletopDynamics().robotTorque
+    static let bladeInertia: Float = TabletopBody.longStick.inertia
     /// The most a sweep may turn the blade by the end, radians.
     static let turnLimit: Float = 0.1
 
@@ -211,7 +212,7 @@ enum BladeSweeps {
         for (i, p) in met.enumerated() {
             levers += dot(a, p) - center
             let next = i + 1 < met.count ? dot(n, met[i + 1]) : reach
-            let time = Swift.max(0, next - dot(n, p)) / 0.8
+            let time = Swift.max(0, next - dot(n, p)) / TabletopScene.speedLimit
             let torque = pieceDrag * levers
             let excess = (torque < 0 ? -1 : 1) * Swift.max(0, abs(torque) - driveTorque) / bladeInertia
             angle += rate * time + 0.5 * excess * time * time
@@ -308,7 +309,7 @@ enum BladeSweeps {
                 let d = Vec2(q.x - p.x, q.y - p.y)
                 let t = Swift.max(-halfWidth, Swift.min(halfWidth, dot(d, a)))
                 let e = Vec2(d.x - t * a.x, d.y - t * a.y)
-                if dot(e, e) < (pieceRadius + 0.05) * (pieceRadius + 0.05) { return false }
+                if dot(e, e) < (pieceRadius + halfThickness) * (pieceRadius + halfThickness) { return false }
             }
         }
         return true
@@ -317,7 +318,7 @@ enum BladeSweeps {
     /// Whether the blade's four corners are inside the walls.
     static func bladeFits(at p: Vec2, angle: Float) -> Bool {
         let a = Vec2(cos(angle), sin(angle)), n = Vec2(-sin(angle), cos(angle))
-        for s in [Float(-1), 1] { for h in [Float(-0.05), 0.05] {
+        for s in [Float(-1), 1] { for h in [-halfThickness, halfThickness] {
             let x = p.x + s * halfWidth * a.x + h * n.x, y = p.y + s * halfWidth * a.y + h * n.y
             if abs(x) > bladeLimit || abs(y) > bladeLimit { return false }
         } }

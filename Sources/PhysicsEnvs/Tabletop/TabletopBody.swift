@@ -46,6 +46,13 @@ public enum TabletopBody: String, CaseIterable, Sendable {
         }
     }
 
+    /// Moment of inertia about the centre, kg·m²: a blade's m(w² + t²)/12; for the gripper, its disc
+    /// m r²/2 plus its fingers, about 0.03.
+    var inertia: Float {
+        let t = Self.stickThickness
+        return stickWidth.map { Self.mass * ($0 * $0 + t * t) / 12 } ?? 0.03
+    }
+
     /// Action dimensions: forward speed and turn, plus the fingers for the gripper.
     var actionCount: Int { self == .gripper ? 3 : 2 }
 

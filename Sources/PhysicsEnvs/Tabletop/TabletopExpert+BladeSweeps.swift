@@ -15,8 +15,8 @@ extension TabletopExpert {
     func sweepAction(pose: TabletopPlanner.Pose, debris: [Vec2]) -> [Float] {
         let r = Vec2(pose.x, pose.y), angle = pose.heading
         defer { sweepSteps += 1 }
-        let state = BladeSweeps.State(pieces: debris, robot: r, angle: angle)
         if sweep == nil {
+            let state = BladeSweeps.State(pieces: debris, robot: r, angle: angle)
             let plan = BladeSweeps.plan(from: state, budget: Float(Grouping.episodeSteps - sweepSteps) - 4)
             guard let next = plan.first else { return [0, 0] }
             sweep = next

@@ -62,10 +62,8 @@ public final class TabletopExpert: Controller {
             sweepSteps = 0
         }
         previous = (robot, heading)
-        if body == .longStick, objective == .grouping {
-            return sweepAction(pose: TabletopPlanner.Pose(x: robot.x, y: robot.y, heading: heading, speed: speed, turn: turnRate), debris: debris)
-        }
         let pose = TabletopPlanner.Pose(x: robot.x, y: robot.y, heading: heading, speed: speed, turn: turnRate)
+        if body == .longStick, objective == .grouping { return sweepAction(pose: pose, debris: debris) }
         var action: [Float]
         let push = objective.nextPush(debris: debris, robot: robot, body: body)
         if body == .gripper, objective == .grouping {

@@ -63,9 +63,7 @@ struct TabletopPlanner {
         footprint = Self.footprint(of: body)
         let mass = TabletopBody.mass + (body == .gripper ? 2 * TabletopBody.fingerMass : 0)
         speedChange = 5 / mass * Self.stepSeconds
-        let t = TabletopBody.stickThickness
-        let inertia = body.stickWidth.map { TabletopBody.mass * ($0 * $0 + t * t) / 12 } ?? 0.03
-        turnChange = 1 / inertia * Self.stepSeconds
+        turnChange = 1 / body.inertia * Self.stepSeconds
     }
 
     /// Discs covering a body, in the robot frame (x to the robot's left is −x here: points are
